@@ -1,0 +1,33 @@
+# Two commands for a fresh machine:  `make demo`  and  `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: demo test lint notebooks bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## make demo: set up .venv, run the default scenario, write a report with plots to demo-output/
+demo: $(STAMP)
+	$(BIN)/crmsim simulate --scenario retail --customers 10000 --years 3 --seed 7 \
+		--strategy loyalty_program --out demo-output --report
+
+## make test: lint, unit tests and notebook validation (the command CI runs)
+test: $(STAMP)
+	$(BIN)/ruff check simulator tests benchmarks exercises
+	$(BIN)/python -m pytest -q tests
+	$(BIN)/python tests/run_notebooks.py
+
+notebooks: $(STAMP)
+	$(BIN)/python notebooks/execute_all.py
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_simulator.py
+
+clean:
+	rm -rf $(VENV) demo-output

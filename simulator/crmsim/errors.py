@@ -1,0 +1,31 @@
+"""One exception type for bad input, so the CLI can print it as a single line."""
+
+from __future__ import annotations
+
+
+class CrmsimError(ValueError):
+    """Bad input: the message names the parameter, the value and what is allowed."""
+
+
+def invalid(param: str, value, allowed: str) -> CrmsimError:
+    """Build the standard one-line error: ``param=value is invalid: allowed ...``."""
+    return CrmsimError(f"{param}={value!r} is invalid: expected {allowed}")
+
+
+def check_range(param: str, value, lo=None, hi=None, *, lo_open=False, hi_open=False):
+    """Raise a :class:`CrmsimError` unless ``lo <= value <= hi`` (bounds optional)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise invalid(param, value, "a number") from None
+    if v != v:  # NaN
+        raise invalid(param, value, "a number, not NaN")
+    bad_lo = lo is not None and (v <= lo if lo_open else v < lo)
+    bad_hi = hi is not None and (v >= hi if hi_open else v > hi)
+    if bad_lo or bad_hi:
+        left = "(" if lo_open else "["
+        right = ")" if hi_open else "]"
+        lo_s = "-inf" if lo is None else f"{lo:g}"
+        hi_s = "inf" if hi is None else f"{hi:g}"
+        raise invalid(param, value, f"a number in {left}{lo_s}, {hi_s}{right}")
+    return value

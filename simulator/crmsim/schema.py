@@ -1,0 +1,107 @@
+"""The columns of every table a simulation returns, documented in one place.
+
+Each entry is ``column -> (dtype, description)``. Ground truth that a real firm
+never sees is in columns prefixed ``true_``. Time is kept twice: ``timestamp``
+is simulated time in the scenario's time unit (days or weeks since the start),
+``date`` is the calendar date-time it corresponds to.
+"""
+
+from __future__ import annotations
+
+CUSTOMERS = {
+    "customer_id": ("int64", "unique id of the person or organisation in the market"),
+    "customer_type": ("category", "consumer (一般客户), business (企业客户) or distributor (渠道分销商)"),
+    "region": ("category", "sales region (external attribute)"),
+    "age": ("int64", "age in years (consumers) or years since founding (organisations)"),
+    "gender": ("category", "F / M for consumers, '' for organisations"),
+    "income": ("float64", "yearly income (consumers) or turnover (organisations), in thousands"),
+    "household_size": ("int64", "persons in the household (consumers), employees/100 otherwise"),
+    "credit_rating": ("category", "credit rating A (best) to D (worst)"),
+    "temperament": ("category", "sanguine 多血质, phlegmatic 粘液质, choleric 胆汁质, melancholic 抑郁质"),
+    "channel": ("category", "acquisition channel: campaign, referral or launch"),
+    "acquired": ("bool", "whether the person became a customer during the simulation"),
+    "acquisition_time": ("float64", "simulated time of the first purchase (NaN if never acquired)"),
+    "acquisition_date": ("datetime64[ns]", "calendar date of the first purchase (NaT if never)"),
+    "contacted": ("bool", "reached by at least one acquisition campaign contact"),
+    "final_stage": ("category", "lifecycle stage at the end of the simulation"),
+    "true_purchase_rate": ("float64", "latent purchase rate λ per time unit while alive (BG/NBD)"),
+    "true_dropout_prob": ("float64", "latent dropout probability p after each repeat purchase"),
+    "true_spend_scale": ("float64", "latent Gamma-Gamma rate ν; mean spend per purchase = p/ν"),
+    "true_alive": ("bool", "still truly active at the end (has not silently dropped out)"),
+    "true_dropout_time": ("float64", "simulated time of the last silent dropout (NaN if alive)"),
+    "true_satisfaction": ("float64", "latent satisfaction in [0, 1] at the end"),
+    "true_trust": ("float64", "latent trust in [0, 1] at the end"),
+    "true_belonging": ("float64", "latent belonging 归属感 in [0, 1] at the end"),
+    "true_loyalty": ("float64", "latent loyalty in [0, 1] at the end"),
+    "true_meaning": ("float64", "perceived empowerment: meaning of consumption 消费意义, [0, 1]"),
+    "true_competence": ("float64", "perceived empowerment: competence 消费能力, [0, 1]"),
+    "true_autonomy": ("float64", "perceived empowerment: autonomy of choice 自主选择权, [0, 1]"),
+    "true_impact": ("float64", "perceived empowerment: impact on the outcome 影响力, [0, 1]"),
+}
+
+TRANSACTIONS = {
+    "order_id": ("int64", "purchase occasion (basket); one order has one or more lines"),
+    "customer_id": ("int64", "who bought"),
+    "timestamp": ("float64", "simulated time of the purchase, in the scenario's time unit"),
+    "date": ("datetime64[ns]", "calendar date-time of the purchase"),
+    "product": ("category", "product name from the scenario's catalogue"),
+    "category": ("category", "product category"),
+    "quantity": ("int64", "units bought (>= 1)"),
+    "amount": ("float64", "money paid for the line, after any discount (>= 0)"),
+}
+
+EVENTS = {
+    "timestamp": ("float64", "simulated time of the event"),
+    "date": ("datetime64[ns]", "calendar date-time of the event"),
+    "customer_id": ("int64", "customer concerned (-1 for firm-level events such as campaigns)"),
+    "kind": ("category", "campaign, contact, service_request, complaint, referral, "
+             "stage_change, strategy_action"),
+    "detail": ("object", "free text: campaign name, new stage, strategy name, ..."),
+    "from_stage": ("object", "for stage_change: the stage left"),
+    "to_stage": ("object", "for stage_change: the stage entered"),
+    "wait": ("float64", "for service_request: waiting time for a seat, in hours (>= 0)"),
+    "service_time": ("float64", "for service_request: time on the phone, in hours"),
+    "cost": ("float64", "money spent on this event by the firm (>= 0)"),
+}
+
+TRUE_EVENTS = {
+    "timestamp": ("float64", "simulated time of the hidden event"),
+    "customer_id": ("int64", "customer concerned"),
+    "kind": ("category", "dropout (silent defection) or reactivation (won back)"),
+}
+
+KPIS = {
+    "period": ("int64", "period number, 0 = first"),
+    "period_start": ("datetime64[ns]", "calendar start of the period"),
+    "active": ("int64", "customers truly alive at the end of the period"),
+    "new": ("int64", "customers acquired in the period"),
+    "truly_churned": ("int64", "silent dropouts in the period (ground truth)"),
+    "observed_lapsed": ("int64", "customers the firm saw lapse (entered 'terminated') in the period"),
+    "orders": ("int64", "purchase occasions in the period"),
+    "revenue": ("float64", "sum of transaction amounts in the period"),
+    "gross_margin": ("float64", "revenue x scenario gross margin"),
+    "acquisition_cost": ("float64", "campaign contact costs in the period"),
+    "service_cost": ("float64", "call-centre seat costs in the period"),
+    "strategy_cost": ("float64", "cost of the retention and empowerment strategies"),
+    "profit": ("float64", "gross_margin - acquisition_cost - service_cost - strategy_cost"),
+    "mean_satisfaction": ("float64", "mean latent satisfaction of acquired, alive customers"),
+    "mean_loyalty": ("float64", "mean latent loyalty of acquired, alive customers"),
+    "service_requests": ("int64", "calls to the call centre in the period"),
+    "mean_wait": ("float64", "mean waiting time of calls in the period, hours"),
+}
+
+TABLES = {
+    "customers": CUSTOMERS,
+    "transactions": TRANSACTIONS,
+    "events": EVENTS,
+    "true_events": TRUE_EVENTS,
+    "kpis": KPIS,
+}
+
+
+def describe(table: str) -> str:
+    """Return a Markdown table documenting the columns of ``table``."""
+    cols = TABLES[table]
+    lines = ["| column | dtype | meaning |", "|---|---|---|"]
+    lines += [f"| `{c}` | {t} | {d} |" for c, (t, d) in cols.items()]
+    return "\n".join(lines)
