@@ -1,7 +1,11 @@
 """crmsim: a teaching and simulation environment for customer relationship management."""
 
 from crmsim.errors import CrmsimError
+from crmsim.result import SimulationResult
+from crmsim.scenarios import Scenario, load as load_scenario
+from crmsim.simulation import simulate
 
 __version__ = "0.1.0"
 
-__all__ = ["CrmsimError", "__version__"]
+__all__ = ["CrmsimError", "Scenario", "SimulationResult", "load_scenario", "simulate",
+           "__version__"]

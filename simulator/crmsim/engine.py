@@ -1,0 +1,366 @@
+"""The simulation engine: SimPy processes around a vectorised BG/NBD purchase step.
+
+SimPy drives everything that interacts in time: the market clock (one purchase
+step, stage review and KPI snapshot per ``step``), acquisition campaigns, the
+call-centre queue (one process per call), and each strategy on its own schedule.
+Purchases and silent dropout of the whole population advance in vectorised
+numpy steps that are exact in distribution: within a step of length ``e`` a
+live customer makes ``N ~ Poisson(λe)`` purchase attempts at uniform times and
+silently drops out after the ``G``-th purchase, ``G ~ Geometric(p)``; it makes
+``min(N, G)`` purchases. Geometric and exponential waiting are memoryless, so
+chaining steps gives exactly the BG/NBD process when no strategy acts (the
+latent state only changes λ and p between steps).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from crmsim.callcentre import next_open_time, open_call_centre, service_call
+from crmsim.latent import TEMPERAMENTS, behaviour_multipliers, decay_factor, evaluate
+from crmsim.lifecycle import CODE, STAGES, assign_stages
+from crmsim.population import draw_people
+
+STREAMS = ("population", "launch", "purchases", "baskets", "service", "acquisition",
+           "referral", "strategy")
+
+
+class Market:
+    """Mutable state of one run (internal): arrays over people plus the event logs."""
+
+    def __init__(self, sc, seed: int, env: simpy.Environment):
+        self.sc, self.env = sc, env
+        seqs = np.random.SeedSequence(seed).spawn(len(STREAMS))
+        rng = {name: np.random.default_rng(s) for name, s in zip(STREAMS, seqs, strict=True)}
+        self.rng_purchase, self.rng_service = rng["purchases"], rng["service"]
+        self.rng_acq, self.rng_ref = rng["acquisition"], rng["referral"]
+        self.rng_strategy, self.rng_baskets = rng["strategy"], rng["baskets"]
+        self.people = draw_people(sc, rng["population"])
+        n = self.n = sc["market"]["customers"]
+        self.days_per_unit = 1.0 if sc["market"]["time_unit"] == "day" else 7.0
+        self.hours = sc.hours_per_unit
+        beh = sc["behaviour"]
+        self.wait_sens = np.array([beh[f"wait_sensitivity_{t}"] for t in TEMPERAMENTS])[
+            self.people["temperament"]]
+        # observable state
+        self.acquired = np.zeros(n, bool)
+        self.acq_time = np.full(n, np.nan)
+        self.channel = np.zeros(n, np.int8)  # 0 none, 1 launch, 2 campaign, 3 referral
+        self.contacted = np.zeros(n, bool)
+        self.orders = np.zeros(n, np.int64)
+        self.first_order = np.full(n, np.nan)
+        self.last_order = np.full(n, np.nan)
+        self.revenue = np.zeros(n)
+        self.stage = np.zeros(n, np.int8)
+        self.won_back_at = np.full(n, np.nan)
+        # pending starts: launch times are preset; campaign/referral/win-back are queued
+        self.start_at = np.full(n, np.nan)
+        self.queued = np.zeros(n, bool)
+        acq = sc["acquisition"]
+        k = int(round(acq["launch_share"] * n))
+        launch = rng["launch"].choice(n, size=k, replace=False)
+        self.start_at[launch] = rng["launch"].uniform(0, acq["launch_window"], k)
+        self.channel[launch] = 1
+        # latent state
+        self.alive = np.zeros(n, bool)
+        self.dropout_time = np.full(n, np.nan)
+        self.dose = np.zeros((n, 4))
+        self.service = np.zeros(n)
+        self.bond = np.zeros(n)
+        self.latent = evaluate(self.people["base"], self.dose, self.service, self.bond,
+                               self.people["temperament"], beh)
+        # strategy levers (set by Strategy.setup)
+        self.rate_mult, self.spend_mult, self.request_mult = 1.0, 1.0, 1.0
+        self.extra_seats, self.followup_boost, self.followup_cost = 0, 0.0, 0.0
+        self.vip_priority = False
+        self.is_vip = np.zeros(n, bool)
+        self.offer_until = np.full(n, -np.inf)
+        self.offer_rate, self.offer_spend = 1.0, 1.0
+        # logs: orders and vectorised events as lists of arrays, calls as rows
+        self.order_cols = {"customer": [], "time": [], "value": []}
+        self.batches: list[dict] = []
+        self.rows: list[tuple] = []
+        self.true_rows: list[dict] = []
+        self.snapshots: list[dict] = []
+
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    def units(self, days: float) -> float:
+        """Convert days to the scenario's time unit."""
+        return days / self.days_per_unit
+
+    # ------------------------------------------------------------- logging
+    def log_event(self, t, cid, kind, detail="", cost=0.0, related=-1):
+        self.rows.append((t, cid, kind, detail, None, None, np.nan, np.nan, cost, related))
+
+    def log_call(self, t, cid, outcome, wait_h, talk_h, complaint):
+        self.rows.append((t, cid, "service_request", outcome, None, None, wait_h, talk_h, 0.0,
+                          -1))
+        if complaint:
+            self.log_event(t + (wait_h + talk_h) / self.hours, cid, "complaint",
+                           "after waiting" if wait_h > 0.25 else "service problem")
+
+    def log_batch(self, t, ids, kind, detail="", cost=0.0, related=None, from_stage=None,
+                  to_stage=None):
+        if len(ids) == 0:
+            return
+        self.batches.append({"timestamp": np.broadcast_to(np.asarray(t, float), ids.shape),
+                             "customer_id": ids, "kind": kind, "detail": detail,
+                             "from_stage": from_stage, "to_stage": to_stage, "cost": cost,
+                             "related_customer": related})
+
+    def log_contacts(self, ids, detail, cost_each):
+        self.log_batch(self.now, ids, "contact", detail, cost_each)
+
+    # ------------------------------------------------------------- levers
+    def win_back(self, ids):
+        """Lapsed customers who accept a win-back offer come back in the next step."""
+        ids = ids[~self.queued[ids] & np.isnan(self.start_at[ids])]
+        self.queued[ids] = True
+
+
+# ------------------------------------------------------------------ processes
+def market_clock(env, m: Market, horizon: float):
+    """Each step: review stages, snapshot KPIs, then draw the next step's purchases."""
+    step = m.sc["market"]["step"]
+    t = 0.0
+    while t < horizon:
+        t_end = min(t + step, horizon)
+        purchase_step(m, t, t_end)
+        yield env.timeout(t_end - t)
+        review(m, t_end)
+        t = t_end
+
+
+def campaigns(env, m: Market):
+    """Acquisition campaigns: contact a share of prospects; converts buy in the next step."""
+    acq = m.sc["acquisition"]
+    while True:
+        prospects = np.flatnonzero(~m.acquired & ~m.queued & np.isnan(m.start_at))
+        k = int(round(acq["contact_share"] * len(prospects)))
+        if k:
+            chosen = np.sort(m.rng_acq.choice(prospects, size=k, replace=False))
+            m.contacted[chosen] = True
+            m.log_event(env.now, -1, "campaign", f"acquisition campaign ({k} contacts)",
+                        k * acq["contact_cost"])
+            m.log_contacts(chosen, "acquisition", acq["contact_cost"])
+            won = chosen[m.rng_acq.random(k) < acq["conversion_prob"]]
+            m.queued[won] = True
+            m.channel[won] = 2
+        yield env.timeout(acq["campaign_interval"])
+
+
+def strategy_rounds(env, m: Market, strategy, params):
+    """Apply one strategy every ``interval`` days and book its cost."""
+    memory: dict = {}
+    while True:
+        cost = strategy.act(m, params, memory)
+        m.log_event(env.now, -1, "strategy_action", strategy.name, float(cost))
+        yield env.timeout(m.units(params["interval"]))
+
+
+# ------------------------------------------------------------------ the step
+def purchase_step(m: Market, t: float, t_end: float):
+    sc = m.sc
+    beh, pur = sc["behaviour"], sc["purchase"]
+    rng = m.rng_purchase
+    weeks = (t_end - t) * m.days_per_unit / 7.0
+    m.dose *= decay_factor(weeks, beh["empowerment_half_life"])
+    m.service *= decay_factor(weeks, beh["service_half_life"])
+    m.bond *= decay_factor(weeks, beh["bond_half_life"])
+    base = m.people["base"]
+    m.latent = evaluate(base, m.dose, m.service, m.bond, m.people["temperament"], beh)
+    mult = behaviour_multipliers(m.latent["loyalty"], base["loyalty"], beh)
+
+    # starts: queued people start at a uniform time in this step
+    q = np.flatnonzero(m.queued)
+    m.start_at[q] = t + rng.random(len(q)) * (t_end - t)
+    m.queued[q] = False
+    starting = np.flatnonzero(m.start_at < t_end)
+    st = m.start_at[starting]
+    m.start_at[starting] = np.nan
+    is_new = ~m.acquired[starting]
+    m.acquired[starting[is_new]] = True
+    m.acq_time[starting[is_new]] = st[is_new]
+    back, back_t = starting[~is_new], st[~is_new]
+    dead = ~m.alive[back]
+    m.true_rows.append({"timestamp": back_t[dead], "customer_id": back[dead],
+                        "kind": "reactivation"})
+    m.won_back_at[back] = back_t
+    # exposure starts at the first purchase for new customers and at the comeback for revived
+    opens = is_new.copy()
+    opens[~is_new] = dead
+    seg_start = np.full(m.n, t)
+    seg_start[starting[opens]] = st[opens]
+    m.alive[starting] = True
+
+    # live customers and their exposure in this step
+    live = np.flatnonzero(m.alive)
+    e = t_end - seg_start[live]
+    offer = m.offer_until[live] > t
+    lam = (m.people["lam"][live] * m.rate_mult * mult["rate"][live]
+           * np.where(offer, m.offer_rate, 1.0))
+    p = np.minimum(1.0, m.people["p"][live] * mult["dropout"][live])
+    n_try = rng.poisson(lam * e)
+    g = np.where(p > 0, rng.geometric(np.maximum(p, 1e-300)), np.iinfo(np.int64).max)
+    k = np.minimum(n_try, g)
+    drops = g <= n_try
+    # purchase times: N uniform times per customer, sorted, keep the first k
+    has = n_try > 0
+    cust_local = np.repeat(np.flatnonzero(has), n_try[has])
+    times = seg_start[live][cust_local] + rng.random(len(cust_local)) * e[cust_local]
+    order = np.lexsort((times, cust_local))
+    cust_local, times = cust_local[order], times[order]
+    first_idx = np.cumsum(n_try[has]) - n_try[has]
+    rank = np.arange(len(cust_local)) - np.repeat(first_idx, n_try[has])
+    keep = rank < k[cust_local]
+    buy_local, buy_t = cust_local[keep], times[keep]
+    dropped_local = np.flatnonzero(drops)
+    last_rank = rank == (k[cust_local] - 1)
+    drop_t = np.full(len(live), np.nan)
+    sel = last_rank & drops[cust_local]
+    drop_t[cust_local[sel]] = times[sel]
+
+    # all orders of the step: starts (first purchase or comeback) plus repeat purchases
+    o_cust = np.concatenate([starting, live[buy_local]])
+    o_time = np.concatenate([st, buy_t])
+    o_nu = m.people["nu"][o_cust]
+    spend = (m.spend_mult * mult["spend"][o_cust]
+             * np.where(m.offer_until[o_cust] > t, m.offer_spend, 1.0))
+    value = rng.gamma(pur["p"], 1.0 / o_nu) * spend
+    m.order_cols["customer"].append(o_cust)
+    m.order_cols["time"].append(o_time)
+    m.order_cols["value"].append(value)
+    counts = np.bincount(o_cust, minlength=m.n)
+    m.orders += counts
+    m.revenue += np.bincount(o_cust, weights=value, minlength=m.n)
+    tmin = np.full(m.n, np.inf)
+    np.minimum.at(tmin, o_cust, o_time)
+    tmax = np.full(m.n, -np.inf)
+    np.maximum.at(tmax, o_cust, o_time)
+    got = counts > 0
+    m.first_order[got & np.isnan(m.first_order)] = tmin[got & np.isnan(m.first_order)]
+    m.last_order[got] = tmax[got]
+
+    # silent dropouts (ground truth only)
+    gone = live[dropped_local]
+    m.alive[gone] = False
+    m.dropout_time[gone] = drop_t[dropped_local]
+    m.true_rows.append({"timestamp": drop_t[dropped_local], "customer_id": gone,
+                        "kind": "dropout"})
+
+    calls(m, o_cust, o_time)
+    referrals(m, live, seg_start, t_end)
+
+
+def calls(m: Market, o_cust, o_time):
+    svc = m.sc["service"]
+    prob = svc["request_prob"] * m.request_mult
+    if prob <= 0 or len(o_cust) == 0:
+        return
+    rng = m.rng_service
+    asks = rng.random(len(o_cust)) < prob
+    c, tt = o_cust[asks], o_time[asks]
+    tt = tt + rng.exponential(svc["request_delay"], len(tt)) if svc["request_delay"] else tt
+    tt = next_open_time(tt, m.hours, svc["open_hours"])
+    inside = tt < m.horizon
+    for cid, arrival in zip(c[inside], tt[inside], strict=True):
+        m.env.process(service_call(m.env, m, int(cid), float(arrival)))
+
+
+def referrals(m: Market, live, seg_start, t_end):
+    ref = m.sc["referral"]
+    if ref["rate"] <= 0 or len(live) == 0:
+        return
+    rng = m.rng_ref
+    s = m.latent["satisfaction"][live]
+    keen = np.clip((s - ref["threshold"]) / (1 - ref["threshold"]), 0, None)
+    e = t_end - seg_start[live]
+    n_ref = rng.poisson(ref["rate"] * keen * e)
+    if n_ref.sum() == 0:
+        return
+    referrer = np.repeat(live, n_ref)
+    when = np.repeat(seg_start[live], n_ref) + rng.random(len(referrer)) * np.repeat(e, n_ref)
+    prospects = np.flatnonzero(~m.acquired & ~m.queued & np.isnan(m.start_at))
+    take = min(len(prospects), len(referrer))
+    referrer, when = referrer[:take], when[:take]
+    target = rng.choice(prospects, size=take, replace=False)
+    won = rng.random(take) < ref["conversion_prob"]
+    m.queued[target[won]] = True
+    m.channel[target[won]] = 3
+    m.log_batch(when, referrer, "referral", np.where(won, "converted", "not converted"),
+                related=target)
+
+
+def review(m: Market, t: float):
+    """Stage review at the end of a step, and a KPI snapshot when a period ends."""
+    rules = m.sc["lifecycle"]
+    new = assign_stages(t, m.acquired, m.orders, m.first_order, m.last_order, m.won_back_at,
+                        rules)
+    changed = np.flatnonzero(new != m.stage)
+    if len(changed):
+        m.log_batch(t, changed, "stage_change", "", 0.0, None,
+                    np.asarray(STAGES, dtype=object)[m.stage[changed]],
+                    np.asarray(STAGES, dtype=object)[new[changed]])
+    m.stage = new
+    period = m.sc["market"]["kpi_period"]
+    while t >= (len(m.snapshots) + 1) * period - 1e-9 or (t >= m.horizon - 1e-9
+                                                          and len(m.snapshots) < m.n_periods):
+        snapshot(m)
+
+
+def snapshot(m: Market):
+    aa = m.acquired & m.alive
+    row = {"active": int(aa.sum()),
+           "mean_satisfaction": float(m.latent["satisfaction"][aa].mean()) if aa.any() else np.nan,
+           "mean_loyalty": float(m.latent["loyalty"][aa].mean()) if aa.any() else np.nan}
+    counts = np.bincount(m.stage, minlength=len(STAGES))
+    row.update({f"n_{s}": int(counts[i]) for i, s in enumerate(STAGES)})
+    m.snapshots.append(row)
+
+
+def run(sc, strategies, seed: int, progress: bool = False) -> Market:
+    """Run one simulation and return its final state and logs."""
+    env = simpy.Environment()
+    m = Market(sc, seed, env)
+    m.horizon = sc.horizon
+    m.n_periods = int(np.ceil(m.horizon / sc["market"]["kpi_period"] - 1e-9))
+    for strategy, params in strategies:
+        if strategy.setup:
+            strategy.setup(m, params)
+    m.seats = sc["service"]["seats"] + m.extra_seats
+    m.call_centre = open_call_centre(env, m.seats)
+    env.process(market_clock(env, m, m.horizon))
+    if sc["acquisition"]["contact_share"] > 0:
+        env.process(campaigns(env, m))
+    for strategy, params in strategies:
+        if strategy.act:
+            env.process(strategy_rounds(env, m, strategy, params))
+    if progress:
+        from tqdm.auto import tqdm
+
+        step = sc["market"]["kpi_period"]
+        with tqdm(total=int(np.ceil(m.horizon / step)), unit="period", leave=False) as bar:
+            t = 0.0
+            while t < m.horizon:
+                t = min(t + step, m.horizon)
+                env.run(until=t)
+                bar.update(1)
+    else:
+        env.run(until=m.horizon)
+    review(m, m.horizon)
+    return m
+
+
+CHANNELS = np.array(["", "launch", "campaign", "referral"], dtype=object)
+
+
+def stage_names(codes) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=list(STAGES))
+
+
+__all__ = ["run", "Market", "CODE", "STAGES", "CHANNELS"]

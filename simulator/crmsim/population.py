@@ -1,0 +1,76 @@
+"""The synthetic market: people, their observable attributes, latent truth and the catalogue.
+
+Attributes follow DOMAIN §1: customer type, region, age, gender, income,
+household size, credit rating, temperament. The latent purchase process is
+BG/NBD (λ ~ Gamma(r, α), p ~ Beta(a, b)) with Gamma-Gamma spend (ν ~ Gamma(q, v)),
+drawn once per person so that every strategy in a comparison meets the same
+people (common random numbers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmsim.latent import TEMPERAMENTS, draw_baselines
+
+CUSTOMER_TYPES = ("consumer", "business", "distributor")
+CREDIT = ("A", "B", "C", "D")
+
+
+def _pick(rng, shares: dict, order: tuple, n: int) -> np.ndarray:
+    probs = np.array([shares.get(k, 0.0) for k in order])
+    return rng.choice(len(order), size=n, p=probs / probs.sum())
+
+
+def catalogue(pop: dict) -> pd.DataFrame:
+    """Products with category, list price and a companion product bought alongside.
+
+    The catalogue depends on the scenario only (not on the seed): every run of a
+    scenario sells the same products at the same prices.
+    """
+    rng = np.random.default_rng(20250101)
+    cats = pop["categories"]
+    k = pop["products_per_category"]
+    rows = []
+    for ci, cat in enumerate(cats):
+        for j in range(k):
+            rows.append({"product": f"{cat}_{j + 1}", "category": cat, "category_code": ci})
+    cat_df = pd.DataFrame(rows)
+    n = len(cat_df)
+    cat_df["price"] = np.round(pop["mean_price"] * rng.lognormal(-0.125, 0.5, n), 2)
+    # companion: a product of another category (or the next one when there is only one)
+    shift = rng.integers(1, max(n, 2), size=n)
+    cat_df["companion"] = (np.arange(n) + shift) % n
+    return cat_df
+
+
+def draw_people(sc, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Observable attributes and latent truth for ``sc['market']['customers']`` people."""
+    n = sc["market"]["customers"]
+    pop, pur, beh = sc["population"], sc["purchase"], sc["behaviour"]
+    ctype = _pick(rng, pop["customer_types"], CUSTOMER_TYPES, n)
+    is_org = ctype > 0
+    age = np.where(is_org, rng.integers(1, 60, n), np.clip(rng.normal(42, 13, n), 18, 90))
+    income = np.where(is_org, rng.lognormal(8.0, 1.2, n), rng.lognormal(4.6, 0.6, n))
+    household = np.where(is_org, np.maximum(1, rng.poisson(3, n)), 1 + rng.poisson(1.6, n))
+    gender = np.where(is_org, 2, rng.integers(0, 2, n))
+    # organisations buy at larger scale: their spend scale is divided by this factor
+    scale = np.where(ctype == 1, 8.0, np.where(ctype == 2, 15.0, 1.0))
+    people = {
+        "customer_type": ctype,
+        "region": rng.integers(0, len(pop["regions"]), n),
+        "age": age.astype(np.int64),
+        "gender": gender,
+        "income": np.round(income, 1),
+        "household_size": household.astype(np.int64),
+        "credit_rating": _pick(rng, pop["credit_ratings"], CREDIT, n),
+        "temperament": _pick(rng, pop["temperaments"], TEMPERAMENTS, n),
+        "lam": rng.gamma(pur["r"], 1.0 / pur["alpha"], n),
+        "p": rng.beta(pur["a"], pur["b"], n),
+        "nu": rng.gamma(pur["q"], 1.0 / pur["v"], n) / scale,
+        "prefs": rng.dirichlet(np.full(len(pop["categories"]), pop["preference_concentration"]),
+                               n),
+    }
+    people["base"] = draw_baselines(n, beh, rng)
+    return people

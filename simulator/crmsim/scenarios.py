@@ -1,0 +1,297 @@
+"""Scenarios: every number that describes a market, with defaults, units and reasons.
+
+A scenario is a nested mapping ``section -> parameter -> value``. ``SPEC`` documents
+every parameter; built-in scenarios (``retail``, ``b2b``, ``cdnow``) are small TOML
+files of overrides under ``crmsim/scenarios/``. Scenarios load from and save to
+TOML or YAML and are validated on load, so a typo fails with a one-line message.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from crmsim.errors import CrmsimError, invalid
+from crmsim.latent import BEHAVIOUR
+from crmsim.params import Param
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+TEMPERAMENTS = ("sanguine", "phlegmatic", "choleric", "melancholic")
+CUSTOMER_TYPES = ("consumer", "business", "distributor")
+CREDIT = ("A", "B", "C", "D")
+
+P = Param
+SPEC: dict[str, dict[str, Param]] = {
+    "market": {
+        "customers": P(10_000, "people", "people in the market: prospects plus customers",
+                       lo=1, hi=5_000_000, kind="int"),
+        "years": P(3.0, "years", "simulated horizon", lo=0, hi=50, lo_open=True),
+        "time_unit": P("day", "-", "unit of simulated time and of every rate",
+                       kind="str", choices=("day", "week")),
+        "step": P(7.0, "time units", "length of one vectorised purchase step and stage review",
+                  lo=0, hi=365, lo_open=True),
+        "kpi_period": P(28.0, "time units", "length of one KPI period (row of `kpis`)",
+                        lo=0, lo_open=True),
+        "start_date": P("2025-01-01", "ISO date", "calendar date of simulated time 0", kind="str"),
+        "gross_margin": P(0.30, "share of revenue", "contribution margin on sales before CRM "
+                          "costs; a typical retail gross margin", lo=0, hi=1),
+        "currency": P("CNY", "-", "currency label for reports", kind="str"),
+    },
+    "population": {
+        "customer_types": P({"consumer": 1.0}, "shares", "consumer (一般客户), business "
+                            "(企业客户), distributor (渠道分销商) shares", kind="dict",
+                            choices=CUSTOMER_TYPES),
+        "regions": P(["North", "East", "South", "West"], "-", "region names (equal shares)",
+                     kind="list"),
+        "temperaments": P({t: 0.25 for t in TEMPERAMENTS}, "shares", "temperament shares "
+                          "(Quanjude case); equal by default", kind="dict",
+                          choices=TEMPERAMENTS),
+        "credit_ratings": P({"A": 0.2, "B": 0.4, "C": 0.3, "D": 0.1}, "shares",
+                            "credit rating shares", kind="dict", choices=CREDIT),
+        "categories": P(["grocery", "fresh", "household", "personal_care", "electronics",
+                         "apparel"], "-", "product categories of the catalogue", kind="list"),
+        "products_per_category": P(4, "products", "catalogue size per category", lo=1, hi=50,
+                                   kind="int"),
+        "mean_price": P(40.0, "currency", "mean list price of a catalogue product", lo=0,
+                        lo_open=True),
+        "basket_extra_items": P(0.8, "lines per order", "mean extra lines per order beyond the "
+                                "first (Poisson)", lo=0, hi=10),
+        "companion_prob": P(0.35, "probability", "chance a line pulls in its product's companion "
+                            "(creates association rules to discover)", lo=0, hi=1),
+        "preference_concentration": P(0.7, "Dirichlet alpha", "how spread a customer's category "
+                                      "preferences are; small = concentrated", lo=0,
+                                      lo_open=True),
+    },
+    "purchase": {
+        "r": P(0.9, "-", "shape of the Gamma heterogeneity of purchase rates (BG/NBD r)",
+               lo=0, lo_open=True),
+        "alpha": P(30.0, "time units", "scale of the Gamma heterogeneity (BG/NBD α); "
+                   "mean rate = r/α per time unit", lo=0, lo_open=True),
+        "a": P(1.0, "-", "Beta shape a of dropout probabilities (BG/NBD a)", lo=0, lo_open=True),
+        "b": P(8.0, "-", "Beta shape b of dropout probabilities (BG/NBD b); mean p = a/(a+b)",
+               lo=0, lo_open=True),
+        "p": P(6.0, "-", "Gamma-Gamma shape of spend per order (p)", lo=0, lo_open=True),
+        "q": P(4.0, "-", "Gamma-Gamma shape of the customers' spend scale (q)", lo=1,
+               lo_open=True),
+        "v": P(30.0, "currency", "Gamma-Gamma scale (v, γ); mean spend = p·v/(q-1)", lo=0,
+               lo_open=True),
+    },
+    "acquisition": {
+        "launch_share": P(0.25, "share of people", "people who become customers in the opening "
+                          "window (the launch cohort)", lo=0, hi=1),
+        "launch_window": P(28.0, "time units", "length of the opening window", lo=0,
+                           lo_open=True),
+        "campaign_interval": P(28.0, "time units", "time between acquisition campaigns", lo=0,
+                               lo_open=True),
+        "contact_share": P(0.08, "share of prospects", "prospects contacted per campaign", lo=0,
+                           hi=1),
+        "contact_cost": P(3.0, "currency per contact", "cost of one campaign contact (mail, "
+                          "call, ad impression bundle)", lo=0),
+        "conversion_prob": P(0.10, "probability", "chance a contacted prospect buys within the "
+                             "campaign interval", lo=0, hi=1),
+    },
+    "service": {
+        "seats": P(2, "seats", "call-centre seats (simpy.Resource capacity); small centres "
+                   "have < 50", lo=1, hi=10_000, kind="int"),
+        "seat_cost": P(900.0, "currency per seat per KPI period", "wage and system cost of "
+                       "one seat", lo=0),
+        "request_prob": P(0.15, "probability per order", "chance an order leads to a call "
+                          "(question, problem, complaint)", lo=0, hi=1),
+        "request_delay": P(2.0, "time units", "mean delay from order to call (exponential)",
+                           lo=0),
+        "service_time": P(0.5, "hours", "mean handling time of a call (exponential)", lo=0,
+                          lo_open=True),
+        "patience": P(2.0, "hours", "how long a caller waits before hanging up (abandons)",
+                      lo=0, lo_open=True),
+        "open_hours": P(10.0, "hours per day", "calls are taken in this many hours per day; "
+                        "24 = round-the-clock service", lo=0, hi=24, lo_open=True),
+    },
+    "referral": {
+        "rate": P(0.004, "referrals per time unit", "word-of-mouth referrals of a fully "
+                  "satisfied customer; scales with satisfaction above the threshold", lo=0),
+        "threshold": P(0.55, "satisfaction", "customers below this satisfaction do not refer",
+                       lo=0, hi=1, hi_open=True),
+        "conversion_prob": P(0.30, "probability", "chance a referred prospect becomes a "
+                             "customer (referrals convert better than campaigns)", lo=0, hi=1),
+    },
+    "lifecycle": {
+        "development_orders": P(1, "orders", "up to this many orders the customer is in "
+                                "development (开发期): the firm invests, the customer "
+                                "contributes little", lo=1, kind="int"),
+        "maturity_orders": P(6, "orders", "from this many orders on a customer can be mature",
+                             lo=2, kind="int"),
+        "maturity_tenure": P(180.0, "time units", "minimum tenure for maturity (成熟期)", lo=0),
+        "decline_factor": P(2.5, "x own mean gap", "decline (衰退期) when the time since the last "
+                            "order exceeds this many of the customer's own mean gaps", lo=1),
+        "decline_min_gap": P(60.0, "time units", "decline needs at least this long without "
+                             "an order", lo=0),
+        "termination_gap": P(240.0, "time units", "terminated (终止期) after this long without an "
+                             "order: the firm's view of a lost customer", lo=0, lo_open=True),
+        "winback_window": P(120.0, "time units", "a won-back customer stays in win_back this "
+                            "long unless it lapses again", lo=0),
+    },
+    "behaviour": BEHAVIOUR,
+}
+
+SECTIONS = tuple(SPEC)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: ``name``, ``description`` and ``values[section][param]``."""
+
+    name: str
+    description: str = ""
+    values: dict = field(default_factory=dict)
+
+    def __getitem__(self, section: str) -> dict:
+        return self.values[section]
+
+    @property
+    def hours_per_unit(self) -> float:
+        return 24.0 if self["market"]["time_unit"] == "day" else 168.0
+
+    @property
+    def horizon(self) -> float:
+        """Simulated length in time units."""
+        days = self["market"]["years"] * 365.0
+        return days if self["market"]["time_unit"] == "day" else days / 7.0
+
+    @property
+    def start(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self["market"]["start_date"])
+
+    def with_overrides(self, overrides: dict | None = None, **flat) -> Scenario:
+        """Return a copy with ``{section: {param: value}}`` and flat ``param=value`` changes."""
+        data = _merge(copy.deepcopy(self.values), overrides or {})
+        for key, value in flat.items():
+            if value is None:
+                continue
+            section = _section_of(key)
+            data[section][key] = value
+        return build(self.name, self.description, data)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "description": self.description, **copy.deepcopy(self.values)}
+
+    def save(self, path) -> Path:
+        """Write the scenario to ``path`` (``.toml``, ``.yaml`` or ``.yml``)."""
+        import tomli_w
+
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".toml":
+            text = tomli_w.dumps(self.to_dict())
+        elif suffix in (".yaml", ".yml"):
+            text = yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+        else:
+            raise invalid("path", str(path), "a file name ending in .toml, .yaml or .yml")
+        path.write_text(text, encoding="utf-8")
+        return path
+
+
+def _section_of(key: str) -> str:
+    hits = [s for s, params in SPEC.items() if key in params]
+    if not hits:
+        raise invalid("parameter", key, "a scenario parameter (see `crmsim scenarios --explain`)")
+    return hits[0]
+
+
+def _merge(base: dict, overrides: dict) -> dict:
+    for section, params in overrides.items():
+        if section in ("name", "description"):
+            continue
+        if section not in SPEC:
+            raise invalid("section", section, "one of " + ", ".join(SPEC))
+        if not isinstance(params, dict):
+            raise invalid(section, params, "a table of parameters")
+        for k, v in params.items():
+            if k not in SPEC[section]:
+                raise invalid(f"{section}.{k}", v, "a parameter of [" + section + "]: "
+                              + ", ".join(SPEC[section]))
+            base.setdefault(section, {})[k] = v
+    return base
+
+
+def defaults() -> dict:
+    return {s: {k: copy.deepcopy(p.default) for k, p in ps.items()} for s, ps in SPEC.items()}
+
+
+def build(name: str, description: str, data: dict) -> Scenario:
+    """Validate ``data`` (missing parameters take defaults) and return a Scenario."""
+    full = _merge(defaults(), data)
+    checked = {
+        s: {k: SPEC[s][k].check(f"{s}.{k}", v) for k, v in params.items()}
+        for s, params in full.items()
+    }
+    try:
+        dt.date.fromisoformat(checked["market"]["start_date"])
+    except ValueError:
+        raise invalid("market.start_date", checked["market"]["start_date"],
+                      "an ISO date such as 2025-01-01") from None
+    if len(set(checked["population"]["regions"])) != len(checked["population"]["regions"]):
+        raise invalid("population.regions", checked["population"]["regions"], "distinct names")
+    return Scenario(name=str(name), description=str(description), values=checked)
+
+
+def builtin_names() -> list[str]:
+    folder = resources.files("crmsim") / "scenarios"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def _parse(text: str, fmt: str, source: str) -> dict:
+    try:
+        data = tomllib.loads(text) if fmt == "toml" else yaml.safe_load(text)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        first = str(exc).splitlines()[0]
+        raise invalid("scenario file", source, f"valid {fmt.upper()} ({first})") from None
+    if not isinstance(data, dict):
+        raise invalid("scenario file", source, "a table of sections such as [purchase]")
+    return data
+
+
+def load(name_or_path) -> Scenario:
+    """Load a built-in scenario by name, or a TOML/YAML scenario file, and validate it."""
+    if isinstance(name_or_path, Scenario):
+        return name_or_path
+    key = str(name_or_path)
+    if key in builtin_names():
+        text = (resources.files("crmsim") / "scenarios" / f"{key}.toml").read_text("utf-8")
+        data = _parse(text, "toml", key)
+    else:
+        path = Path(key)
+        if path.suffix.lower() not in (".toml", ".yaml", ".yml"):
+            raise invalid("scenario", key, "one of " + ", ".join(builtin_names())
+                          + " or a .toml/.yaml file")
+        if not path.is_file():
+            raise invalid("scenario", key, "an existing scenario file or one of "
+                          + ", ".join(builtin_names()))
+        fmt = "toml" if path.suffix.lower() == ".toml" else "yaml"
+        data = _parse(path.read_text(encoding="utf-8"), fmt, key)
+    name = data.get("name", Path(key).stem)
+    return build(name, data.get("description", ""), data)
+
+
+def explain(section: str | None = None) -> list[dict]:
+    """One row per parameter: section, name, default, unit, doc (for tables and the CLI)."""
+    rows = []
+    for s, params in SPEC.items():
+        if section and s != section:
+            continue
+        for k, p in params.items():
+            rows.append({"section": s, "name": k, "default": p.default, "unit": p.unit,
+                         "doc": p.doc})
+    return rows
+
+
+__all__ = ["Scenario", "SPEC", "load", "build", "builtin_names", "explain", "CrmsimError"]

@@ -1,0 +1,332 @@
+"""Retention and empowerment strategies: documented, combinable policies that cost money.
+
+A strategy is a small record: a name, a kind, a one-line summary, its parameters
+(each a :class:`~crmsim.params.Param` with default, unit and rationale) and up to
+two plain functions:
+
+``setup(market, params)``
+    static changes made once at the start (more seats, a queue priority, a discount);
+``act(market, params, memory) -> cost``
+    what the firm does every ``interval`` time units; returns the money it spent.
+
+Effects go through the latent state (``market.dose``, ``market.service``,
+``market.bond``; see :mod:`crmsim.latent`) wherever the textbook story is
+psychological, and through prices and rates where it is economic (a discount).
+To add a strategy, write one ``register(Strategy(...))`` call in this file.
+
+Targets are chosen from what the firm can see: lifecycle stage and order history,
+never the latent truth. Money spent on customers who already silently left is
+wasted, as it is in real life.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from crmsim.errors import invalid
+from crmsim.latent import DIMENSIONS
+from crmsim.lifecycle import CODE
+from crmsim.params import Param
+
+
+@dataclass(frozen=True)
+class Strategy:
+    name: str
+    kind: str  # "baseline", "retention" or "empowerment"
+    summary: str
+    params: dict[str, Param] = field(default_factory=dict)
+    act: Callable | None = None
+    setup: Callable | None = None
+
+
+REGISTRY: dict[str, Strategy] = {}
+
+
+def register(strategy: Strategy) -> Strategy:
+    REGISTRY[strategy.name] = strategy
+    return strategy
+
+
+def _interval(default=28.0):
+    return Param(default, "days", "time between two rounds of the action", lo=1)
+
+
+def active_customers(m) -> np.ndarray:
+    """Indices of customers the firm regards as current (acquired, not terminated)."""
+    st = m.stage
+    return np.flatnonzero(m.acquired & (st != CODE["terminated"]) & (st != CODE["potential"]))
+
+
+# ---------------------------------------------------------------- baseline
+register(Strategy("none", "baseline", "Do nothing beyond selling and answering calls."))
+
+
+# ---------------------------------------------------------------- empowerment
+def _empowerment(name, summary, doses, cost, cost_doc, extra=None, extra_act=None):
+    params = {f"dose_{d}": Param(v, "dose units per round", f"{d} granted per round to each "
+                                 "active customer (1 unit raises a fully sensitive customer's "
+                                 "gap to the maximum by 63%)", lo=0)
+              for d, v in zip(DIMENSIONS, doses, strict=True)}
+    params["cost_per_customer"] = Param(cost, "currency per customer per round", cost_doc, lo=0)
+    params["interval"] = _interval()
+    params.update(extra or {})
+
+    def act(m, p, memory):
+        idx = active_customers(m)
+        m.dose[idx] += np.array([p[f"dose_{d}"] for d in DIMENSIONS])
+        if extra_act:
+            extra_act(m, p, idx)
+        return p["cost_per_customer"] * len(idx)
+
+    return register(Strategy(name, "empowerment", summary, params, act))
+
+
+_empowerment("suggestion_right", "Right to make suggestions (建议权): feedback channels whose "
+             "ideas are visibly acted on.", (0.2, 0.0, 0.1, 0.6), 0.6,
+             "staff time to read, answer and act on suggestions")
+_empowerment("choice_right", "Right to choose (选择权): configurable products, delivery and "
+             "service options.", (0.1, 0.1, 0.8, 0.2), 1.2,
+             "cost of a wider assortment and of handling options")
+_empowerment("decision_right", "Right to decide (决策权): customers vote on or co-decide "
+             "product and service changes.", (0.2, 0.1, 0.6, 0.8), 2.0,
+             "panels, votes and the cost of following customers' decisions")
+_empowerment("participation", "Customer participation in the service process (co-creation, "
+             "self-service design).", (0.6, 0.4, 0.2, 0.5), 2.5,
+             "events, community management and co-creation workshops")
+_empowerment("information_sharing", "Share information and knowledge (usage guides, "
+             "transparent pricing, order tracking).", (0.2, 0.8, 0.1, 0.0), 0.3,
+             "content production is cheap per customer")
+
+
+def _rewards_bond(m, p, idx):
+    m.bond[idx] += p["bond_per_round"]
+
+
+_empowerment("customer_rewards", "Reward customers for contributions (reviews, ideas, "
+             "referrals).", (0.5, 0.0, 0.0, 0.2), 1.5, "value of the rewards handed out",
+             extra={"bond_per_round": Param(0.005, "loyalty points per round", "rewards add a "
+                                            "little switching cost", lo=0)},
+             extra_act=_rewards_bond)
+
+
+def _training_setup(m, p):
+    m.request_mult *= 1.0 - p["call_reduction"]
+
+
+register(Strategy(
+    "customer_training",
+    "empowerment",
+    "Train customers (workshops, tutorials) so they use the product well.",
+    {**REGISTRY["information_sharing"].params,
+     "dose_meaning": Param(0.1, "dose units per round", "training gives some sense of meaning",
+                           lo=0),
+     "dose_competence": Param(1.2, "dose units per round", "training is the strongest lever "
+                              "on competence", lo=0),
+     "dose_autonomy": Param(0.2, "dose units per round", "competent customers act on their "
+                            "own", lo=0),
+     "dose_impact": Param(0.1, "dose units per round", "little direct effect on impact", lo=0),
+     "cost_per_customer": Param(3.5, "currency per customer per round", "trainers and "
+                                "materials", lo=0),
+     "call_reduction": Param(0.3, "share of calls", "trained customers call the call centre "
+                             "less", lo=0, hi=1)},
+    REGISTRY["information_sharing"].act,
+    _training_setup,
+))
+
+
+# ---------------------------------------------------------------- retention
+def _discount_setup(m, p):
+    m.spend_mult *= 1.0 - p["rate"]
+    m.rate_mult *= p["demand_lift"]
+
+
+register(Strategy(
+    "discount", "retention", "Permanent price discount for everybody: buys revenue, not loyalty.",
+    {"rate": Param(0.10, "share of price", "price cut on every order", lo=0, hi=1, hi_open=True),
+     "demand_lift": Param(1.15, "x purchase rate", "more frequent orders at lower prices (price "
+                          "elasticity about -1.5)", lo=0)},
+    setup=_discount_setup,
+))
+
+
+def _loyalty_act(m, p, memory):
+    members = np.flatnonzero(m.acquired & (m.orders >= p["min_orders"])
+                             & (m.stage != CODE["terminated"]))
+    m.bond[members] += p["bond_per_round"]
+    revenue_since = m.revenue - memory.get("revenue", 0.0)
+    memory["revenue"] = m.revenue.copy()
+    points = p["points_rate"] * revenue_since[members].sum()
+    return points + p["fee_per_member"] * len(members)
+
+
+register(Strategy(
+    "loyalty_program", "retention", "Points and member privileges for repeat buyers: builds "
+    "switching costs (锁定).",
+    {"min_orders": Param(2, "orders", "repeat buyers become members", lo=1, kind="int"),
+     "points_rate": Param(0.03, "share of members' revenue", "points handed back", lo=0, hi=1),
+     "fee_per_member": Param(0.4, "currency per member per round", "programme administration",
+                             lo=0),
+     "bond_per_round": Param(0.012, "loyalty points per round", "switching cost accumulated "
+                             "by members; fades with behaviour.bond_half_life", lo=0),
+     "interval": _interval()},
+    _loyalty_act,
+))
+
+
+def _care_setup(m, p):
+    m.extra_seats += p["extra_seats"]
+    m.followup_boost = max(m.followup_boost, p["followup_boost"])
+    m.followup_cost = max(m.followup_cost, p["followup_cost"])
+
+
+register(Strategy(
+    "proactive_care", "retention", "Service quality and customer care: more seats and a "
+    "follow-up call after every service request.",
+    {"extra_seats": Param(2, "seats", "seats added to the call centre", lo=0, kind="int"),
+     "followup_boost": Param(0.03, "satisfaction points", "a caring follow-up call repairs "
+                             "part of a bad experience", lo=0),
+     "followup_cost": Param(2.0, "currency per follow-up", "agent time for the follow-up",
+                            lo=0)},
+    setup=_care_setup,
+))
+
+
+def _vip_setup(m, p):
+    m.vip_priority = True
+
+
+def _vip_act(m, p, memory):
+    acq = np.flatnonzero(m.acquired & (m.stage != CODE["terminated"]))
+    if len(acq) == 0:
+        return 0.0
+    k = max(1, int(round(p["vip_share"] * len(acq))))
+    top = acq[np.argsort(-m.revenue[acq], kind="stable")[:k]]
+    m.is_vip[:] = False
+    m.is_vip[top] = True
+    m.service[top] += p["care_boost"]
+    return p["cost_per_vip"] * len(top)
+
+
+register(Strategy(
+    "vip_tiering", "retention", "Tiered service by value (ABC pyramid): the top customers "
+    "jump the call-centre queue and get a personal account manager.",
+    {"vip_share": Param(0.05, "share of customers", "A+B tiers of the customer pyramid (1% + "
+                        "4%)", lo=0, hi=1, lo_open=True),
+     "care_boost": Param(0.01, "satisfaction points per round", "personal attention", lo=0),
+     "cost_per_vip": Param(6.0, "currency per VIP per round", "account manager time", lo=0),
+     "interval": _interval()},
+    _vip_act, _vip_setup,
+))
+
+
+def _winback_act(m, p, memory):
+    last = memory.setdefault("contacted_at", np.full(m.n, -np.inf))
+    lapsed = np.flatnonzero((m.stage == CODE["terminated"])
+                            & (m.now - last >= m.units(p["recontact_gap"])))
+    last[lapsed] = m.now
+    m.service[lapsed] += p["care_boost"]
+    back = lapsed[m.rng_strategy.random(len(lapsed)) < p["comeback_prob"]]
+    m.win_back(back)
+    m.log_contacts(lapsed, "win_back", p["cost_per_contact"])
+    return p["cost_per_contact"] * len(lapsed)
+
+
+register(Strategy(
+    "win_back", "retention", "Contact lapsed customers (客户流失) with an apology and an "
+    "offer; some come back.",
+    {"comeback_prob": Param(0.12, "probability per contact", "share of contacted lapsed "
+                            "customers who return (industry win-back rates 10-20%)", lo=0, hi=1),
+     "care_boost": Param(0.05, "satisfaction points", "being missed and asked back", lo=0),
+     "cost_per_contact": Param(8.0, "currency per contact", "call plus comeback voucher", lo=0),
+     "recontact_gap": Param(180.0, "days", "do not contact the same customer again sooner",
+                            lo=0),
+     "interval": _interval()},
+    _winback_act,
+))
+
+
+def _offers_act(m, p, memory):
+    idx = active_customers(m)
+    m.offer_until[idx] = m.now + m.units(p["interval"])
+    m.service[idx] += p["relevance_boost"]
+    return p["cost_per_offer"] * len(idx)
+
+
+def _offers_setup(m, p):
+    m.offer_rate = p["rate_lift"]
+    m.offer_spend = 1.0 - p["offer_discount"]
+
+
+register(Strategy(
+    "personalised_offers", "retention", "One-to-one offers in each customer's favourite "
+    "category (一对一营销).",
+    {"rate_lift": Param(1.12, "x purchase rate", "relevant offers bring orders forward", lo=0),
+     "offer_discount": Param(0.05, "share of price", "price cut on offered orders", lo=0, hi=1),
+     "relevance_boost": Param(0.004, "satisfaction points per round", "feeling understood",
+                              lo=0),
+     "cost_per_offer": Param(0.3, "currency per offer", "data work and message", lo=0),
+     "interval": _interval()},
+    _offers_act, _offers_setup,
+))
+
+
+# ---------------------------------------------------------------- resolving
+def resolve(strategies) -> list[tuple[Strategy, dict]]:
+    """Turn names, ``"name:param=value,..."`` strings or ``{name: {param: value}}`` dicts
+    into ``(Strategy, params)`` pairs with validated parameters."""
+    if strategies is None:
+        strategies = []
+    if isinstance(strategies, str | dict):
+        strategies = [strategies]
+    out = []
+    for item in strategies:
+        if isinstance(item, dict):
+            pairs = list(item.items())
+        elif isinstance(item, str):
+            name, _, rest = item.partition(":")
+            over = {}
+            for kv in filter(None, rest.split(",")):
+                k, eq, v = kv.partition("=")
+                if not eq:
+                    raise invalid("strategy", item, "name or name:param=value,...")
+                try:
+                    over[k.strip()] = float(v) if "." in v or "e" in v.lower() else int(v)
+                except ValueError:
+                    raise invalid(f"{name}.{k.strip()}", v, "a number") from None
+            pairs = [(name.strip(), over)]
+        else:
+            raise invalid("strategy", item, "a strategy name")
+        for name, over in pairs:
+            if name not in REGISTRY:
+                raise invalid("strategy", name, "one of " + ", ".join(REGISTRY))
+            s = REGISTRY[name]
+            over = over or {}
+            for k in over:
+                if k not in s.params:
+                    raise invalid(f"{name}.{k}", over[k], "a parameter of " + name + ": "
+                                  + (", ".join(s.params) or "(none)"))
+            params = {k: prm.check(f"{name}.{k}", over.get(k, prm.default))
+                      for k, prm in s.params.items()}
+            out.append((s, params))
+    names = [s.name for s, _ in out]
+    if len(set(names)) != len(names):
+        raise invalid("strategies", names, "each strategy at most once")
+    return [(s, p) for s, p in out if s.name != "none"]
+
+
+def explain(name: str | None = None) -> list[dict]:
+    """Rows ``strategy, kind, param, default, unit, doc`` for the CLI and notebooks."""
+    rows = []
+    for s in REGISTRY.values():
+        if name and s.name != name:
+            continue
+        if not s.params:
+            rows.append({"strategy": s.name, "kind": s.kind, "param": "", "default": "",
+                         "unit": "", "doc": s.summary})
+        for k, prm in s.params.items():
+            rows.append({"strategy": s.name, "kind": s.kind, "param": k,
+                         "default": prm.default, "unit": prm.unit, "doc": prm.doc})
+    return rows
