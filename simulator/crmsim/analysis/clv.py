@@ -1,0 +1,561 @@
+"""Customer lifetime value (客户终身价值, CLV): textbook formula and probability models.
+
+Three tools, from simple to rich:
+
+* :func:`simple_clv` - the retention-based margin multiple taught in CRM textbooks.
+* BG/NBD (Fader, Hardie & Lee 2005) - how many purchases each customer will make and
+  whether it is still "alive" (has not silently defected, 客户流失), from frequency,
+  recency and age alone: :func:`fit_bgnbd` returns a frozen :class:`BGNBDFit`.
+* Gamma-Gamma - how much each customer spends per purchase: :func:`fit_gamma_gamma`.
+
+Both models are fitted by maximum likelihood with scipy (log-likelihood written with
+``gammaln``/``betaln``, optimised on log-parameters); standard errors come from the
+numerical Hessian of the negative log-likelihood. :func:`clv_bgnbd_gg` combines them
+into a discounted CLV per customer. The fit objects hold only numbers - no hidden state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special
+
+from crmsim.analysis._common import as_array, check_columns, get_ax
+from crmsim.errors import CrmsimError, check_range
+
+__all__ = [
+    "BGNBDFit",
+    "GammaGammaFit",
+    "calibration_and_holdout_data",
+    "clv_bgnbd_gg",
+    "expected_cumulative_transactions",
+    "fit_bgnbd",
+    "fit_gamma_gamma",
+    "plot_cumulative_transactions",
+    "plot_frequency_histogram",
+    "simple_clv",
+    "summary_data_from_log",
+]
+
+
+# --------------------------------------------------------------------------- simple CLV
+def simple_clv(margin, retention, discount, horizon: int | None = None,
+               acquisition_cost=0.0, first_period_paid: bool = False):
+    """Retention-based CLV: the margin multiple of Gupta & Lehmann (2003).
+
+    A customer yields ``margin`` per period while retained; it stays each period with
+    probability ``retention`` (客户保持率); money is discounted at rate ``discount``.
+    With an infinite horizon ``CLV = m r / (1 + d - r)`` (first margin at the end of
+    period 1). ``horizon=H`` sums the first ``H`` periods, ``first_period_paid=True``
+    adds a margin at time 0, and ``acquisition_cost`` is subtracted. Arguments broadcast
+    like numpy arrays.
+    """
+    m = as_array(margin, "margin")
+    r = as_array(retention, "retention")
+    d = as_array(discount, "discount")
+    if np.any((r < 0) | (r > 1)):
+        raise CrmsimError(f"retention={retention!r} is invalid: expected a number in [0, 1]")
+    if np.any(d <= -1):
+        raise CrmsimError(f"discount={discount!r} is invalid: expected a number > -1")
+    q = r / (1.0 + d)
+    if horizon is None:
+        if np.any(q >= 1):
+            raise CrmsimError("an infinite horizon needs retention < 1 + discount")
+        value = m * q / (1.0 - q)
+    else:
+        check_range("horizon", horizon, 0)
+        h = int(horizon)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            geo = np.where(np.isclose(q, 1.0), h, q * (1.0 - q**h) / (1.0 - q))
+        value = m * geo
+    if first_period_paid:
+        value = value + m
+    value = value - as_array(acquisition_cost, "acquisition_cost")
+    return float(value) if np.ndim(value) == 0 else value
+
+
+# --------------------------------------------------------------------------- summaries
+def _periods(log, date_col, time_col, freq, freq_multiplier, observation_end):
+    """Integer or float period of each row, the end period and the time unit divisor."""
+    if time_col is not None:
+        t = log[time_col].to_numpy(dtype=float)
+        end = float(np.nanmax(t)) if observation_end is None else float(observation_end)
+        if freq is None:
+            p = t
+        else:
+            width = float(freq)
+            if width <= 0:
+                raise CrmsimError(f"freq={freq!r} is invalid: expected a positive width")
+            p = np.floor(t / width)
+            end = float(np.floor(end / width))
+        return p, end, float(freq_multiplier)
+    if freq not in ("D", "W"):
+        raise CrmsimError(f"freq={freq!r} is invalid: expected 'D' or 'W' (or a number "
+                          "with time_col=)")
+    dates = pd.to_datetime(log[date_col])
+    end = dates.max() if observation_end is None else pd.Timestamp(observation_end)
+    day = dates.to_numpy(dtype="datetime64[D]").astype("int64")
+    end_day = np.datetime64(end.normalize(), "D").astype("int64")
+    if freq == "D":
+        return day.astype(float), float(end_day), float(freq_multiplier)
+    # weeks starting on Monday, like pandas' to_period("W") (1970-01-01 was a Thursday)
+    week = np.floor((day + 3) / 7.0)
+    return week, float(np.floor((end_day + 3) / 7.0)), float(freq_multiplier)
+
+
+def summary_data_from_log(
+    log: pd.DataFrame,
+    observation_end=None,
+    *,
+    freq="D",
+    freq_multiplier: float = 1,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str | None = "amount",
+    time_col: str | None = None,
+) -> pd.DataFrame:
+    """Frequency / recency / T / monetary_value per customer, the input of BG/NBD and GG.
+
+    Follows the convention of the ``lifetimes`` package: purchases are grouped into
+    periods of ``freq`` ('D' calendar days, 'W' weeks); ``frequency`` is the number of
+    *repeat* periods with a purchase (periods with a purchase minus one), ``recency`` the
+    time from the first to the last purchase period, ``T`` the time from the first
+    purchase to ``observation_end`` (default: the last date), all divided by
+    ``freq_multiplier`` (use ``freq='D', freq_multiplier=7`` for weeks measured in days).
+    ``monetary_value`` is the mean amount of the repeat periods (0 without repeats).
+    With a numeric ``time_col`` (e.g. the simulator's ``timestamp``) dates are ignored;
+    ``freq=None`` then keeps each distinct time as one occasion and a number groups times
+    into periods of that width. Purchases after ``observation_end`` are ignored.
+    """
+    cols = [customer_col, time_col if time_col is not None else date_col]
+    if amount_col is not None:
+        cols.append(amount_col)
+    check_columns(log, cols)
+    p, end, unit = _periods(log, date_col, time_col, freq, freq_multiplier, observation_end)
+    keep = p <= end
+    df = pd.DataFrame({"c": log[customer_col].to_numpy()[keep], "p": p[keep]})
+    df["a"] = log[amount_col].to_numpy(dtype=float)[keep] if amount_col is not None else 0.0
+    per = df.groupby(["c", "p"], sort=True)["a"].sum().reset_index()
+    g = per.groupby("c", sort=True)
+    first = g["p"].min()
+    last = g["p"].max()
+    n = g.size()
+    first_amount = per.groupby("c", sort=True)["a"].first()  # sorted by p within c
+    total = g["a"].sum()
+    frequency = (n - 1).astype("int64")
+    out = pd.DataFrame({
+        "frequency": frequency,
+        "recency": (last - first) / unit,
+        "T": (end - first) / unit,
+    })
+    if amount_col is not None:
+        rep = (total - first_amount).to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["monetary_value"] = np.where(frequency > 0, rep / np.maximum(frequency, 1), 0.0)
+    out.index.name = customer_col
+    return out
+
+
+def calibration_and_holdout_data(
+    log: pd.DataFrame,
+    calibration_end,
+    observation_end=None,
+    *,
+    freq="D",
+    freq_multiplier: float = 1,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str | None = "amount",
+    time_col: str | None = None,
+) -> pd.DataFrame:
+    """Split a log at ``calibration_end`` into a calibration summary and holdout outcomes.
+
+    Returns, for customers whose first purchase is in the calibration period,
+    ``frequency_cal``, ``recency_cal``, ``T_cal`` (and ``monetary_value_cal``) plus
+    ``frequency_holdout`` (periods with a purchase after ``calibration_end`` and up to
+    ``observation_end``), ``monetary_value_holdout`` and ``duration_holdout``. Fit on the
+    calibration columns, then compare predictions for ``duration_holdout`` with
+    ``frequency_holdout`` - the standard way to validate a CLV model.
+    """
+    cal = summary_data_from_log(
+        log, calibration_end, freq=freq, freq_multiplier=freq_multiplier,
+        customer_col=customer_col, date_col=date_col, amount_col=amount_col,
+        time_col=time_col,
+    )
+    cal.columns = [f"{c}_cal" for c in cal.columns]
+    p, cal_end, unit = _periods(log, date_col, time_col, freq, freq_multiplier,
+                                calibration_end)
+    _, obs_end, _ = _periods(log, date_col, time_col, freq, freq_multiplier,
+                             observation_end)
+    if obs_end <= cal_end:
+        raise CrmsimError("observation_end must be after calibration_end")
+    hold = (p > cal_end) & (p <= obs_end)
+    df = pd.DataFrame({"c": log[customer_col].to_numpy()[hold], "p": p[hold]})
+    df["a"] = log[amount_col].to_numpy(dtype=float)[hold] if amount_col is not None else 0.0
+    per = df.groupby(["c", "p"])["a"].sum().reset_index()
+    g = per.groupby("c")
+    out = cal.copy()
+    out["frequency_holdout"] = g.size().reindex(out.index, fill_value=0).astype("int64")
+    if amount_col is not None:
+        out["monetary_value_holdout"] = g["a"].mean().reindex(out.index, fill_value=0.0)
+    out["duration_holdout"] = (obs_end - cal_end) / unit
+    return out
+
+
+# --------------------------------------------------------------------------- ML helpers
+def _numerical_hessian(f, x, rel_step=1e-4):
+    """Central-difference Hessian of a scalar function ``f`` at ``x``."""
+    x = np.asarray(x, dtype=float)
+    k = x.size
+    h = rel_step * np.maximum(np.abs(x), 1e-2)
+    hess = np.empty((k, k))
+    for i in range(k):
+        for j in range(i, k):
+            ei = np.zeros(k)
+            ej = np.zeros(k)
+            ei[i] = h[i]
+            ej[j] = h[j]
+            v = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej))
+            hess[i, j] = hess[j, i] = v / (4 * h[i] * h[j])
+    return hess
+
+
+def _fit_ml(nll, x0, names):
+    """Minimise ``nll(params)`` over log-parameters; return params, SEs and log-likelihood."""
+
+    def nll_log(z):
+        with np.errstate(all="ignore"):
+            v = nll(np.exp(z))
+        return v if np.isfinite(v) else 1e300
+
+    z0 = np.log(np.asarray(x0, dtype=float))
+    res = optimize.minimize(nll_log, z0, method="Nelder-Mead",
+                            options={"xatol": 1e-7, "fatol": 1e-9, "maxiter": 4000,
+                                     "maxfev": 8000})
+    res = optimize.minimize(nll_log, res.x, method="BFGS", options={"gtol": 1e-7})
+    params = np.exp(res.x)
+    hess = _numerical_hessian(nll, params)
+    try:
+        cov = np.linalg.inv(hess)
+        se = np.sqrt(np.where(np.diag(cov) > 0, np.diag(cov), np.nan))
+    except np.linalg.LinAlgError:
+        se = np.full(len(params), np.nan)
+    return (dict(zip(names, params.tolist(), strict=True)),
+            dict(zip(names, se.tolist(), strict=True)), -float(nll(params)))
+
+
+def _params_table(params, se):
+    t = pd.DataFrame({"estimate": pd.Series(params), "se": pd.Series(se)})
+    t["lower_95"] = t["estimate"] - 1.96 * t["se"]
+    t["upper_95"] = t["estimate"] + 1.96 * t["se"]
+    return t
+
+
+def _frt(frequency, recency, T):
+    x = as_array(frequency, "frequency")
+    tx = as_array(recency, "recency")
+    T = as_array(T, "T")
+    if np.any(x < 0) or np.any(tx < 0) or np.any(tx > T + 1e-9):
+        raise CrmsimError("need frequency >= 0 and 0 <= recency <= T for every customer")
+    return x, tx, T
+
+
+def _wrap(values, like):
+    """Return a Series with ``like``'s index when ``like`` is a Series, else an array."""
+    if isinstance(like, pd.Series):
+        return pd.Series(values, index=like.index)
+    return values
+
+
+# --------------------------------------------------------------------------- BG/NBD
+def _bgnbd_nll(params, x, tx, T, w):
+    r, alpha, a, b = params
+    base = (special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
+            - special.betaln(a, b))
+    term1 = special.betaln(a, b + x) - (r + x) * np.log(alpha + T)
+    term2 = np.where(
+        x > 0,
+        special.betaln(a + 1, np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + tx),
+        -np.inf,
+    )
+    ll = base + np.logaddexp(term1, term2)
+    return -float(np.sum(w * ll))
+
+
+def _compress(*cols):
+    """Unique rows and their counts: the likelihood only depends on (x, t_x, T)."""
+    stacked = np.column_stack(cols)
+    uniq, counts = np.unique(stacked, axis=0, return_counts=True)
+    return [uniq[:, i] for i in range(uniq.shape[1])], counts.astype(float)
+
+
+@dataclass(frozen=True)
+class BGNBDFit:
+    """A fitted BG/NBD model: parameters, standard errors and log-likelihood.
+
+    Purchase rates λ ~ Gamma(r, α) across customers, dropout probabilities after each
+    repeat purchase p ~ Beta(a, b). Time is in the unit of the data the model was fitted
+    on. All prediction methods are pure functions of the stored parameters.
+    """
+
+    params: dict
+    se: dict
+    loglik: float
+    n: int
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def summary(self) -> pd.DataFrame:
+        """Parameter table with estimate, standard error and a 95% Wald interval."""
+        return _params_table(self.params, self.se)
+
+    def _p(self):
+        p = self.params
+        return p["r"], p["alpha"], p["a"], p["b"]
+
+    def p_alive(self, frequency, recency, T):
+        """P(still alive | x, t_x, T): probability the customer has not dropped out."""
+        r, alpha, a, b = self._p()
+        x, tx, T_ = _frt(frequency, recency, T)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_ratio = (np.log(a) - np.log(np.maximum(b + x - 1, 1e-300))
+                         + (r + x) * (np.log(alpha + T_) - np.log(alpha + tx)))
+        out = np.where(x > 0, 1.0 / (1.0 + np.exp(np.minimum(log_ratio, 700))), 1.0)
+        return _wrap(out, frequency)
+
+    def expected_purchases(self, t, frequency, recency, T):
+        """E[number of purchases in the next ``t`` time units | x, t_x, T] (FHL 2005 eq. 10)."""
+        r, alpha, a, b = self._p()
+        x, tx, T_ = _frt(frequency, recency, T)
+        t = as_array(t, "t")
+        hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T_ + t))
+        first = (a + b + x - 1) / (a - 1)
+        second = 1 - ((alpha + T_) / (alpha + T_ + t)) ** (r + x) * hyp
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_ratio = (np.log(a) - np.log(np.maximum(b + x - 1, 1e-300))
+                         + (r + x) * (np.log(alpha + T_) - np.log(alpha + tx)))
+        denom = 1 + np.where(x > 0, np.exp(np.minimum(log_ratio, 700)), 0.0)
+        return _wrap(first * second / denom, frequency)
+
+    def expected_purchases_new(self, t):
+        """E[X(t)]: expected repeat purchases in ``t`` time units of a newly acquired customer."""
+        r, alpha, a, b = self._p()
+        t = as_array(t, "t")
+        hyp = special.hyp2f1(r, b, a + b - 1, t / (alpha + t))
+        out = (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp)
+        return float(out) if np.ndim(out) == 0 else out
+
+    def probability_of_n_purchases(self, t, n):
+        """P(X(t) = n): probability of exactly ``n`` repeat purchases in ``t`` (FHL eq. 8)."""
+        r, alpha, a, b = self._p()
+        t = as_array(t, "t")
+        n = as_array(n, "n")
+        t, n = np.broadcast_arrays(t, n)
+        lb = special.betaln(a, b)
+        log_q = np.log(alpha) - np.log(alpha + t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_nb = (special.gammaln(r + n) - special.gammaln(r) - special.gammaln(n + 1)
+                      + r * log_q + n * (np.log(t) - np.log(alpha + t)))
+            log_nb = np.where((n == 0), r * log_q, log_nb)
+        term1 = np.exp(special.betaln(a, b + n) - lb + log_nb)
+        # 1 - sum_{j<n} NB(j): the NB cdf up to n-1 via the regularised incomplete beta
+        cdf = special.betainc(r, np.maximum(n, 1), alpha / (alpha + t))  # P(NB <= n-1)
+        tail = 1 - cdf
+        with np.errstate(divide="ignore", invalid="ignore"):
+            term2 = np.where(n > 0,
+                             np.exp(special.betaln(a + 1, np.maximum(b + n - 1, 1e-300)) - lb)
+                             * tail, 0.0)
+        out = term1 + term2
+        return float(out) if np.ndim(out) == 0 else out
+
+
+def fit_bgnbd(frequency, recency, T, *, initial=None) -> BGNBDFit:
+    """Fit the BG/NBD model by maximum likelihood (Fader, Hardie & Lee 2005).
+
+    ``frequency`` = repeat purchases x, ``recency`` = t_x, ``T`` = age of the customer,
+    all in the same time unit (see :func:`summary_data_from_log`). Returns a frozen
+    :class:`BGNBDFit` with parameters ``r, alpha, a, b``, their standard errors (from the
+    inverse numerical Hessian of the negative log-likelihood) and the log-likelihood.
+    ``initial`` optionally gives starting values (r, alpha, a, b).
+    """
+    x, tx, T_ = _frt(frequency, recency, T)
+    if x.size == 0:
+        raise CrmsimError("fit_bgnbd needs at least one customer")
+    (ux, utx, uT), w = _compress(x, tx, T_)
+    if initial is None:  # rate r / alpha near the observed repeat rate
+        initial = (1.0, max(float(np.mean(T_)) / (float(np.mean(x)) + 1.0), 1e-3), 1.0, 1.0)
+    x0 = np.array(initial, dtype=float)
+    params, se, ll = _fit_ml(lambda p: _bgnbd_nll(p, ux, utx, uT, w), x0,
+                             ["r", "alpha", "a", "b"])
+    return BGNBDFit(params=params, se=se, loglik=ll, n=int(x.size))
+
+
+# --------------------------------------------------------------------------- Gamma-Gamma
+def _gg_nll(params, x, m, w):
+    p, q, v = params
+    ll = (special.gammaln(p * x + q) - special.gammaln(p * x) - special.gammaln(q)
+          + q * np.log(v) + (p * x - 1) * np.log(m) + p * x * np.log(x)
+          - (p * x + q) * np.log(x * m + v))
+    return -float(np.sum(w * ll))
+
+
+@dataclass(frozen=True)
+class GammaGammaFit:
+    """A fitted Gamma-Gamma spend model: parameters ``p, q, v``, SEs and log-likelihood.
+
+    Each purchase amount is Gamma(p, ν) with the customer's ν ~ Gamma(q, v), so mean
+    spend per purchase varies across customers around p v / (q - 1).
+    """
+
+    params: dict
+    se: dict
+    loglik: float
+    n: int
+
+    def summary(self) -> pd.DataFrame:
+        """Parameter table with estimate, standard error and a 95% Wald interval."""
+        return _params_table(self.params, self.se)
+
+    def population_mean_spend(self) -> float:
+        """Mean spend per purchase across customers, p v / (q - 1) (needs q > 1)."""
+        p, q, v = self.params["p"], self.params["q"], self.params["v"]
+        return p * v / (q - 1) if q > 1 else float("inf")
+
+    def expected_spend(self, frequency, monetary_value):
+        """E[mean spend per purchase | x, observed mean m_x]: shrinks m_x to the population."""
+        p, q, v = self.params["p"], self.params["q"], self.params["v"]
+        x = as_array(frequency, "frequency")
+        m = as_array(monetary_value, "monetary_value")
+        out = (p * (v + x * m)) / (p * x + q - 1)
+        return _wrap(out, frequency)
+
+
+def fit_gamma_gamma(frequency, monetary_value, *, initial=(1.0, 1.0, 1.0)) -> GammaGammaFit:
+    """Fit the Gamma-Gamma spend model on repeat buyers (frequency > 0) by maximum likelihood.
+
+    ``monetary_value`` is each customer's mean spend over its ``frequency`` repeat
+    purchases. Customers with ``frequency == 0`` are left out, as in the published model.
+    The model assumes spend is independent of frequency - check their correlation first.
+    """
+    x = as_array(frequency, "frequency")
+    m = as_array(monetary_value, "monetary_value")
+    keep = x > 0
+    if np.any(m[keep] <= 0):
+        raise CrmsimError("monetary_value must be > 0 for customers with frequency > 0")
+    if keep.sum() < 2:
+        raise CrmsimError("fit_gamma_gamma needs at least two repeat buyers")
+    (ux, um), w = _compress(x[keep], m[keep])
+    x0 = np.array(initial, dtype=float)
+    params, se, ll = _fit_ml(lambda p: _gg_nll(p, ux, um, w), x0, ["p", "q", "v"])
+    return GammaGammaFit(params=params, se=se, loglik=ll, n=int(keep.sum()))
+
+
+# --------------------------------------------------------------------------- CLV
+def clv_bgnbd_gg(bgnbd: BGNBDFit, gamma_gamma: GammaGammaFit, frequency, recency, T,
+                 monetary_value, *, horizon: float = 52.0, steps: int = 12,
+                 discount_rate: float = 0.01, margin: float = 1.0):
+    """Discounted CLV per customer over ``horizon`` time units (BG/NBD x Gamma-Gamma).
+
+    The horizon is cut into ``steps`` equal periods; expected purchases in each period
+    (BG/NBD) times expected spend per purchase (Gamma-Gamma) times ``margin`` is
+    discounted at ``discount_rate`` per period. Like ``lifetimes``' CLV with
+    ``time=horizon``. Returns a Series when the inputs are Series.
+    """
+    check_range("steps", steps, 1)
+    check_range("horizon", horizon, 0, lo_open=True)
+    spend = np.asarray(gamma_gamma.expected_spend(frequency, monetary_value), dtype=float)
+    step = horizon / int(steps)
+    prev = np.zeros_like(spend)
+    value = np.zeros_like(spend)
+    for i in range(1, int(steps) + 1):
+        cum = np.asarray(bgnbd.expected_purchases(i * step, frequency, recency, T),
+                         dtype=float)
+        value += margin * spend * (cum - prev) / (1 + discount_rate) ** i
+        prev = cum
+    return _wrap(value, frequency)
+
+
+# --------------------------------------------------------------------------- diagnostics
+def expected_cumulative_transactions(bgnbd: BGNBDFit, first_purchase, times):
+    """Model-expected cumulative repeat purchases of all customers at each of ``times``.
+
+    ``first_purchase`` holds each customer's first-purchase time and ``times`` the
+    calendar times, both in the model's time unit. Sums E[X(s - t0)] over customers
+    already acquired at ``s``; customers are grouped by first-purchase time for speed.
+    """
+    t0, counts = np.unique(as_array(first_purchase, "first_purchase"), return_counts=True)
+    s = as_array(times, "times")
+    age = s[:, None] - t0[None, :]
+    ex = np.zeros_like(age)
+    pos = age > 0
+    ex[pos] = bgnbd.expected_purchases_new(age[pos])
+    return ex @ counts
+
+
+def plot_cumulative_transactions(
+    bgnbd: BGNBDFit,
+    log: pd.DataFrame,
+    *,
+    calibration_end=None,
+    freq_multiplier: float = 1,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    ax=None,
+):
+    """Cumulative repeat purchases over calendar time: actual (from ``log``) vs BG/NBD.
+
+    The model must have been fitted with time in days / ``freq_multiplier`` (e.g. weeks
+    with ``freq_multiplier=7``). Purchases are grouped per customer and day; a dashed line
+    marks ``calibration_end``. Returns the Axes.
+    """
+    check_columns(log, [customer_col, date_col])
+    day = pd.to_datetime(log[date_col]).dt.normalize()
+    occ = pd.DataFrame({"c": log[customer_col].to_numpy(), "d": day.to_numpy()})
+    occ = occ.drop_duplicates().sort_values(["c", "d"])
+    first = occ.groupby("c")["d"].transform("min")
+    start = occ["d"].min()
+    repeat_days = (occ.loc[occ["d"] > first, "d"] - start).dt.days.to_numpy()
+    n_days = int((occ["d"].max() - start).days) + 1
+    actual = np.cumsum(np.bincount(repeat_days, minlength=n_days))
+    grid = np.arange(n_days) + 1.0  # end of each day
+    t0 = ((occ.groupby("c")["d"].min() - start).dt.days.to_numpy() + 1.0) / freq_multiplier
+    expected = expected_cumulative_transactions(bgnbd, t0, grid / freq_multiplier)
+    ax = get_ax(ax)
+    x = start + pd.to_timedelta(np.arange(n_days), unit="D")
+    ax.plot(x, actual, label="actual", color="black")
+    ax.plot(x, expected, label="BG/NBD model", color="tab:blue", linestyle="--")
+    if calibration_end is not None:
+        ax.axvline(pd.Timestamp(calibration_end), color="grey", linestyle=":",
+                   label="end of calibration")
+    ax.set_xlabel("date")
+    ax.set_ylabel("cumulative repeat purchases")
+    ax.set_title("Cumulative repeat purchases: actual vs BG/NBD")
+    ax.legend()
+    return ax
+
+
+def plot_frequency_histogram(bgnbd: BGNBDFit, frequency, T, *, max_frequency: int = 7,
+                             ax=None):
+    """Number of customers with 0, 1, ..., ``max_frequency``+ repeat purchases: actual vs model.
+
+    The model count for x is the sum over customers of P(X(T_i) = x), the calibration
+    fit check of Fader, Hardie & Lee (2005, Figure 2). Returns the Axes.
+    """
+    x = as_array(frequency, "frequency")
+    T_ = as_array(T, "T")
+    k = int(max_frequency)
+    ns = np.arange(k)
+    probs = bgnbd.probability_of_n_purchases(T_[:, None], ns[None, :])
+    model = np.append(probs.sum(axis=0), len(T_) - probs.sum())
+    actual = np.append([np.sum(x == n) for n in ns], np.sum(x >= k))
+    ax = get_ax(ax)
+    pos = np.arange(k + 1)
+    ax.bar(pos - 0.2, actual, width=0.4, label="actual", color="0.3")
+    ax.bar(pos + 0.2, model, width=0.4, label="BG/NBD model", color="tab:blue")
+    ax.set_xticks(pos, [str(n) for n in ns] + [f"{k}+"])
+    ax.set_xlabel("number of repeat purchases in the calibration period")
+    ax.set_ylabel("customers")
+    ax.set_title("Repeat-purchase frequency: actual vs BG/NBD")
+    ax.legend()
+    return ax

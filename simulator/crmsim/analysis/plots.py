@@ -1,0 +1,61 @@
+"""Plots comparing estimates with outcomes; every function returns the matplotlib Axes.
+
+Plot functions across :mod:`crmsim.analysis` create a figure only when no ``ax`` is
+given, label their axes, never call ``plt.show()`` and work with the Agg backend, so
+they run in notebooks, scripts and headless tests alike.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmsim.analysis._common import get_ax
+from crmsim.analysis.truth import align
+
+__all__ = ["plot_calibration", "plot_predicted_vs_actual"]
+
+
+def plot_predicted_vs_actual(predicted, actual, *, max_x: int = 7, ax=None,
+                             xlabel: str = "purchases in the calibration period",
+                             group_by=None):
+    """Mean predicted vs mean actual outcome per group (default: the actual values capped
+    at ``max_x``; pass ``group_by``, e.g. calibration frequency, for the classic check of
+    conditional expectations, Fader, Hardie & Lee 2005, Figure 4). Returns the Axes.
+    """
+    pred, act = align(predicted, actual)
+    key = act.clip(upper=max_x) if group_by is None else pd.Series(group_by).reindex(
+        pred.index).clip(upper=max_x)
+    df = pd.DataFrame({"predicted": pred, "actual": act, "key": key})
+    g = df.groupby("key")[["predicted", "actual"]].mean()
+    ax = get_ax(ax)
+    ax.plot(g.index, g["actual"], marker="o", color="black", label="actual")
+    ax.plot(g.index, g["predicted"], marker="s", linestyle="--", color="tab:blue",
+            label="predicted")
+    ax.set_xlabel(xlabel + f" ({max_x} = {max_x}+)")
+    ax.set_ylabel("mean outcome per group")
+    ax.set_title("Predicted vs actual")
+    ax.legend()
+    return ax
+
+
+def plot_calibration(probability, truth, *, bins: int = 10, ax=None):
+    """Reliability diagram: observed share of True per bin of predicted probability.
+
+    A well-calibrated P(alive) lies on the diagonal. Returns the Axes.
+    """
+    p, y = align(probability, truth)
+    edges = np.linspace(0, 1, int(bins) + 1)
+    idx = np.clip(np.digitize(p.to_numpy(dtype=float), edges[1:-1]), 0, int(bins) - 1)
+    df = pd.DataFrame({"p": p.to_numpy(dtype=float), "y": y.to_numpy(dtype=float), "b": idx})
+    g = df.groupby("b").agg(p=("p", "mean"), y=("y", "mean"), n=("y", "size"))
+    ax = get_ax(ax)
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
+    ax.plot(g["p"], g["y"], marker="o", label="model")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("predicted probability")
+    ax.set_ylabel("observed share")
+    ax.set_title("Calibration of a predicted probability")
+    ax.legend()
+    return ax

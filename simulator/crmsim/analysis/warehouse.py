@@ -1,0 +1,157 @@
+"""A small customer data warehouse (数据仓库) in an embedded DuckDB file.
+
+A warehouse is subject-oriented, integrated, non-volatile and time-variant: here one
+fact table of transactions surrounded by dimension tables (a star schema) that students
+query with SQL for customer behaviour analysis and key-customer discovery.
+
+Star schema::
+
+    fact_transactions(order_id, customer_id, product_key, date_key, channel_key,
+                      quantity, amount, timestamp)
+    dim_customer(customer_id, <observable master data>)   -- no ``true_`` columns
+    dim_product(product_key, product, category)
+    dim_date(date_key, date, year, quarter, month, week, day_of_week, is_weekend)
+    dim_channel(channel_key, channel)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from crmsim.analysis._common import check_columns
+from crmsim.errors import CrmsimError
+
+__all__ = ["build_warehouse", "query", "star_schema_tables"]
+
+
+def _table(result, name):
+    if isinstance(result, dict):
+        return result.get(name)
+    return getattr(result, name, None)
+
+
+def star_schema_tables(result, *, include_truth: bool = False) -> dict[str, pd.DataFrame]:
+    """Build the star-schema tables as DataFrames from an object with ``.customers`` and
+    ``.transactions`` (a SimulationResult, or a dict with those keys).
+
+    Ground-truth ``true_`` columns are left out of ``dim_customer`` unless
+    ``include_truth=True``: a real warehouse only holds what the firm observes.
+    """
+    customers = _table(result, "customers")
+    tx = _table(result, "transactions")
+    if customers is None or tx is None:
+        raise CrmsimError("result must have .customers and .transactions tables")
+    check_columns(tx, ["customer_id", "date", "amount"], what="transactions")
+    check_columns(customers, ["customer_id"], what="customers")
+    tx = tx.copy()
+    tx["date"] = pd.to_datetime(tx["date"])
+    if "product" not in tx.columns:
+        tx["product"] = "unknown"
+    if "category" not in tx.columns:
+        tx["category"] = "unknown"
+    if "order_id" not in tx.columns:
+        tx["order_id"] = tx.groupby(["customer_id", "date"], sort=False).ngroup()
+    if "quantity" not in tx.columns:
+        tx["quantity"] = 1
+
+    dim_customer = customers.copy()
+    if not include_truth:
+        dim_customer = dim_customer[[c for c in dim_customer.columns
+                                     if not str(c).startswith("true_")]]
+    for c in dim_customer.columns:  # categoricals -> plain strings for SQL
+        if isinstance(dim_customer[c].dtype, pd.CategoricalDtype):
+            dim_customer[c] = dim_customer[c].astype(str)
+
+    prod = tx[["product", "category"]].astype(str).drop_duplicates("product")
+    prod = prod.sort_values("product").reset_index(drop=True)
+    prod.insert(0, "product_key", np.arange(1, len(prod) + 1, dtype="int64"))
+
+    days = pd.DatetimeIndex(tx["date"].dt.normalize().unique()).sort_values()
+    if len(days):
+        days = pd.date_range(days[0], days[-1], freq="D")
+    dim_date = pd.DataFrame({
+        "date_key": (days.year * 10000 + days.month * 100 + days.day).astype("int64"),
+        "date": days,
+        "year": days.year.astype("int64"),
+        "quarter": days.quarter.astype("int64"),
+        "month": days.month.astype("int64"),
+        "week": days.isocalendar().week.to_numpy().astype("int64"),
+        "day_of_week": days.dayofweek.astype("int64"),
+        "is_weekend": days.dayofweek >= 5,
+    })
+
+    if "channel" in customers.columns:
+        channels = sorted(customers["channel"].dropna().astype(str).unique())
+    else:
+        channels = []
+    channels = channels + (["unknown"] if "unknown" not in channels else [])
+    dim_channel = pd.DataFrame({"channel_key": np.arange(1, len(channels) + 1,
+                                                         dtype="int64"),
+                                "channel": channels})
+
+    fact = pd.DataFrame({
+        "order_id": tx["order_id"].to_numpy(),
+        "customer_id": tx["customer_id"].to_numpy(),
+        "product_key": tx["product"].astype(str).map(
+            dict(zip(prod["product"], prod["product_key"], strict=True))).to_numpy(),
+        "date_key": (tx["date"].dt.year * 10000 + tx["date"].dt.month * 100
+                     + tx["date"].dt.day).to_numpy().astype("int64"),
+        "quantity": tx["quantity"].to_numpy(),
+        "amount": tx["amount"].to_numpy(dtype=float),
+    })
+    if "timestamp" in tx.columns:
+        fact["timestamp"] = tx["timestamp"].to_numpy(dtype=float)
+    ch_map = dict(zip(dim_channel["channel"], dim_channel["channel_key"], strict=True))
+    if "channel" in customers.columns:
+        cust_ch = customers.set_index("customer_id")["channel"].astype(str)
+        fact.insert(4, "channel_key", fact["customer_id"].map(cust_ch).map(ch_map)
+                    .fillna(ch_map["unknown"]).astype("int64").to_numpy())
+    else:
+        fact.insert(4, "channel_key", ch_map["unknown"])
+    return {"fact_transactions": fact, "dim_customer": dim_customer,
+            "dim_product": prod, "dim_date": dim_date, "dim_channel": dim_channel}
+
+
+def build_warehouse(result, path="crm_warehouse.duckdb", *, include_truth: bool = False,
+                    overwrite: bool = True) -> Path:
+    """Write the star schema of ``result`` into a DuckDB database file and return its path.
+
+    See :func:`star_schema_tables` for the tables. An existing file is replaced unless
+    ``overwrite=False`` (then a :class:`CrmsimError` is raised).
+    """
+    import duckdb
+
+    path = Path(path)
+    if path.exists():
+        if not overwrite:
+            raise CrmsimError(f"path={str(path)!r} exists; pass overwrite=True to replace it")
+        path.unlink()
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists():
+            wal.unlink()
+    tables = star_schema_tables(result, include_truth=include_truth)
+    con = duckdb.connect(str(path))
+    try:
+        for name, df in tables.items():
+            con.register("_tmp", df)
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _tmp')
+            con.unregister("_tmp")
+    finally:
+        con.close()
+    return path
+
+
+def query(path, sql: str, params=None) -> pd.DataFrame:
+    """Run one SQL statement against a warehouse file (read-only) and return a DataFrame."""
+    import duckdb
+
+    if not Path(path).exists():
+        raise CrmsimError(f"path={str(path)!r} is invalid: no such warehouse file")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, params or []).df()
+    finally:
+        con.close()
