@@ -2,7 +2,8 @@
 
 from crmsim.errors import CrmsimError
 from crmsim.result import SimulationResult
-from crmsim.scenarios import Scenario, load as load_scenario
+from crmsim.scenarios import Scenario
+from crmsim.scenarios import load as load_scenario
 from crmsim.simulation import simulate
 
 __version__ = "0.1.0"

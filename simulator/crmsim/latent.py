@@ -1,4 +1,6 @@
-"""The customer's hidden state: empowerment -> evaluation -> satisfaction, trust, belonging -> loyalty.
+"""The customer's hidden state.
+
+empowerment -> evaluation -> satisfaction, trust, belonging -> loyalty.
 
 The chain follows DOMAIN §4 (firm's empowerment actions -> psychological
 empowerment -> evaluation of the experience -> loyalty) and §3 (satisfaction
@@ -63,7 +65,7 @@ BEHAVIOUR: dict[str, Param] = {
     "weight_autonomy": Param(0.30, "weight", "share of autonomy in the evaluation; choice is "
                              "the most felt right in the lecture deck", lo=0, hi=1),
     "weight_impact": Param(0.30, "weight", "share of impact in the evaluation", lo=0, hi=1),
-    "satisfaction_per_evaluation": Param(0.8, "satisfaction per evaluation point", "a better "
+    "satisfaction_per_evaluation": Param(0.6, "satisfaction per evaluation point", "a better "
                                          "evaluated experience raises satisfaction (DOMAIN 18)",
                                          lo=0),
     "trust_per_evaluation": Param(0.4, "trust per evaluation point", "empowered customers "
@@ -76,9 +78,9 @@ BEHAVIOUR: dict[str, Param] = {
                                        "(satisfaction drives loyalty, DOMAIN 13)", lo=0, hi=1),
     "loyalty_from_trust": Param(0.25, "weight", "share of trust in loyalty", lo=0, hi=1),
     "loyalty_from_belonging": Param(0.25, "weight", "share of belonging in loyalty", lo=0, hi=1),
-    "churn_sensitivity": Param(4.0, "log-odds-like per loyalty point", "dropout probability "
+    "churn_sensitivity": Param(3.0, "log-odds-like per loyalty point", "dropout probability "
                                "is multiplied by exp(-k x loyalty change): +0.1 loyalty cuts "
-                               "dropout by a third", lo=0),
+                               "dropout by a quarter", lo=0),
     "rate_sensitivity": Param(1.0, "log rate per loyalty point", "loyal customers buy more "
                               "often: rate x exp(k x loyalty change)", lo=0),
     "spend_sensitivity": Param(0.5, "log spend per loyalty point", "loyal customers spend "

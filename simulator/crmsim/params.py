@@ -13,7 +13,7 @@ from crmsim.errors import CrmsimError, check_range, invalid
 
 @dataclass(frozen=True)
 class Param:
-    """One model parameter. ``kind`` is ``float``, ``int``, ``str``, ``bool``, ``dict`` or ``list``."""
+    """One model parameter; ``kind`` is float, int, str, bool, dict (shares) or list."""
 
     default: object
     unit: str

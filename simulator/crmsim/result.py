@@ -306,4 +306,6 @@ def summarise(res: SimulationResult) -> pd.DataFrame:
         ("mean wait, hours", round(float(res.events.loc[
             res.events["kind"] == "service_request", "wait"].mean()), 4)),
     ]
-    return pd.DataFrame(rows, columns=["metric", "value"])
+    df = pd.DataFrame(rows, columns=["metric", "value"])
+    df["value"] = pd.Series([v for _, v in rows], dtype=object)
+    return df

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 CUSTOMERS = {
     "customer_id": ("int64", "unique id of the person or organisation in the market"),
-    "customer_type": ("category", "consumer (一般客户), business (企业客户) or distributor (渠道分销商)"),
+    "customer_type": ("category", "consumer (一般客户), business (企业客户) or "
+                      "distributor (渠道分销商)"),
     "region": ("category", "sales region (external attribute)"),
     "age": ("int64", "age in years (consumers) or years since founding (organisations)"),
     "gender": ("category", "F / M for consumers, '' for organisations"),
     "income": ("float64", "yearly income (consumers) or turnover (organisations), in thousands"),
     "household_size": ("int64", "persons in the household (consumers), employees/100 otherwise"),
     "credit_rating": ("category", "credit rating A (best) to D (worst)"),
-    "temperament": ("category", "sanguine 多血质, phlegmatic 粘液质, choleric 胆汁质, melancholic 抑郁质"),
+    "temperament": ("category", "sanguine 多血质, phlegmatic 粘液质, choleric 胆汁质, "
+                    "melancholic 抑郁质"),
     "channel": ("category", "acquisition channel: campaign, referral or launch"),
     "acquired": ("bool", "whether the person became a customer during the simulation"),
     "acquisition_time": ("float64", "simulated time of the first purchase (NaN if never acquired)"),
@@ -56,12 +58,14 @@ EVENTS = {
     "customer_id": ("int64", "customer concerned (-1 for firm-level events such as campaigns)"),
     "kind": ("category", "campaign, contact, service_request, complaint, referral, "
              "stage_change, strategy_action"),
-    "detail": ("object", "free text: campaign name, new stage, strategy name, ..."),
+    "detail": ("object", "campaign size, contact purpose, call outcome (served/abandoned), "
+               "referral outcome, strategy name"),
     "from_stage": ("object", "for stage_change: the stage left"),
     "to_stage": ("object", "for stage_change: the stage entered"),
     "wait": ("float64", "for service_request: waiting time for a seat, in hours (>= 0)"),
     "service_time": ("float64", "for service_request: time on the phone, in hours"),
     "cost": ("float64", "money spent on this event by the firm (>= 0)"),
+    "related_customer": ("int64", "for referral: the prospect referred (-1 otherwise)"),
 }
 
 TRUE_EVENTS = {
@@ -76,7 +80,8 @@ KPIS = {
     "active": ("int64", "customers truly alive at the end of the period"),
     "new": ("int64", "customers acquired in the period"),
     "truly_churned": ("int64", "silent dropouts in the period (ground truth)"),
-    "observed_lapsed": ("int64", "customers the firm saw lapse (entered 'terminated') in the period"),
+    "observed_lapsed": ("int64", "customers the firm saw lapse (entered 'terminated') "
+                        "in the period"),
     "orders": ("int64", "purchase occasions in the period"),
     "revenue": ("float64", "sum of transaction amounts in the period"),
     "gross_margin": ("float64", "revenue x scenario gross margin"),
@@ -88,6 +93,9 @@ KPIS = {
     "mean_loyalty": ("float64", "mean latent loyalty of acquired, alive customers"),
     "service_requests": ("int64", "calls to the call centre in the period"),
     "mean_wait": ("float64", "mean waiting time of calls in the period, hours"),
+    **{f"n_{s}": ("int64", f"customers in lifecycle stage '{s}' at the end of the period")
+       for s in ("potential", "development", "growth", "maturity", "decline", "terminated",
+                 "win_back")},
 }
 
 TABLES = {

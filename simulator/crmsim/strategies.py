@@ -85,19 +85,19 @@ def _empowerment(name, summary, doses, cost, cost_doc, extra=None, extra_act=Non
 
 
 _empowerment("suggestion_right", "Right to make suggestions (建议权): feedback channels whose "
-             "ideas are visibly acted on.", (0.2, 0.0, 0.1, 0.6), 0.6,
+             "ideas are visibly acted on.", (0.05, 0.0, 0.03, 0.15), 0.6,
              "staff time to read, answer and act on suggestions")
 _empowerment("choice_right", "Right to choose (选择权): configurable products, delivery and "
-             "service options.", (0.1, 0.1, 0.8, 0.2), 1.2,
+             "service options.", (0.03, 0.03, 0.2, 0.05), 1.2,
              "cost of a wider assortment and of handling options")
 _empowerment("decision_right", "Right to decide (决策权): customers vote on or co-decide "
-             "product and service changes.", (0.2, 0.1, 0.6, 0.8), 2.0,
+             "product and service changes.", (0.05, 0.03, 0.15, 0.2), 2.0,
              "panels, votes and the cost of following customers' decisions")
 _empowerment("participation", "Customer participation in the service process (co-creation, "
-             "self-service design).", (0.6, 0.4, 0.2, 0.5), 2.5,
+             "self-service design).", (0.15, 0.1, 0.05, 0.12), 2.5,
              "events, community management and co-creation workshops")
 _empowerment("information_sharing", "Share information and knowledge (usage guides, "
-             "transparent pricing, order tracking).", (0.2, 0.8, 0.1, 0.0), 0.3,
+             "transparent pricing, order tracking).", (0.05, 0.2, 0.03, 0.0), 0.3,
              "content production is cheap per customer")
 
 
@@ -106,7 +106,7 @@ def _rewards_bond(m, p, idx):
 
 
 _empowerment("customer_rewards", "Reward customers for contributions (reviews, ideas, "
-             "referrals).", (0.5, 0.0, 0.0, 0.2), 1.5, "value of the rewards handed out",
+             "referrals).", (0.12, 0.0, 0.0, 0.05), 1.5, "value of the rewards handed out",
              extra={"bond_per_round": Param(0.005, "loyalty points per round", "rewards add a "
                                             "little switching cost", lo=0)},
              extra_act=_rewards_bond)
@@ -121,13 +121,13 @@ register(Strategy(
     "empowerment",
     "Train customers (workshops, tutorials) so they use the product well.",
     {**REGISTRY["information_sharing"].params,
-     "dose_meaning": Param(0.1, "dose units per round", "training gives some sense of meaning",
+     "dose_meaning": Param(0.03, "dose units per round", "training gives some sense of meaning",
                            lo=0),
-     "dose_competence": Param(1.2, "dose units per round", "training is the strongest lever "
+     "dose_competence": Param(0.3, "dose units per round", "training is the strongest lever "
                               "on competence", lo=0),
-     "dose_autonomy": Param(0.2, "dose units per round", "competent customers act on their "
+     "dose_autonomy": Param(0.05, "dose units per round", "competent customers act on their "
                             "own", lo=0),
-     "dose_impact": Param(0.1, "dose units per round", "little direct effect on impact", lo=0),
+     "dose_impact": Param(0.03, "dose units per round", "little direct effect on impact", lo=0),
      "cost_per_customer": Param(3.5, "currency per customer per round", "trainers and "
                                 "materials", lo=0),
      "call_reduction": Param(0.3, "share of calls", "trained customers call the call centre "
@@ -166,7 +166,7 @@ register(Strategy(
     "loyalty_program", "retention", "Points and member privileges for repeat buyers: builds "
     "switching costs (锁定).",
     {"min_orders": Param(2, "orders", "repeat buyers become members", lo=1, kind="int"),
-     "points_rate": Param(0.03, "share of members' revenue", "points handed back", lo=0, hi=1),
+     "points_rate": Param(0.02, "share of members' revenue", "points handed back", lo=0, hi=1),
      "fee_per_member": Param(0.4, "currency per member per round", "programme administration",
                              lo=0),
      "bond_per_round": Param(0.012, "loyalty points per round", "switching cost accumulated "

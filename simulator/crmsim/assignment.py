@@ -1,0 +1,304 @@
+"""Personalised assignment data and answer export for graded exercises.
+
+Every student gets their own simulated market::
+
+    from crmsim import assignment
+    data = assignment.load("ex02-segmentation", "s2025001")
+    data.customers, data.transactions, data.events, data.kpis
+
+The seed is ``sha256(course secret, exercise id, student id)``. The course secret comes
+from the environment variable ``CRMSIM_COURSE_SECRET``; without it the documented
+public default :data:`DEFAULT_SECRET` is used, which is fine for practice but lets anyone
+recompute anyone's data, so instructors set their own secret when they grade. The same
+student always gets the same data, two students get different data, and the grader
+regenerates exactly the same tables to compute each student's expected answers.
+
+Students see only what a real firm would see: ``true_*`` columns and the hidden
+``true_events`` table are removed (the grader keeps them to compare estimates with the
+truth).
+
+Answers leave the notebook through :func:`submit` (or :func:`submit_from`): while a
+notebook is being graded they are written as JSON into the grader's private folder and
+checked *outside* the kernel by the grading process; on a student's own machine they are
+only validated and listed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import math
+import os
+import pickle
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from crmsim.errors import CrmsimError, invalid
+
+__all__ = [
+    "DEFAULT_SECRET",
+    "EXERCISE_DATA",
+    "AssignmentData",
+    "generate",
+    "hidden_input",
+    "load",
+    "observable",
+    "seed_for",
+    "submit",
+    "submit_from",
+    "to_jsonable",
+]
+
+#: Used when ``CRMSIM_COURSE_SECRET`` is unset. Public, so only for local practice.
+DEFAULT_SECRET = "crmsim-public-practice-secret"
+SECRET_ENV = "CRMSIM_COURSE_SECRET"
+#: ``"package.module:function"`` replacing :func:`crmsim.simulate` (tests, light data).
+GENERATOR_ENV = "CRMSIM_DATA_GENERATOR"
+#: Set by the grader only: pickle with this student's data and hidden inputs.
+GRADING_DATA_ENV = "CRMSIM_GRADING_DATA"
+#: Set by the grader only: where :func:`submit` writes the answers JSON.
+ANSWERS_ENV = "CRMSIM_ANSWERS_FILE"
+
+STUDENT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+#: Data of each graded exercise: arguments of :func:`crmsim.simulate` (seed added per
+#: student). Small on purpose, so that a notebook runs in seconds.
+EXERCISE_DATA: dict[str, dict] = {
+    "ex02-segmentation": {"scenario": "retail", "customers": 600, "years": 1.0},
+    "ex03-customer-value": {"scenario": "retail", "customers": 600, "years": 2.0},
+    "ex04-retention": {"scenario": "retail", "customers": 600, "years": 2.0,
+                       "strategies": ["loyalty_program"]},
+    "ex05-empowerment": {"scenario": "retail", "customers": 600, "years": 1.5,
+                         "strategies": ["participation"]},
+    "ex06-analytical-crm": {"scenario": "retail", "customers": 500, "years": 1.0},
+    "ex07-implementation": {"scenario": "retail", "customers": 400, "years": 1.0},
+}
+
+TABLES = ("customers", "transactions", "events", "kpis", "true_events")
+
+
+@dataclass
+class AssignmentData:
+    """One student's tables (columns documented in :mod:`crmsim.schema`)."""
+
+    customers: pd.DataFrame
+    transactions: pd.DataFrame
+    events: pd.DataFrame
+    kpis: pd.DataFrame
+    true_events: pd.DataFrame | None = None
+    exercise_id: str = ""
+    student_id: str = ""
+    seed: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {t: getattr(self, t) for t in TABLES if getattr(self, t) is not None}
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{k}={len(v)}" for k, v in self.tables().items())
+        return f"AssignmentData({self.exercise_id!r}, {self.student_id!r}: {sizes})"
+
+
+# ---------------------------------------------------------------- seeds and data
+def course_secret() -> str:
+    return os.environ.get(SECRET_ENV) or DEFAULT_SECRET
+
+
+def check_student_id(student_id) -> str:
+    if not isinstance(student_id, str) or not STUDENT_ID_RE.match(student_id):
+        raise invalid("student_id", student_id, "1-64 letters, digits, '_', '-' or '.', "
+                      "starting with a letter or digit")
+    return student_id
+
+
+def check_exercise_id(exercise_id) -> str:
+    if exercise_id not in EXERCISE_DATA:
+        raise invalid("exercise_id", exercise_id, "one of " + ", ".join(EXERCISE_DATA))
+    return exercise_id
+
+
+def seed_for(exercise_id: str, student_id: str, secret: str | None = None,
+             purpose: str = "data") -> int:
+    """The 63-bit seed of one student's data (``purpose="hidden"``: hidden test inputs)."""
+    secret = course_secret() if secret is None else secret
+    msg = "\x1f".join([secret, exercise_id, student_id, purpose]).encode()
+    return int.from_bytes(hashlib.sha256(msg).digest()[:8], "big") >> 1
+
+
+def _resolve_generator(generator):
+    if generator is None:
+        generator = os.environ.get(GENERATOR_ENV) or None
+    if generator is None:
+        from crmsim.simulation import simulate
+        return simulate
+    if isinstance(generator, str):
+        mod, _, fn = generator.partition(":")
+        try:
+            return getattr(importlib.import_module(mod), fn)
+        except (ImportError, AttributeError, ValueError):
+            raise invalid("generator", generator, "'package.module:function'") from None
+    if not callable(generator):
+        raise invalid("generator", generator, "a callable or 'package.module:function'")
+    return generator
+
+
+def generate(exercise_id: str, student_id: str, *, secret: str | None = None,
+             generator=None) -> AssignmentData:
+    """The full data of one student, ground truth included (what the grader uses)."""
+    check_exercise_id(exercise_id)
+    check_student_id(student_id)
+    spec = dict(EXERCISE_DATA[exercise_id])
+    seed = seed_for(exercise_id, student_id, secret) % (2**31)
+    res = _resolve_generator(generator)(spec.pop("scenario"), seed=seed, **spec)
+    tables = {t: getattr(res, t, None) for t in TABLES}
+    for t in TABLES[:4]:
+        if not isinstance(tables[t], pd.DataFrame):
+            raise CrmsimError(f"generator returned no DataFrame {t!r}")
+    return AssignmentData(**tables, exercise_id=exercise_id, student_id=student_id, seed=seed)
+
+
+def observable(data: AssignmentData) -> AssignmentData:
+    """A copy without ground truth: no ``true_*`` columns and no ``true_events``."""
+    def strip(df):
+        return df.drop(columns=[c for c in df.columns if str(c).startswith("true_")])
+    return AssignmentData(customers=strip(data.customers), transactions=strip(data.transactions),
+                          events=strip(data.events), kpis=strip(data.kpis), true_events=None,
+                          exercise_id=data.exercise_id, student_id=data.student_id,
+                          seed=data.seed)
+
+
+# ---------------------------------------------------------------- grading-mode state
+_requested: list[str] = []
+
+
+def _grading_bundle() -> dict | None:
+    path = os.environ.get(GRADING_DATA_ENV)
+    if not path:
+        return None
+    with open(path, "rb") as fh:
+        return pickle.load(fh)
+
+
+def load(exercise_id: str, student_id: str, *, generator=None) -> AssignmentData:
+    """This student's observable data for ``exercise_id`` (same id, same data).
+
+    ``generator`` replaces :func:`crmsim.simulate` (same signature); it can also be set
+    with the environment variable ``CRMSIM_DATA_GENERATOR="package.module:function"``.
+    """
+    check_exercise_id(exercise_id)
+    check_student_id(student_id)
+    bundle = _grading_bundle()
+    if bundle is None:
+        return observable(generate(exercise_id, student_id, generator=generator))
+    # Grading: the grader generated the data already; record which id the notebook used.
+    _requested.append(student_id)
+    _write_answers({}, {})
+    if exercise_id != bundle["exercise_id"]:
+        raise invalid("exercise_id", exercise_id, repr(bundle["exercise_id"]))
+    return bundle["data"]
+
+
+def hidden_input(name: str):
+    """Input of a hidden test (grading only): chosen by the grader, unknown to students."""
+    bundle = _grading_bundle()
+    if bundle is None:
+        raise CrmsimError("hidden_input() is only available while a notebook is graded")
+    if name not in bundle["hidden"]:
+        raise invalid("name", name, "one of " + ", ".join(sorted(bundle["hidden"])))
+    return bundle["hidden"][name]
+
+
+# ---------------------------------------------------------------- answers
+def to_jsonable(value):
+    """Turn an answer into plain JSON data (numbers, strings, lists, string-keyed dicts).
+
+    Series and dicts become ``{str(key): value}``; sets become sorted lists; DataFrames
+    become ``{column: {str(index): value}}``; numpy scalars become Python numbers.
+    Raises :class:`TypeError` for anything else (functions, modules, ...).
+    """
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return None if math.isnan(v) else v
+    if isinstance(value, pd.DataFrame):
+        return {str(c): to_jsonable(value[c]) for c in value.columns}
+    if isinstance(value, pd.Series):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        items = [to_jsonable(v) for v in value]
+        return sorted(items, key=lambda x: (str(type(x)), x))
+    if isinstance(value, (list, tuple, np.ndarray, pd.Index)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    raise TypeError(f"an answer cannot be a {type(value).__name__}")
+
+
+def _write_answers(answers: dict, errors: dict) -> Path | None:
+    path = os.environ.get(ANSWERS_ENV)
+    if not path:
+        return None
+    p = Path(path)
+    try:
+        doc = json.loads(p.read_text())
+        if not isinstance(doc, dict):
+            raise ValueError
+    except (OSError, ValueError):
+        doc = {}
+    doc.setdefault("answers", {}).update(answers)
+    doc.setdefault("errors", {}).update(errors)
+    for k in answers:
+        doc["errors"].pop(k, None)
+    doc["student_ids"] = sorted(set(doc.get("student_ids", [])) | set(_requested))
+    tmp = p.with_suffix(".tmp")
+    tmp.write_text(json.dumps(doc, allow_nan=False))
+    tmp.replace(p)
+    return p
+
+
+def submit(**answers) -> dict:
+    """Export named answers for grading, e.g. ``submit(n_buyers=412, top_region="East")``.
+
+    Values may be numbers, strings, lists, sets, dicts, Series or DataFrames. Returns the
+    JSON form of what was recorded.
+    """
+    ok, errors = {}, {}
+    for name, value in answers.items():
+        try:
+            ok[name] = to_jsonable(value)
+        except TypeError as exc:
+            errors[name] = str(exc)
+    _write_answers(ok, errors)
+    if not os.environ.get(ANSWERS_ENV):
+        for name in ok:
+            print(f"recorded {name}")
+        for name, msg in errors.items():
+            print(f"NOT recorded {name}: {msg}")
+    return ok
+
+
+def submit_from(namespace: dict, names) -> dict:
+    """Export each of ``names`` found in ``namespace`` (usually ``globals()``).
+
+    Names that are not defined are reported as missing instead of failing the cell, so
+    one unfinished question does not cost the others.
+    """
+    found = {n: namespace[n] for n in names if n in namespace}
+    missing = [n for n in names if n not in namespace]
+    if missing:
+        _write_answers({}, {n: "not defined when the notebook finished" for n in missing})
+        if not os.environ.get(ANSWERS_ENV):
+            print("missing: " + ", ".join(missing))
+    return submit(**found)

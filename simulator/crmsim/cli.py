@@ -1,0 +1,243 @@
+"""The ``crmsim`` command line: simulate, compare, scenarios, strategies (and grading).
+
+Bad input prints one line ``crmsim: error: ...`` and exits with code 2; nothing
+is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from crmsim.errors import CrmsimError, invalid
+
+
+def _set_pairs(pairs: list[str]) -> dict:
+    """``section.param=value`` strings -> ``{section: {param: value}}``."""
+    import yaml
+
+    out: dict = {}
+    for item in pairs or []:
+        key, eq, raw = item.partition("=")
+        section, dot, param = key.partition(".")
+        if not eq or not dot:
+            raise invalid("--set", item, "section.param=value, e.g. service.seats=4")
+        out.setdefault(section, {})[param] = yaml.safe_load(raw)
+    return out
+
+
+def _check_out(path: str) -> Path:
+    out = Path(path)
+    parent = out.resolve().parent
+    if out.exists() and not out.is_dir():
+        raise invalid("--out", path, "a folder (a file of that name exists)")
+    if not parent.is_dir():
+        raise invalid("--out", path, "a folder whose parent exists")
+    import os
+
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise invalid("--out", path, "a writable folder")
+    return out
+
+
+def _print_table(df: pd.DataFrame) -> None:
+    with pd.option_context("display.max_colwidth", 90, "display.width", 160,
+                           "display.float_format", "{:,.4g}".format):
+        print(df.to_string(index=False))
+
+
+def cmd_simulate(args) -> int:
+    import crmsim
+
+    out = _check_out(args.out) if args.out else None
+    res = crmsim.simulate(args.scenario, strategies=args.strategy, seed=args.seed,
+                          customers=args.customers, years=args.years,
+                          overrides=_set_pairs(args.set), progress=not args.quiet)
+    summary = res.summary()
+    if out is not None:
+        res.save(out, csv=args.csv)
+        if args.report:
+            write_report(res, out)
+    _print_table(summary)
+    if out is not None:
+        print(f"\ntables written to {out}/")
+    return 0
+
+
+def write_report(res, out: Path) -> Path:
+    """A short Markdown report with a four-panel figure, next to the tables."""
+    import matplotlib.pyplot as plt
+
+    from crmsim.plots import report_figure
+
+    sc = res.scenario
+    fig = report_figure(res.kpis, sc["market"]["currency"])
+    fig.savefig(out / "report.png", dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    strategies = ", ".join(s for s, _ in res.strategies) or "none"
+    lines = [
+        f"# crmsim run: scenario `{sc.name}`, strategies: {strategies}, seed {res.seed}",
+        "",
+        sc.description,
+        "",
+        res.summary().to_markdown(index=False) if _has_tabulate() else
+        res.summary().to_string(index=False),
+        "",
+        "![revenue, stages, satisfaction and call centre](report.png)",
+        "",
+        "Tables: customers, transactions, events, true_events, kpis, products "
+        "(Parquet; columns documented in `crmsim.schema`).",
+    ]
+    path = out / "report.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _has_tabulate() -> bool:
+    try:
+        import tabulate  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def cmd_compare(args) -> int:
+    from crmsim.compare import compare
+
+    out = _check_out(args.out) if args.out else None
+    table = compare(args.scenario, args.strategies, replications=args.replications,
+                    seed=args.seed, customers=args.customers, years=args.years,
+                    overrides=_set_pairs(args.set), n_jobs=args.jobs)
+    cols = ["strategy", "profit", "profit_ci95", "profit_vs_first", "profit_vs_first_ci95",
+            "revenue", "retention", "customer_value", "strategy_cost"]
+    _print_table(table[cols])
+    if out is not None:
+        import matplotlib.pyplot as plt
+
+        from crmsim.plots import plot_comparison
+
+        out.mkdir(exist_ok=True)
+        table.to_csv(out / "comparison.csv", index=False, lineterminator="\n")
+        ax = plot_comparison(table)
+        ax.figure.tight_layout()
+        ax.figure.savefig(out / "comparison.png", dpi=110, metadata={"Software": None})
+        plt.close(ax.figure)
+        print(f"\ncomparison.csv and comparison.png written to {out}/")
+    return 0
+
+
+def cmd_scenarios(args) -> int:
+    from crmsim import scenarios
+
+    if args.save:
+        name, path = args.save
+        scenarios.load(name).save(path)
+        print(f"scenario {name} written to {path}")
+        return 0
+    if args.explain:
+        rows = scenarios.explain(args.section)
+        if not rows:
+            raise invalid("--section", args.section, "one of " + ", ".join(scenarios.SPEC))
+        _print_table(pd.DataFrame(rows))
+        return 0
+    rows = [{"scenario": n, "description": scenarios.load(n).description}
+            for n in scenarios.builtin_names()]
+    _print_table(pd.DataFrame(rows))
+    return 0
+
+
+def cmd_strategies(args) -> int:
+    from crmsim import strategies
+
+    if args.name and args.name not in strategies.REGISTRY:
+        raise invalid("strategy", args.name, "one of " + ", ".join(strategies.REGISTRY))
+    if args.name:
+        _print_table(pd.DataFrame(strategies.explain(args.name)))
+        return 0
+    rows = [{"strategy": s.name, "kind": s.kind, "summary": s.summary}
+            for s in strategies.REGISTRY.values()]
+    _print_table(pd.DataFrame(rows))
+    return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2, like every other input error
+        self.exit(2, f"crmsim: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="crmsim", description="Customer relationship management simulator "
+                "for teaching: simulate, compare strategies, grade exercises.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def common(sp):
+        sp.add_argument("--scenario", default="retail",
+                        help="built-in scenario (retail, b2b, cdnow) or a .toml/.yaml file")
+        sp.add_argument("--customers", type=int, help="people in the market")
+        sp.add_argument("--years", type=float, help="simulated years")
+        sp.add_argument("--seed", type=int, default=0, help="random seed (same seed, same "
+                        "output)")
+        sp.add_argument("--set", action="append", metavar="SECTION.PARAM=VALUE",
+                        help="change one scenario parameter, e.g. service.seats=4")
+
+    s = sub.add_parser("simulate", help="simulate one scenario and write its tables")
+    common(s)
+    s.add_argument("--strategy", action="append", metavar="NAME[:param=value,...]",
+                   help="strategy to apply (repeat to combine)")
+    s.add_argument("--out", help="folder for the Parquet tables")
+    s.add_argument("--csv", action="store_true", help="also write CSV files")
+    s.add_argument("--report", action="store_true", help="also write report.md and "
+                   "report.png (needs --out)")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_simulate)
+
+    c = sub.add_parser("compare", help="compare strategies on common random numbers")
+    common(c)
+    c.add_argument("--strategies", nargs="+", required=True, metavar="NAME[+NAME]",
+                   help="strategies to compare; the first is the reference")
+    c.add_argument("--replications", type=int, default=5, help="runs per strategy")
+    c.add_argument("--jobs", type=int, default=-1, help="parallel processes (-1 = all cores)")
+    c.add_argument("--out", help="folder for comparison.csv and comparison.png")
+    c.set_defaults(func=cmd_compare)
+
+    sc = sub.add_parser("scenarios", help="list scenarios and explain their parameters")
+    sc.add_argument("--explain", action="store_true", help="list every parameter with its "
+                    "default, unit and rationale")
+    sc.add_argument("--section", help="only this section (with --explain)")
+    sc.add_argument("--save", nargs=2, metavar=("NAME", "PATH"), help="write a built-in "
+                    "scenario to a .toml/.yaml file to edit")
+    sc.set_defaults(func=cmd_scenarios)
+
+    st = sub.add_parser("strategies", help="list strategies, or one strategy's parameters")
+    st.add_argument("name", nargs="?", help="strategy to explain")
+    st.set_defaults(func=cmd_strategies)
+
+    try:
+        from crmsim.grading.cli import add_commands
+    except ImportError:
+        add_commands = None
+    if add_commands is not None:
+        add_commands(sub)
+    return p
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "report", False) and not args.out:
+        parser.error("--report needs --out")
+    try:
+        return args.func(args)
+    except CrmsimError as exc:
+        print(f"crmsim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("crmsim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

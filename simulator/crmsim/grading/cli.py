@@ -1,0 +1,122 @@
+"""argparse wiring for ``crmsim release`` and ``crmsim grade``.
+
+``add_commands(subparsers)`` registers both subcommands; each sets ``func(args) -> int``.
+Bad input prints one line ``crmsim: error: <param>=<value> is invalid: expected ...`` and
+returns 2 before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+from crmsim.errors import CrmsimError, invalid
+
+
+def _error(exc: Exception) -> int:
+    print(f"crmsim: error: {exc}", file=sys.stderr)
+    return 2
+
+
+def cmd_release(args) -> int:
+    from crmsim.grading.exercise import load_exercise, release
+    from crmsim.grading.grader import check_out_dir
+    try:
+        ex = load_exercise(args.exercise, args.exercises_dir)
+        out = check_out_dir(args.out)
+        path = release(ex, out)
+    except CrmsimError as exc:
+        return _error(exc)
+    print(f"released {ex.id}: {path} ({len(ex.questions)} questions, "
+          f"{ex.max_points:g} points)")
+    return 0
+
+
+def _positive(name, cast):
+    def conv(text):
+        try:
+            v = cast(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(str(invalid(name, text, "a positive number")))
+        if v <= 0:
+            raise argparse.ArgumentTypeError(str(invalid(name, text, "a positive number")))
+        return v
+    return conv
+
+
+def cmd_grade(args) -> int:
+    from crmsim.grading.exercise import load_exercise
+    from crmsim.grading.grader import (
+        Options,
+        check_out_dir,
+        check_submissions_dir,
+        grade,
+    )
+    try:
+        ex = load_exercise(args.exercise, args.exercises_dir)
+        subs = check_submissions_dir(args.submissions)
+        out = check_out_dir(args.out)
+        if out.resolve() == ex.folder.resolve():
+            raise invalid("out", str(args.out), "a folder other than the exercise folder")
+    except CrmsimError as exc:
+        return _error(exc)
+    opts = Options(jobs=args.jobs, cell_timeout=args.cell_timeout, memory_mb=args.memory_mb,
+                   wall_timeout=args.timeout, keep_temp=args.keep_temp)
+    results = grade(ex, subs, out, opts)
+    counts = Counter(s for r in results for s in r.status.split(";"))
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    print(f"graded {len(results)} submissions of {ex.id} -> {out / 'gradebook.csv'} "
+          f"({summary})")
+    return 0
+
+
+def add_commands(subparsers) -> None:
+    """Register ``release`` and ``grade`` on an argparse subparsers object."""
+    ex_help = "exercise id (e.g. ex02-segmentation) or path of an exercise folder"
+    dir_help = ("folder holding the exercises (default: $CRMSIM_EXERCISES_DIR, ./exercises, "
+                "or the repository's exercises/)")
+
+    p = subparsers.add_parser("release", help="write the student version of an exercise",
+                              description="Write OUT/<exercise>.ipynb: solutions replaced by "
+                              "stubs, hidden tests removed, locked cells checksummed.")
+    p.add_argument("exercise", help=ex_help)
+    p.add_argument("--out", required=True, help="folder for the student notebook")
+    p.add_argument("--exercises-dir", default=None, help=dir_help)
+    p.set_defaults(func=cmd_release)
+
+    g = subparsers.add_parser("grade", help="grade a folder of submitted notebooks",
+                              description="Grade every *.ipynb in SUBMISSIONS (student id from "
+                              "the file name <id>.ipynb / <exercise>_<id>.ipynb or the folder "
+                              "<id>/...). Writes OUT/gradebook.csv and OUT/feedback/<id>.md.")
+    g.add_argument("exercise", help=ex_help)
+    g.add_argument("--submissions", required=True, help="folder of submitted notebooks")
+    g.add_argument("--out", required=True, help="folder for gradebook.csv and feedback/")
+    g.add_argument("--exercises-dir", default=None, help=dir_help)
+    g.add_argument("--jobs", type=_positive("jobs", int), default=max(1, os.cpu_count() or 1),
+                   help="submissions graded in parallel (default: number of CPUs)")
+    g.add_argument("--cell-timeout", type=_positive("cell-timeout", float), default=None,
+                   help="seconds per cell (default: the exercise's cell_timeout)")
+    g.add_argument("--timeout", type=_positive("timeout", float), default=None,
+                   help="seconds per submission in total (default: from the cell timeout)")
+    g.add_argument("--memory-mb", type=_positive("memory-mb", int), default=3072,
+                   help="address-space limit of the grading processes, MB (default 3072)")
+    g.add_argument("--keep-temp", action="store_true", help="keep the temp folders (debug)")
+    g.set_defaults(func=cmd_grade)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="crmsim", description="crmsim grading commands")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_commands(sub)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+_ = Path  # re-exported for type hints in callers

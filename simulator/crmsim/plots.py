@@ -1,0 +1,89 @@
+"""Plots of a simulation run and of a strategy comparison (matplotlib, labelled axes)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from crmsim.lifecycle import STAGES  # noqa: E402
+
+
+def _ax(ax):
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4))
+    return ax
+
+
+def plot_profit(kpis, ax=None, currency=""):
+    """Revenue, costs and profit per KPI period."""
+    ax = _ax(ax)
+    x = kpis["period_start"]
+    ax.plot(x, kpis["revenue"], label="revenue")
+    ax.plot(x, kpis["gross_margin"], label="gross margin")
+    ax.plot(x, kpis["acquisition_cost"] + kpis["service_cost"] + kpis["strategy_cost"],
+            label="CRM costs")
+    ax.plot(x, kpis["profit"], label="profit", linewidth=2)
+    ax.axhline(0, color="grey", linewidth=0.5)
+    ax.set(title="Revenue, costs and profit per period", xlabel="period start",
+           ylabel=f"money per period {currency}".strip())
+    ax.legend()
+    return ax
+
+
+def plot_stages(kpis, ax=None, include_potential=False):
+    """Stacked area of how many customers are in each lifecycle stage over time."""
+    ax = _ax(ax)
+    stages = [s for s in STAGES if include_potential or s != "potential"]
+    ax.stackplot(kpis["period_start"], *[kpis[f"n_{s}"] for s in stages], labels=stages)
+    ax.set(title="Customers by lifecycle stage", xlabel="period end",
+           ylabel="customers")
+    ax.legend(loc="upper left", fontsize="small")
+    return ax
+
+
+def plot_latent(kpis, ax=None):
+    """Mean latent satisfaction and loyalty of alive customers (ground truth)."""
+    ax = _ax(ax)
+    ax.plot(kpis["period_start"], kpis["mean_satisfaction"], label="satisfaction")
+    ax.plot(kpis["period_start"], kpis["mean_loyalty"], label="loyalty")
+    ax.set(title="Mean satisfaction and loyalty (latent truth)", xlabel="period end",
+           ylabel="0-1 scale", ylim=(0, 1))
+    ax.legend()
+    return ax
+
+
+def plot_waits(kpis, ax=None):
+    """Calls per period and their mean wait for a call-centre seat."""
+    ax = _ax(ax)
+    ax.bar(kpis["period_start"], kpis["service_requests"], width=20, alpha=0.4,
+           label="calls")
+    ax.set(title="Call centre: calls and mean wait", xlabel="period start", ylabel="calls")
+    ax2 = ax.twinx()
+    ax2.plot(kpis["period_start"], kpis["mean_wait"], color="C3", label="mean wait")
+    ax2.set_ylabel("mean wait, hours")
+    return ax
+
+
+def plot_comparison(table, metric="profit", ax=None):
+    """Mean of ``metric`` per strategy with its 95% confidence interval."""
+    ax = _ax(ax)
+    y = np.arange(len(table))
+    ax.barh(y, table[metric], xerr=table[f"{metric}_ci95"], capsize=4, color="C0", alpha=0.8)
+    ax.set_yticks(y, table["strategy"])
+    ax.invert_yaxis()
+    ax.set(title=f"{metric.replace('_', ' ')} by strategy (mean and 95% CI)",
+           xlabel=metric.replace("_", " "), ylabel="strategy")
+    return ax
+
+
+def report_figure(kpis, currency=""):
+    """Four panels for a run report."""
+    fig, axes = plt.subplots(2, 2, figsize=(13, 8), constrained_layout=True)
+    plot_profit(kpis, axes[0, 0], currency)
+    plot_stages(kpis, axes[0, 1])
+    plot_latent(kpis, axes[1, 0])
+    plot_waits(kpis, axes[1, 1])
+    return fig

@@ -1,0 +1,9 @@
+import crmsim
+import pytest
+
+
+@pytest.fixture(scope="session")
+def small_run():
+    """A small retail run shared by the invariant tests."""
+    return crmsim.simulate("retail", customers=3000, years=2, seed=11,
+                           strategies=["win_back", "vip_tiering", "participation"])

@@ -1,0 +1,70 @@
+"""With no strategy the cdnow scenario is the BG/NBD + Gamma-Gamma process.
+
+We simulate 20,000 customers for 39 weeks (the CDNOW calibration period), fit
+both models by maximum likelihood with test-local code, and require every
+estimate to lie within 4 standard errors of the scenario's true value. The
+standard errors come from the inverse Hessian of the log-likelihood, i.e. from
+the sampling error of a data set of this size; 4 SE gives a false-alarm rate
+below 1e-4 per parameter if the simulator is right, while a wrong process (for
+example dropout allowed after the first purchase, or λ per day instead of per
+week) moves the estimates by many SEs.
+"""
+
+import crmsim
+import numpy as np
+import pytest
+
+from .bgnbd_mle import bgnbd_negll, fit, gg_negll
+
+TRUE_BG = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+TRUE_GG = {"p": 6.25, "q": 3.74, "v": 15.44}
+
+
+@pytest.fixture(scope="module")
+def cdnow_summary():
+    res = crmsim.simulate("cdnow", customers=20_000, years=39 * 7 / 365,
+                          seed=2024)
+    horizon = res.scenario.horizon
+    tx = res.transactions.groupby("order_id").agg(customer_id=("customer_id", "first"),
+                                                  t=("timestamp", "first"),
+                                                  value=("amount", "sum"))
+    g = tx.groupby("customer_id")
+    first, last, n = g["t"].min(), g["t"].max(), g["t"].size()
+    x = (n - 1).to_numpy(float)
+    tx_ = (last - first).to_numpy()
+    T = horizon - first.to_numpy()
+    repeat = tx[tx.groupby("customer_id")["t"].rank(method="first") > 1]
+    m = repeat.groupby("customer_id")["value"].mean()
+    xr = repeat.groupby("customer_id").size()
+    return horizon, x, tx_, T, xr.to_numpy(float), m.to_numpy()
+
+
+def test_horizon_is_39_weeks(cdnow_summary):
+    assert cdnow_summary[0] == pytest.approx(39.0, abs=1e-9)
+
+
+def test_bgnbd_parameters_recovered(cdnow_summary):
+    _, x, tx, T, _, _ = cdnow_summary
+    assert len(x) == 20_000
+    est, se = fit(bgnbd_negll, [0.5, 5.0, 1.0, 2.0], x, tx, T)
+    for (name, true), e, s in zip(TRUE_BG.items(), est, se, strict=True):
+        assert abs(e - true) < 4 * s, f"{name}: estimate {e:.4f} vs true {true} (SE {s:.4f})"
+        assert s < 0.25 * true, f"{name}: SE {s:.4f} too large to test anything"
+
+
+def test_gamma_gamma_parameters_recovered(cdnow_summary):
+    *_, xr, m = cdnow_summary
+    est, se = fit(gg_negll, [5.0, 3.0, 15.0], xr, m)
+    for (name, true), e, s in zip(TRUE_GG.items(), est, se, strict=True):
+        assert abs(e - true) < 4 * s, f"{name}: estimate {e:.4f} vs true {true} (SE {s:.4f})"
+
+
+def test_wrong_process_is_detected(cdnow_summary):
+    """The tolerance has power: misstating every customer's exposure by 30% (the same as
+    simulating a purchase process 30% too slow) moves the mean rate r/α far outside it."""
+    _, x, tx, T, _, _ = cdnow_summary
+    est, se = fit(bgnbd_negll, [0.5, 5.0, 1.0, 2.0], x, tx, T * 1.3)
+    mean_rate, true_rate = est[0] / est[1], TRUE_BG["r"] / TRUE_BG["alpha"]
+    assert abs(mean_rate - true_rate) > 0.1 * true_rate
+    assert abs(est[0] - TRUE_BG["r"]) > 4 * se[0] or abs(est[1] - TRUE_BG["alpha"]) > 4 * se[1]
+    assert np.isfinite(se).all()
