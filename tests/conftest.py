@@ -1,5 +1,6 @@
-import crmsim
 import pytest
+
+import crmsim
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,10 @@ example dropout allowed after the first purchase, or λ per day instead of per
 week) moves the estimates by many SEs.
 """
 
-import crmsim
 import numpy as np
 import pytest
+
+import crmsim
 
 from .bgnbd_mle import bgnbd_negll, fit, gg_negll
 

@@ -5,9 +5,10 @@ streams are shared and the difference is the strategy's effect. We pool a few
 replications so a single lucky seed cannot decide the test.
 """
 
-import crmsim
 import numpy as np
 import pytest
+
+import crmsim
 from crmsim import latent
 from crmsim.scenarios import load
 

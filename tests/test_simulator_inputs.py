@@ -4,8 +4,9 @@ import os
 import subprocess
 import sys
 
-import crmsim
 import pytest
+
+import crmsim
 from crmsim.cli import main
 from crmsim.scenarios import load
 
