@@ -299,3 +299,13 @@ def test_syllabus_has_thirteen_weeks():
     assert weeks >= set(range(1, 14)), f"syllabus weeks found: {sorted(weeks)}"
     for fname in LECTURES.values():
         assert fname in text, f"syllabus never assigns {fname}"
+
+
+def test_glossary_links_resolve():
+    text = GLOSSARY.read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([\w\-]+\.md)#([\w\-.:]+)\)", text)
+    assert links, "glossary has no 'where used' links"
+    for fname, anchor in set(links):
+        path = COURSE / fname
+        assert path.exists(), f"glossary links to missing {fname}"
+        assert anchor in anchors(path), f"glossary links to missing anchor {fname}#{anchor}"
