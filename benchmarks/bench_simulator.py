@@ -1,0 +1,155 @@
+"""Speed and memory of the simulator, against a naive SimPy model and a numpy generator.
+
+Prints, for one run on this machine: customers, simulated years, purchases,
+events, wall seconds, peak memory, purchases per second, and the ratios of the
+full model against
+
+* a naive per-customer SimPy model: one process per customer drawing numpy
+  scalars, purchases + silent dropout + a 20-seat call centre for 10% of purchases;
+* a vectorised numpy generator of the same purchase/dropout process (the
+  practical limit: no call centre, no latent state, no logs).
+
+Each model runs in its own subprocess so that peak memory (max RSS) is its own.
+Wall times are medians over ``--repeat`` runs.
+
+    python benchmarks/bench_simulator.py            # 100,000 customers x 3 years
+    python benchmarks/bench_simulator.py --customers 10000 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+R, ALPHA, A, B = 0.9, 30.0, 1.0, 8.0  # the retail scenario's BG/NBD parameters (per day)
+
+
+def naive(n: int, years: float, seed: int) -> dict:
+    """One SimPy process per customer, scalar draws, a 20-seat call centre."""
+    import simpy
+
+    rng = np.random.default_rng(seed)
+    env = simpy.Environment()
+    seats = simpy.Resource(env, capacity=20)
+    horizon = years * 365
+    purchases, calls = [], []  # the logs a per-customer model would keep
+
+    def call(env, cid):
+        arrive = env.now
+        with seats.request() as req:
+            yield req
+            wait = env.now - arrive
+            yield env.timeout(rng.exponential(0.5 / 24))
+        calls.append((cid, arrive, wait))
+
+    def customer(env, cid):
+        lam, p = rng.gamma(R, 1 / ALPHA), rng.beta(A, B)
+        nu = rng.gamma(4.0, 1 / 30.0)
+        while True:
+            yield env.timeout(rng.exponential(1 / lam))
+            purchases.append((cid, env.now, rng.gamma(6.0, 1 / nu)))
+            if rng.random() < 0.1:
+                env.process(call(env, cid))
+            if rng.random() < p:
+                return
+
+    for cid in range(n):
+        env.process(customer(env, cid))
+    env.run(until=horizon)
+    import pandas as pd
+
+    log = pd.DataFrame(purchases, columns=["customer_id", "timestamp", "amount"])
+    waits = pd.DataFrame(calls, columns=["customer_id", "timestamp", "wait"])
+    return {"purchases": len(log), "events": len(waits)}
+
+
+def vectorised(n: int, years: float, seed: int) -> dict:
+    """The same purchase/dropout process in a few numpy calls: Poisson count over the
+    horizon, then truncation at the geometric dropout purchase."""
+    rng = np.random.default_rng(seed)
+    horizon = years * 365
+    lam, p = rng.gamma(R, 1 / ALPHA, n), rng.beta(A, B, n)
+    n_try = rng.poisson(lam * horizon)
+    k = np.minimum(n_try, rng.geometric(p))
+    times = np.repeat(np.zeros(n), k) + rng.random(k.sum()) * horizon  # times in the log
+    return {"purchases": int(k.sum()), "events": 0, "checksum": float(times.sum() % 1)}
+
+
+def full(n: int, years: float, seed: int) -> dict:
+    """crmsim with strategies and the call centre on (20 seats as in the naive model)."""
+    import crmsim
+
+    res = crmsim.simulate("retail", customers=n, years=years, seed=seed,
+                          strategies=["loyalty_program", "participation", "vip_tiering"],
+                          overrides={"service": {"seats": 20}})
+    return {"purchases": int(res.transactions["order_id"].nunique()),
+            "events": len(res.events) + len(res.true_events)}
+
+
+MODELS = {"full": full, "naive": naive, "vectorised": vectorised}
+
+
+def child(model: str, n: int, years: float, seed: int) -> None:
+    import simpy  # noqa: F401
+
+    import crmsim  # noqa: F401  (imports are not part of the timed work)
+
+    t0 = time.perf_counter()
+    out = MODELS[model](n, years, seed)
+    out["seconds"] = time.perf_counter() - t0
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(out))
+
+
+def measure(model: str, n: int, years: float, repeat: int) -> dict:
+    runs = []
+    for i in range(repeat):
+        cmd = [sys.executable, __file__, "--child", model, "--customers", str(n), "--years",
+               str(years), "--seed", str(i)]
+        runs.append(json.loads(subprocess.run(cmd, check=True, capture_output=True,
+                                              text=True).stdout.strip().splitlines()[-1]))
+    med = {k: statistics.median(r[k] for r in runs) for k in ("seconds", "peak_mb",
+                                                             "purchases", "events")}
+    return med
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--customers", type=int, default=100_000)
+    ap.add_argument("--years", type=float, default=3.0)
+    ap.add_argument("--repeat", type=int, default=3, help="runs per model (median reported)")
+    ap.add_argument("--naive-repeat", type=int, default=1, help="runs of the slow naive model")
+    ap.add_argument("--child", choices=list(MODELS), help=argparse.SUPPRESS)
+    ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child:
+        child(a.child, a.customers, a.years, a.seed)
+        return
+    print(f"customers={a.customers:,}  years={a.years:g}  (medians; each model in its own "
+          "process)")
+    res = {m: measure(m, a.customers, a.years, a.naive_repeat if m == "naive" else a.repeat)
+           for m in MODELS}
+    print(f"{'model':<11}{'purchases':>12}{'events':>11}{'wall s':>9}{'peak MB':>10}"
+          f"{'purchases/s':>14}")
+    for m, r in res.items():
+        print(f"{m:<11}{r['purchases']:>12,.0f}{r['events']:>11,.0f}{r['seconds']:>9.2f}"
+              f"{r['peak_mb']:>10.0f}{r['purchases'] / r['seconds']:>14,.0f}")
+    f, nv, vec = res["full"], res["naive"], res["vectorised"]
+    print(f"\nfull model speed-up over naive SimPy : {nv['seconds'] / f['seconds']:.1f}x")
+    print(f"full model time / vectorised numpy   : {f['seconds'] / vec['seconds']:.1f}x")
+    per_purchase = (nv["seconds"] / nv["purchases"]) / (f["seconds"] / f["purchases"])
+    print(f"full model speed-up per purchase     : {per_purchase:.1f}x")
+    fast = f["seconds"] <= 10 and f["peak_mb"] <= 1024
+    print(f"target <= 10 s and <= 1024 MB: {'met' if fast else 'NOT met'}; "
+          f"target >= 5x naive: {'met' if nv['seconds'] / f['seconds'] >= 5 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
