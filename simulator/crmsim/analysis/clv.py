@@ -222,19 +222,29 @@ def _numerical_hessian(f, x, rel_step=1e-4):
     return hess
 
 
-def _fit_ml(nll, x0, names):
-    """Minimise ``nll(params)`` over log-parameters; return params, SEs and log-likelihood."""
+def _fit_ml(nll, nll_grad, x0, names):
+    """Minimise a negative log-likelihood over log-parameters; return params, SEs, loglik.
 
-    def nll_log(z):
+    ``nll_grad(theta)`` returns the NLL and its analytic gradient in theta; the optimiser
+    (L-BFGS-B) works on z = log(theta) so that all parameters stay positive. Standard
+    errors come from the inverse of the numerical (central-difference) Hessian of the NLL.
+    """
+
+    def fun(z):
+        theta = np.exp(z)
         with np.errstate(all="ignore"):
-            v = nll(np.exp(z))
-        return v if np.isfinite(v) else 1e300
+            v, g = nll_grad(theta)
+        if not np.isfinite(v) or not np.all(np.isfinite(g)):
+            return 1e300, np.zeros_like(z)
+        return v, g * theta  # chain rule: d/dz = d/dtheta * theta
 
-    z0 = np.log(np.asarray(x0, dtype=float))
-    res = optimize.minimize(nll_log, z0, method="Nelder-Mead",
-                            options={"xatol": 1e-7, "fatol": 1e-9, "maxiter": 4000,
-                                     "maxfev": 8000})
-    res = optimize.minimize(nll_log, res.x, method="BFGS", options={"gtol": 1e-7})
+    z = np.log(np.asarray(x0, dtype=float))
+    for _ in range(3):  # restart until converged (rarely needed)
+        res = optimize.minimize(fun, z, jac=True, method="L-BFGS-B",
+                                options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": 2000})
+        if res.success and np.allclose(res.x, z, rtol=0, atol=1e-10):
+            break
+        z = res.x
     params = np.exp(res.x)
     hess = _numerical_hessian(nll, params)
     try:
@@ -271,17 +281,32 @@ def _wrap(values, like):
 
 # --------------------------------------------------------------------------- BG/NBD
 def _bgnbd_nll(params, x, tx, T, w):
+    return _bgnbd_nll_grad(params, x, tx, T, w, grad=False)[0]
+
+
+def _bgnbd_nll_grad(params, x, tx, T, w, grad=True):
+    """BG/NBD negative log-likelihood (FHL 2005, eq. 6 in gammaln/betaln form) + gradient."""
     r, alpha, a, b = params
     base = (special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
             - special.betaln(a, b))
-    term1 = special.betaln(a, b + x) - (r + x) * np.log(alpha + T)
-    term2 = np.where(
-        x > 0,
-        special.betaln(a + 1, np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + tx),
-        -np.inf,
-    )
-    ll = base + np.logaddexp(term1, term2)
-    return -float(np.sum(w * ll))
+    bx1 = np.maximum(b + x - 1, 1e-300)
+    log_aT, log_atx = np.log(alpha + T), np.log(alpha + tx)
+    term1 = special.betaln(a, b + x) - (r + x) * log_aT
+    term2 = np.where(x > 0, special.betaln(a + 1, bx1) - (r + x) * log_atx, -np.inf)
+    lse = np.logaddexp(term1, term2)
+    nll = -float(np.sum(w * (base + lse)))
+    if not grad:
+        return nll, None
+    w1, w2 = np.exp(term1 - lse), np.exp(term2 - lse)  # posterior weights: alive / dropped
+    psi = special.digamma
+    p_abx = psi(a + b + x)
+    d_r = psi(r + x) - psi(r) + np.log(alpha) - w1 * log_aT - w2 * log_atx
+    d_alpha = r / alpha - (r + x) * (w1 / (alpha + T) + w2 / (alpha + tx))
+    d_a = (-(psi(a) - psi(a + b)) + w1 * (psi(a) - p_abx) + w2 * (psi(a + 1) - p_abx))
+    d_b = (-(psi(b) - psi(a + b)) + w1 * (psi(b + x) - p_abx)
+           + np.where(x > 0, w2 * (psi(bx1) - p_abx), 0.0))
+    g = -np.array([np.sum(w * d) for d in (d_r, d_alpha, d_a, d_b)])
+    return nll, g
 
 
 def _compress(*cols):
@@ -386,18 +411,33 @@ def fit_bgnbd(frequency, recency, T, *, initial=None) -> BGNBDFit:
     if initial is None:  # rate r / alpha near the observed repeat rate
         initial = (1.0, max(float(np.mean(T_)) / (float(np.mean(x)) + 1.0), 1e-3), 1.0, 1.0)
     x0 = np.array(initial, dtype=float)
-    params, se, ll = _fit_ml(lambda p: _bgnbd_nll(p, ux, utx, uT, w), x0,
+    params, se, ll = _fit_ml(lambda p: _bgnbd_nll(p, ux, utx, uT, w),
+                             lambda p: _bgnbd_nll_grad(p, ux, utx, uT, w), x0,
                              ["r", "alpha", "a", "b"])
     return BGNBDFit(params=params, se=se, loglik=ll, n=int(x.size))
 
 
 # --------------------------------------------------------------------------- Gamma-Gamma
 def _gg_nll(params, x, m, w):
+    return _gg_nll_grad(params, x, m, w, grad=False)[0]
+
+
+def _gg_nll_grad(params, x, m, w, grad=True):
+    """Gamma-Gamma negative log-likelihood of mean spends m over x purchases + gradient."""
     p, q, v = params
-    ll = (special.gammaln(p * x + q) - special.gammaln(p * x) - special.gammaln(q)
-          + q * np.log(v) + (p * x - 1) * np.log(m) + p * x * np.log(x)
-          - (p * x + q) * np.log(x * m + v))
-    return -float(np.sum(w * ll))
+    px = p * x
+    log_xmv = np.log(x * m + v)
+    ll = (special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q)
+          + q * np.log(v) + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * log_xmv)
+    nll = -float(np.sum(w * ll))
+    if not grad:
+        return nll, None
+    psi_pxq = special.digamma(px + q)
+    d_p = x * (psi_pxq - special.digamma(px) + np.log(m) + np.log(x) - log_xmv)
+    d_q = psi_pxq - special.digamma(q) + np.log(v) - log_xmv
+    d_v = q / v - (px + q) / (x * m + v)
+    g = -np.array([np.sum(w * d) for d in (d_p, d_q, d_v)])
+    return nll, g
 
 
 @dataclass(frozen=True)
@@ -447,7 +487,8 @@ def fit_gamma_gamma(frequency, monetary_value, *, initial=(1.0, 1.0, 1.0)) -> Ga
         raise CrmsimError("fit_gamma_gamma needs at least two repeat buyers")
     (ux, um), w = _compress(x[keep], m[keep])
     x0 = np.array(initial, dtype=float)
-    params, se, ll = _fit_ml(lambda p: _gg_nll(p, ux, um, w), x0, ["p", "q", "v"])
+    params, se, ll = _fit_ml(lambda p: _gg_nll(p, ux, um, w),
+                             lambda p: _gg_nll_grad(p, ux, um, w), x0, ["p", "q", "v"])
     return GammaGammaFit(params=params, se=se, loglik=ll, n=int(keep.sum()))
 
 
