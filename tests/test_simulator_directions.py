@@ -110,12 +110,12 @@ def test_latent_chain_signs_and_diminishing_returns():
     b = load("retail")["behaviour"]
     rng = np.random.default_rng(0)
     base = latent.draw_baselines(500, b, rng)
-    temp = rng.integers(0, 4, 500)
+    sens = latent.sensitivity_matrix(b)[rng.integers(0, 4, 500)]
     zero = np.zeros(500)
 
     def state(dose_level, service=0.0, bond=0.0):
         dose = np.full((500, 4), dose_level)
-        return latent.evaluate(base, dose, zero + service, zero + bond, temp, b)
+        return latent.evaluate(base, dose, zero + service, zero + bond, sens, b)
 
     s0, s1, s2, s3 = (state(d) for d in (0.0, 0.5, 1.0, 1.5))
     assert np.allclose(s0["loyalty"], base["loyalty"])  # no action: baseline exactly

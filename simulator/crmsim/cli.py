@@ -105,7 +105,7 @@ def _has_tabulate() -> bool:
 
 
 def cmd_compare(args) -> int:
-    from crmsim.compare import compare
+    from crmsim.comparison import compare
 
     out = _check_out(args.out) if args.out else None
     table = compare(args.scenario, args.strategies, replications=args.replications,

@@ -19,7 +19,13 @@ import pandas as pd
 import simpy
 
 from crmsim.callcentre import next_open_time, open_call_centre, service_call
-from crmsim.latent import TEMPERAMENTS, behaviour_multipliers, decay_factor, evaluate
+from crmsim.latent import (
+    TEMPERAMENTS,
+    behaviour_multipliers,
+    decay_factor,
+    evaluate,
+    sensitivity_matrix,
+)
 from crmsim.lifecycle import CODE, STAGES, assign_stages
 from crmsim.population import draw_people
 
@@ -69,8 +75,9 @@ class Market:
         self.dose = np.zeros((n, 4))
         self.service = np.zeros(n)
         self.bond = np.zeros(n)
+        self.sens = sensitivity_matrix(beh)[self.people["temperament"]]
         self.latent = evaluate(self.people["base"], self.dose, self.service, self.bond,
-                               self.people["temperament"], beh)
+                               self.sens, beh)
         # strategy levers (set by Strategy.setup)
         self.rate_mult, self.spend_mult, self.request_mult = 1.0, 1.0, 1.0
         self.extra_seats, self.followup_boost, self.followup_cost = 0, 0.0, 0.0
@@ -173,7 +180,7 @@ def purchase_step(m: Market, t: float, t_end: float):
     m.service *= decay_factor(weeks, beh["service_half_life"])
     m.bond *= decay_factor(weeks, beh["bond_half_life"])
     base = m.people["base"]
-    m.latent = evaluate(base, m.dose, m.service, m.bond, m.people["temperament"], beh)
+    m.latent = evaluate(base, m.dose, m.service, m.bond, m.sens, beh)
     mult = behaviour_multipliers(m.latent["loyalty"], base["loyalty"], beh)
 
     # starts: queued people start at a uniform time in this step

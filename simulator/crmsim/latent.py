@@ -142,14 +142,14 @@ def loyalty_of(s, t, bel, b: dict):
 
 
 def evaluate(base: dict, dose: np.ndarray, service: np.ndarray, bond: np.ndarray,
-             temperament: np.ndarray, b: dict) -> dict[str, np.ndarray]:
+             sens: np.ndarray, b: dict) -> dict[str, np.ndarray]:
     """Current latent state from baselines and stocks (all arrays over customers).
 
+    ``sens`` is each customer's row of :func:`sensitivity_matrix` (by temperament).
     Perceived dimension = baseline + (1 - baseline)(1 - exp(-sensitivity x dose)):
     bounded by 1 and with diminishing returns to more dose.
     """
-    sens = sensitivity_matrix(b)[temperament]
-    dims = base["dims"] + (1.0 - base["dims"]) * (1.0 - np.exp(-sens * dose))
+    dims = base["dims"] + (1.0 - base["dims"]) * -np.expm1(-sens * dose)
     w = np.array([b[f"weight_{d}"] for d in DIMENSIONS])
     w = w / w.sum() if w.sum() > 0 else w
     d_eval = (dims - base["dims"]) @ w

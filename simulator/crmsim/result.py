@@ -78,10 +78,14 @@ class SimulationResult:
         return out
 
 
-def _dates(sc, ts) -> pd.Series:
-    secs = np.round(np.asarray(ts, float) * (86400.0 if sc["market"]["time_unit"] == "day"
-                                              else 7 * 86400.0))
-    return pd.Timestamp(sc.start) + pd.to_timedelta(secs, unit="s")
+def _dates(sc, ts) -> np.ndarray:
+    """Calendar date-times (to the second) of simulated times; NaT where time is NaN."""
+    ts = np.asarray(ts, float)
+    secs = np.round(ts * (86400.0 if sc["market"]["time_unit"] == "day" else 7 * 86400.0))
+    out = np.datetime64(sc.start, "s") + np.nan_to_num(secs).astype("timedelta64[s]")
+    out = out.astype("datetime64[ns]")
+    out[np.isnan(ts)] = np.datetime64("NaT")
+    return out
 
 
 def _cat(codes, names) -> pd.Categorical:
