@@ -69,3 +69,33 @@ def test_truth_tells_good_purchase_forecast_from_random(simulated):
     assert abs(good["bias"]) < 0.15 * ch["frequency_holdout"].mean() + 0.05
     table = compare_estimators({"bgnbd": pred, "random": shuffled}, ch["frequency_holdout"])
     assert table.loc["bgnbd", "rmse"] < table.loc["random", "rmse"]
+
+
+def test_synthetic_log_truth_is_consistent(simulated):
+    cust, tx = simulated
+    assert cust.loc[cust["true_alive"], "true_dropout_time"].isna().all()
+    dead = cust.loc[~cust["true_alive"]]
+    assert dead["true_dropout_time"].notna().all()
+    last = tx.groupby("customer_id")["timestamp"].max()
+    # a customer that dropped out made its last purchase exactly at the dropout time
+    assert np.allclose(last.loc[dead.index], dead["true_dropout_time"])
+    first = tx.groupby("customer_id")["timestamp"].min()
+    assert np.allclose(first.loc[cust.index], cust["acquisition_time"])
+
+
+def test_truth_plots(simulated):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from crmsim.analysis import plot_calibration, plot_predicted_vs_actual
+
+    cust, tx = simulated
+    s = summary_data_from_log(tx, 546 / 7, time_col="timestamp", freq=None)
+    fit = fit_bgnbd(s["frequency"], s["recency"], s["T"])
+    ax = plot_calibration(fit.p_alive(s["frequency"], s["recency"], s["T"]), cust["true_alive"])
+    assert ax.get_xlabel() == "predicted probability" and ax.get_title()
+    ax2 = plot_predicted_vs_actual(s["frequency"] * 1.1, s["frequency"])
+    assert len(ax2.get_lines()) == 2 and ax2.get_ylabel()
+    plt.close("all")

@@ -16,7 +16,7 @@ into a discounted CLV per customer. The fit objects hold only numbers - no hidde
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -329,7 +329,6 @@ class BGNBDFit:
     se: dict
     loglik: float
     n: int
-    extra: dict = field(default_factory=dict, compare=False)
 
     def summary(self) -> pd.DataFrame:
         """Parameter table with estimate, standard error and a 95% Wald interval."""

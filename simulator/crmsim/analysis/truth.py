@@ -1,4 +1,4 @@
-"""Score estimates against the simulator's ground truth (the ``true_`` columns).
+"""Score estimates against the simulator's ground truth (真实值, the ``true_`` columns).
 
 A real firm never learns whether a quiet customer has silently left or what its true
 purchase rate is; the simulator records both, so students can see how good their
