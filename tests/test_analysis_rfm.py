@@ -52,6 +52,11 @@ def test_rfm_scores_quintiles():
     assert s["F"].tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
     assert s.loc[109, "RFM"] == "555" and s.loc[100, "score"] == 3
     assert s["R"].value_counts().tolist() == [2] * 5
+    tied = pd.DataFrame({"recency": [5, 5, 5, 1], "frequency": [1, 1, 1, 4],
+                         "monetary": [1.0, 1.0, 2.0, 3.0]})
+    assert rfm_scores(tied, bins=4)["F"].tolist() == [1, 1, 1, 4]  # equal values, equal score
+    assert rfm_scores(tied, bins=4)["R"].tolist() == [1, 1, 1, 4]
+    assert rfm_scores(tied, bins=4, ties="first")["F"].tolist() == [1, 2, 3, 4]
 
 
 def test_rf_grid_rules_cover_all_cells_once():

@@ -116,7 +116,7 @@ def plot_pyramid(summary: pd.DataFrame, ax=None):
     ax.set_xticks([])
     ax.set_xlabel("tiers of equal height; width grows towards the base")
     ax.set_ylabel("tier")
-    ax.set_title("Customer value pyramid (客户金字塔)")
+    ax.set_title("Customer value pyramid")  # ASCII only: default fonts lack CJK glyphs
     return ax
 
 

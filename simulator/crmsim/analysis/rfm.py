@@ -66,28 +66,33 @@ def rfm_table(
     return out[["recency", "frequency", "monetary", "first_purchase", "last_purchase", "tenure"]]
 
 
-def _quantile_score(values: pd.Series, bins: int, higher_is_better: bool) -> pd.Series:
-    # rank first so that ties and heavy masses of equal values still give equal-sized bins
-    ranks = values.rank(method="first", ascending=higher_is_better)
+def _quantile_score(values: pd.Series, bins: int, higher_is_better: bool,
+                    ties: str) -> pd.Series:
+    ranks = values.rank(method=ties, ascending=higher_is_better)
     n = len(values)
     score = np.ceil(ranks.to_numpy() * bins / n).astype("int64") if n else np.array([], int)
     return pd.Series(np.clip(score, 1, bins), index=values.index)
 
 
-def rfm_scores(rfm: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
+def rfm_scores(rfm: pd.DataFrame, bins: int = 5, ties: str = "min") -> pd.DataFrame:
     """Add quantile scores ``R``, ``F``, ``M`` (1 = worst, ``bins`` = best) to an RFM table.
 
-    Recent buyers (small recency) score high on R. Customers are ranked (ties broken by
-    order of appearance) and cut into ``bins`` equal-sized groups (quintiles by default).
-    Also adds ``RFM`` (cell code such as "545") and ``score`` (R + F + M).
+    Recent buyers (small recency) score high on R. Customers are ranked and cut into
+    ``bins`` groups of equal size (quintiles by default). With ``ties="min"`` equal values
+    get the same score (the score of the lowest rank among them), so groups can be uneven
+    when many customers share a value (e.g. one purchase); ``ties="first"`` breaks ties by
+    order of appearance to force equal-sized groups. Also adds ``RFM`` (cell code such as
+    "545") and ``score`` (R + F + M).
     """
     check_columns(rfm, ["recency", "frequency", "monetary"], what="rfm")
     if int(bins) != bins or bins < 2:
         raise CrmsimError(f"bins={bins!r} is invalid: expected an integer >= 2")
+    if ties not in ("min", "first"):
+        raise CrmsimError(f"ties={ties!r} is invalid: expected 'min' or 'first'")
     out = rfm.copy()
-    out["R"] = _quantile_score(rfm["recency"], bins, higher_is_better=False)
-    out["F"] = _quantile_score(rfm["frequency"], bins, higher_is_better=True)
-    out["M"] = _quantile_score(rfm["monetary"], bins, higher_is_better=True)
+    out["R"] = _quantile_score(rfm["recency"], bins, higher_is_better=False, ties=ties)
+    out["F"] = _quantile_score(rfm["frequency"], bins, higher_is_better=True, ties=ties)
+    out["M"] = _quantile_score(rfm["monetary"], bins, higher_is_better=True, ties=ties)
     out["RFM"] = out["R"].astype(str) + out["F"].astype(str) + out["M"].astype(str)
     out["score"] = out["R"] + out["F"] + out["M"]
     return out
