@@ -17,7 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import simpy
+from scipy.special import gammaincinv
 
+from crmsim import crn
 from crmsim.callcentre import next_open_time, open_call_centre, service_call
 from crmsim.latent import (
     TEMPERAMENTS,
@@ -29,8 +31,9 @@ from crmsim.latent import (
 from crmsim.lifecycle import CODE, STAGES, assign_stages
 from crmsim.population import draw_people
 
-STREAMS = ("population", "launch", "purchases", "baskets", "service", "acquisition",
-           "referral", "strategy")
+# sequential streams for what is drawn once or does not decide the money; the rest
+# (gaps, dropout coins, spend, calls, campaigns, referrals) comes from crmsim.crn
+STREAMS = ("population", "launch", "baskets", "service")
 
 
 class Market:
@@ -40,9 +43,7 @@ class Market:
         self.sc, self.env = sc, env
         seqs = np.random.SeedSequence(seed).spawn(len(STREAMS))
         rng = {name: np.random.default_rng(s) for name, s in zip(STREAMS, seqs, strict=True)}
-        self.rng_purchase, self.rng_service = rng["purchases"], rng["service"]
-        self.rng_acq, self.rng_ref = rng["acquisition"], rng["referral"]
-        self.rng_strategy, self.rng_baskets = rng["strategy"], rng["baskets"]
+        self.rng_service, self.rng_baskets = rng["service"], rng["baskets"]
         self.people = draw_people(sc, rng["population"])
         n = self.n = sc["market"]["customers"]
         self.days_per_unit = 1.0 if sc["market"]["time_unit"] == "day" else 7.0
@@ -72,6 +73,10 @@ class Market:
         # latent state
         self.alive = np.zeros(n, bool)
         self.dropout_time = np.full(n, np.nan)
+        self.gap_left = np.zeros(n)  # operational time to the next purchase (Poisson clock)
+        self.gaps = np.zeros(n, np.int64)  # gaps drawn so far (common-random-number index)
+        self.repeats = np.zeros(n, np.int64)  # dropout coins tossed so far
+        self.seed, self.step_no = seed, 0
         self.dose = np.zeros((n, 4))
         self.service = np.zeros(n)
         self.bond = np.zeros(n)
@@ -144,20 +149,24 @@ def market_clock(env, m: Market, horizon: float):
 
 
 def campaigns(env, m: Market):
-    """Acquisition campaigns: contact a share of prospects; converts buy in the next step."""
+    """Acquisition campaigns: each prospect is reached with probability ``contact_share``;
+    converts buy in the next step. Reach and conversion are common random numbers."""
     acq = m.sc["acquisition"]
+    round_no = 0
     while True:
         prospects = np.flatnonzero(~m.acquired & ~m.queued & np.isnan(m.start_at))
-        k = int(round(acq["contact_share"] * len(prospects)))
-        if k:
-            chosen = np.sort(m.rng_acq.choice(prospects, size=k, replace=False))
-            m.contacted[chosen] = True
-            m.log_event(env.now, -1, "campaign", f"acquisition campaign ({k} contacts)",
-                        k * acq["contact_cost"])
-            m.log_contacts(chosen, "acquisition", acq["contact_cost"])
-            won = chosen[m.rng_acq.random(k) < acq["conversion_prob"]]
+        reached = prospects[crn.uniform(m.seed, crn.CONTACT, prospects, round_no)
+                            < acq["contact_share"]]
+        if len(reached):
+            m.contacted[reached] = True
+            m.log_event(env.now, -1, "campaign", f"acquisition campaign ({len(reached)} "
+                        "contacts)", len(reached) * acq["contact_cost"])
+            m.log_contacts(reached, "acquisition", acq["contact_cost"])
+            won = reached[crn.uniform(m.seed, crn.CONVERT, reached, round_no)
+                          < acq["conversion_prob"]]
             m.queued[won] = True
             m.channel[won] = 2
+        round_no += 1
         yield env.timeout(acq["campaign_interval"])
 
 
@@ -172,9 +181,17 @@ def strategy_rounds(env, m: Market, strategy, params):
 
 # ------------------------------------------------------------------ the step
 def purchase_step(m: Market, t: float, t_end: float):
+    """Purchases and silent dropouts of the whole population in ``[t, t_end)``.
+
+    Each customer carries a unit-rate Poisson clock: ``gap_left`` is the operational
+    time until its next purchase (Exp(1) draws). In real time the clock runs at the
+    customer's current rate λ, so a step with rate λ and exposure e spends λe of it
+    (a time change; exact for any piecewise-constant rate). After each repeat
+    purchase a dropout coin with probability p decides whether it was the last.
+    Gaps, coins and spend are common random numbers per (customer, purchase).
+    """
     sc = m.sc
     beh, pur = sc["behaviour"], sc["purchase"]
-    rng = m.rng_purchase
     weeks = (t_end - t) * m.days_per_unit / 7.0
     m.dose *= decay_factor(weeks, beh["empowerment_half_life"])
     m.service *= decay_factor(weeks, beh["service_half_life"])
@@ -185,7 +202,7 @@ def purchase_step(m: Market, t: float, t_end: float):
 
     # starts: queued people start at a uniform time in this step
     q = np.flatnonzero(m.queued)
-    m.start_at[q] = t + rng.random(len(q)) * (t_end - t)
+    m.start_at[q] = t + crn.uniform(m.seed, crn.CONVERT, q, -1 - m.step_no) * (t_end - t)
     m.queued[q] = False
     starting = np.flatnonzero(m.start_at < t_end)
     st = m.start_at[starting]
@@ -198,105 +215,124 @@ def purchase_step(m: Market, t: float, t_end: float):
     m.true_rows.append({"timestamp": back_t[dead], "customer_id": back[dead],
                         "kind": "reactivation"})
     m.won_back_at[back] = back_t
-    # exposure starts at the first purchase for new customers and at the comeback for revived
+    # the clock (re)starts at the first purchase of new customers and at a comeback
     opens = is_new.copy()
     opens[~is_new] = dead
-    seg_start = np.full(m.n, t)
-    seg_start[starting[opens]] = st[opens]
+    fresh = starting[opens]
+    m.gap_left[fresh] = crn.exponential(m.seed, crn.GAP, fresh, m.gaps[fresh])
+    m.gaps[fresh] += 1
+    pos = np.full(m.n, t)
+    pos[fresh] = st[opens]
     m.alive[starting] = True
 
-    # live customers and their exposure in this step
     live = np.flatnonzero(m.alive)
-    e = t_end - seg_start[live]
     offer = m.offer_until[live] > t
     lam = (m.people["lam"][live] * m.rate_mult * mult["rate"][live]
            * np.where(offer, m.offer_rate, 1.0))
     p = np.minimum(1.0, m.people["p"][live] * mult["dropout"][live])
-    n_try = rng.poisson(lam * e)
-    g = np.where(p > 0, rng.geometric(np.maximum(p, 1e-300)), np.iinfo(np.int64).max)
-    k = np.minimum(n_try, g)
-    drops = g <= n_try
-    # purchase times: N uniform times per customer, sorted, keep the first k
-    has = n_try > 0
-    cust_local = np.repeat(np.flatnonzero(has), n_try[has])
-    times = seg_start[live][cust_local] + rng.random(len(cust_local)) * e[cust_local]
-    order = np.lexsort((times, cust_local))
-    cust_local, times = cust_local[order], times[order]
-    first_idx = np.cumsum(n_try[has]) - n_try[has]
-    rank = np.arange(len(cust_local)) - np.repeat(first_idx, n_try[has])
-    keep = rank < k[cust_local]
-    buy_local, buy_t = cust_local[keep], times[keep]
-    dropped_local = np.flatnonzero(drops)
-    last_rank = rank == (k[cust_local] - 1)
-    drop_t = np.full(len(live), np.nan)
-    sel = last_rank & drops[cust_local]
-    drop_t[cust_local[sel]] = times[sel]
+    budget = lam * (t_end - pos[live])
+    cur = pos[live]
+    b_cust, b_time, d_cust, d_time = [], [], [], []
+    act = np.arange(len(live))
+    while len(act):
+        cid = live[act]
+        need = m.gap_left[cid]
+        hit = need <= budget[act]
+        m.gap_left[cid[~hit]] -= budget[act[~hit]]
+        act, cid, need = act[hit], cid[hit], need[hit]
+        if not len(act):
+            break
+        cur[act] += need / lam[act]
+        budget[act] -= need
+        b_cust.append(cid)
+        b_time.append(cur[act])
+        coin = crn.uniform(m.seed, crn.DROPOUT, cid, m.repeats[cid])
+        m.repeats[cid] += 1
+        gone = coin < p[act]
+        d_cust.append(cid[gone])
+        d_time.append(cur[act[gone]])
+        act, cid = act[~gone], cid[~gone]
+        m.gap_left[cid] = crn.exponential(m.seed, crn.GAP, cid, m.gaps[cid])
+        m.gaps[cid] += 1
 
     # all orders of the step: starts (first purchase or comeback) plus repeat purchases
-    o_cust = np.concatenate([starting, live[buy_local]])
-    o_time = np.concatenate([st, buy_t])
-    o_nu = m.people["nu"][o_cust]
+    o_cust = np.concatenate([starting, *b_cust])
+    o_time = np.concatenate([st, *b_time])
+    order = np.lexsort((o_time, o_cust))
+    o_cust, o_time = o_cust[order], o_time[order]
+    counts = np.bincount(o_cust, minlength=m.n)
+    ends = np.cumsum(counts)
+    rank = np.arange(len(o_cust)) - (ends - counts)[o_cust]
+    nth = m.orders[o_cust] + rank
     spend = (m.spend_mult * mult["spend"][o_cust]
              * np.where(m.offer_until[o_cust] > t, m.offer_spend, 1.0))
-    value = rng.gamma(pur["p"], 1.0 / o_nu) * spend
+    u = crn.uniform(m.seed, crn.SPEND, o_cust, nth)
+    value = gammaincinv(pur["p"], u) / m.people["nu"][o_cust] * spend
     m.order_cols["customer"].append(o_cust)
     m.order_cols["time"].append(o_time)
     m.order_cols["value"].append(value)
-    counts = np.bincount(o_cust, minlength=m.n)
     m.orders += counts
     m.revenue += np.bincount(o_cust, weights=value, minlength=m.n)
-    tmin = np.full(m.n, np.inf)
-    np.minimum.at(tmin, o_cust, o_time)
-    tmax = np.full(m.n, -np.inf)
-    np.maximum.at(tmax, o_cust, o_time)
     got = counts > 0
-    m.first_order[got & np.isnan(m.first_order)] = tmin[got & np.isnan(m.first_order)]
-    m.last_order[got] = tmax[got]
+    first_t = np.full(m.n, np.nan)
+    last_t = np.full(m.n, np.nan)
+    first_t[got] = o_time[(ends - counts)[got]]
+    last_t[got] = o_time[ends[got] - 1]
+    unset = got & np.isnan(m.first_order)
+    m.first_order[unset] = first_t[unset]
+    m.last_order[got] = last_t[got]
 
     # silent dropouts (ground truth only)
-    gone = live[dropped_local]
+    gone = np.concatenate(d_cust) if d_cust else np.array([], np.int64)
     m.alive[gone] = False
-    m.dropout_time[gone] = drop_t[dropped_local]
-    m.true_rows.append({"timestamp": drop_t[dropped_local], "customer_id": gone,
+    m.dropout_time[gone] = np.concatenate(d_time) if d_time else np.array([])
+    m.true_rows.append({"timestamp": m.dropout_time[gone], "customer_id": gone,
                         "kind": "dropout"})
 
-    calls(m, o_cust, o_time)
-    referrals(m, live, seg_start, t_end)
+    calls(m, o_cust, o_time, nth)
+    referrals(m, live, pos[live], t_end)
+    m.step_no += 1
 
 
-def calls(m: Market, o_cust, o_time):
+def calls(m: Market, o_cust, o_time, nth):
+    """Some orders lead to a call to the call centre, each a SimPy process."""
     svc = m.sc["service"]
     prob = svc["request_prob"] * m.request_mult
     if prob <= 0 or len(o_cust) == 0:
         return
-    rng = m.rng_service
-    asks = rng.random(len(o_cust)) < prob
+    asks = crn.uniform(m.seed, crn.CALL, o_cust, nth) < prob
     c, tt = o_cust[asks], o_time[asks]
-    tt = tt + rng.exponential(svc["request_delay"], len(tt)) if svc["request_delay"] else tt
+    tt = tt + svc["request_delay"] * crn.exponential(m.seed, crn.CALL_DELAY, c, nth[asks])
     tt = next_open_time(tt, m.hours, svc["open_hours"])
     inside = tt < m.horizon
     for cid, arrival in zip(c[inside], tt[inside], strict=True):
         m.env.process(service_call(m.env, m, int(cid), float(arrival)))
 
 
-def referrals(m: Market, live, seg_start, t_end):
+def referrals(m: Market, live, start, t_end):
+    """Satisfied customers refer prospects (at most one referral per customer and step);
+    a referred prospect who converts buys in the next step."""
     ref = m.sc["referral"]
     if ref["rate"] <= 0 or len(live) == 0:
         return
-    rng = m.rng_ref
     s = m.latent["satisfaction"][live]
     keen = np.clip((s - ref["threshold"]) / (1 - ref["threshold"]), 0, None)
-    e = t_end - seg_start[live]
-    n_ref = rng.poisson(ref["rate"] * keen * e)
-    if n_ref.sum() == 0:
+    e = t_end - start
+    chance = 1.0 - np.exp(-ref["rate"] * keen * e)
+    u = crn.uniform(m.seed, crn.REFERRAL, live, m.step_no)
+    refers = u < chance
+    referrer = live[refers]
+    if not len(referrer):
         return
-    referrer = np.repeat(live, n_ref)
-    when = np.repeat(seg_start[live], n_ref) + rng.random(len(referrer)) * np.repeat(e, n_ref)
+    when = start[refers] + (u[refers] / chance[refers]) * e[refers]
     prospects = np.flatnonzero(~m.acquired & ~m.queued & np.isnan(m.start_at))
-    take = min(len(prospects), len(referrer))
-    referrer, when = referrer[:take], when[:take]
-    target = rng.choice(prospects, size=take, replace=False)
-    won = rng.random(take) < ref["conversion_prob"]
+    if not len(prospects):
+        return
+    pick = crn.uniform(m.seed, crn.REFERRAL_TARGET, referrer, m.step_no)
+    target = prospects[(pick * len(prospects)).astype(np.int64)]
+    target, first = np.unique(target, return_index=True)
+    referrer, when = referrer[first], when[first]
+    won = crn.uniform(m.seed, crn.REFERRAL_CONVERT, target, m.step_no) < ref["conversion_prob"]
     m.queued[target[won]] = True
     m.channel[target[won]] = 3
     m.log_batch(when, referrer, "referral", np.where(won, "converted", "not converted"),

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from crmsim import crn
 from crmsim.errors import invalid
 from crmsim.latent import DIMENSIONS
 from crmsim.lifecycle import CODE
@@ -228,7 +229,8 @@ def _winback_act(m, p, memory):
                             & (m.now - last >= m.units(p["recontact_gap"])))
     last[lapsed] = m.now
     m.service[lapsed] += p["care_boost"]
-    back = lapsed[m.rng_strategy.random(len(lapsed)) < p["comeback_prob"]]
+    round_no = memory["round"] = memory.get("round", -1) + 1
+    back = lapsed[crn.uniform(m.seed, crn.WINBACK, lapsed, round_no) < p["comeback_prob"]]
     m.win_back(back)
     m.log_contacts(lapsed, "win_back", p["cost_per_contact"])
     return p["cost_per_contact"] * len(lapsed)
