@@ -9,10 +9,43 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
+import time
+
+import pytest
 
 _cells: dict[int, dict] = {}
 _collect_errors: list[str] = []
 _CELL = re.compile(r"::Cell (\d+)$")
+_died: list[int] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """Watch the kernel while a cell runs: a real crash shows up within a fraction of a
+    second, long before nbval's timeout (nbval only stops the kernel after the timeout)."""
+    kernel = getattr(getattr(item, "parent", None), "kernel", None)
+    limit = float(item.config.getoption("nbval_cell_timeout", 2000) or 2000)
+    done = threading.Event()
+    start = time.monotonic()
+
+    def watch():
+        while not done.wait(0.1):
+            try:
+                alive = kernel.is_alive()
+            except Exception:  # noqa: BLE001 - a kernel object in a bad state counts as dead
+                alive = False
+            if not alive:
+                if time.monotonic() - start < limit:
+                    _died.append(item.cell_num)
+                return
+
+    if kernel is not None:
+        threading.Thread(target=watch, daemon=True).start()
+    try:
+        yield
+    finally:
+        done.set()
 
 
 def pytest_collectreport(report):
@@ -38,6 +71,7 @@ def pytest_sessionfinish(session, exitstatus):
     if not path:
         return
     doc = {"cells": {str(k): v for k, v in sorted(_cells.items())},
-           "collect_errors": _collect_errors, "exitstatus": int(exitstatus)}
+           "collect_errors": _collect_errors,
+           "kernel_died_in_cell": _died[0] if _died else None, "exitstatus": int(exitstatus)}
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(doc, fh)

@@ -11,7 +11,6 @@ import argparse
 import os
 import sys
 from collections import Counter
-from pathlib import Path
 
 from crmsim.errors import CrmsimError, invalid
 
@@ -40,7 +39,8 @@ def _positive(name, cast):
         try:
             v = cast(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(str(invalid(name, text, "a positive number")))
+            raise argparse.ArgumentTypeError(
+                str(invalid(name, text, "a positive number"))) from None
         if v <= 0:
             raise argparse.ArgumentTypeError(str(invalid(name, text, "a positive number")))
         return v
@@ -118,5 +118,3 @@ def main(argv=None) -> int:
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
 
-
-_ = Path  # re-exported for type hints in callers

@@ -226,6 +226,8 @@ def student_version(ex: Exercise) -> nbformat.NotebookNode:
             continue
         if kind == "solution":
             cell.source = stub_source(cell.source)
+        if isinstance(m.get("release"), str):  # e.g. the student-id cell's placeholder
+            cell.source = m.pop("release")
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None

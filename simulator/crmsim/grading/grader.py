@@ -63,6 +63,7 @@ STATUSES = {
     "missing_answers": "some answers were not exported",
     "ok": "everything ran and every answer was exported",
 }
+HERE = Path(__file__).resolve().parent
 SID_SEPARATORS = ("__", "_", "-", ".")
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -206,8 +207,8 @@ def graded_notebook(ex: Exercise, nb, export_names: list[str]):
         c.metadata.pop("nbval", None)
         if c.cell_type == "code":
             c.outputs, c.execution_count = [], None
-            labels.append(("student", cell_meta(c).get("cell") or f"cell {len(labels) + 1}",
-                           cell_meta(c).get("question")))
+            name = cell_meta(c).get("cell") or f"your code cell #{len(labels) + 1}"
+            labels.append(("student", name, cell_meta(c).get("question")))
         cells.append(c)
     for c in hidden:
         c = copy.deepcopy(c)
@@ -278,9 +279,10 @@ def run_isolated(nb, bundle: dict, *, cell_timeout: float, wall_timeout: float,
         with open(work / "assignment.pkl", "wb") as fh:
             pickle.dump(bundle, fh)
         cpu = int(wall_timeout) * 2 + 10
-        cmd = [sys.executable, "-m", "crmsim.grading._limited", str(memory_mb), str(cpu), "--",
-               sys.executable, "-m", "pytest", "-p", "nbval.plugin",
-               "-p", "crmsim.grading._nbplugin", "-p", "no:cacheprovider",
+        # Both helpers run as plain files: importing the crmsim package would cost a second.
+        shutil.copyfile(HERE / "_nbplugin.py", work / "conftest.py")
+        cmd = [sys.executable, str(HERE / "_limited.py"), str(memory_mb), str(cpu), "--",
+               sys.executable, "-m", "pytest", "-p", "nbval.plugin", "-p", "no:cacheprovider",
                "--nbval-lax", "--nbval-current-env", f"--nbval-cell-timeout={cell_timeout:g}",
                "--nbval-kernel-startup-timeout=60", "-q", "--no-header", "-rN", "--tb=short",
                "-c", str(work / "pytest.ini"), "--rootdir", str(work), "submission.ipynb"]
@@ -424,6 +426,8 @@ def _interpret_run(ex, run, labels, res: Result):
     report = run["report"] or {}
     cells = report.get("cells", {}) if isinstance(report.get("cells"), dict) else {}
     dead = False
+    died = report.get("kernel_died_in_cell")
+    died = died if isinstance(died, int) and 0 <= died < len(labels) else None
     for key, info in cells.items():
         if not isinstance(info, dict) or info.get("outcome") != "failed":
             continue
@@ -433,7 +437,9 @@ def _interpret_run(ex, run, labels, res: Result):
             continue
         msg = ANSI.sub("", str(info.get("message", "")))
         short = _short_error(msg)
-        if "Kernel dead" in msg or "Kernel died" in msg or "dead kernel" in msg.lower():
+        if died == int(key):
+            short = "the kernel died while running this cell"
+        elif "Kernel dead" in msg or "Kernel died" in msg or "dead kernel" in msg.lower():
             dead = True
             short = "not run: the kernel had died"
         elif "Timeout of" in msg or "KeyboardInterrupt" in msg:
@@ -444,6 +450,10 @@ def _interpret_run(ex, run, labels, res: Result):
         if kind == "hidden":
             short = "a hidden test of this question raised: " + short.split("\n")[-1]
         res.failed_cells.append((f"{name}" + (f" (question {q})" if q else ""), short, q))
+    if died is not None:
+        dead = True
+        res.notes.append(f"the kernel died while running cell `{labels[died][1]}`; later "
+                         "cells did not run")
     if dead:
         res.add("kernel_died")
     if run["wall_timeout"]:
