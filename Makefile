@@ -19,15 +19,16 @@ demo: $(STAMP)
 
 ## make test: lint, unit tests and notebook validation (the command CI runs)
 test: $(STAMP)
-	$(BIN)/ruff check simulator tests benchmarks exercises
-	$(BIN)/python -m pytest -q tests
-	$(BIN)/python tests/run_notebooks.py
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests notebooks --nbval \
+		--sanitize-with notebooks/sanitize.cfg
 
 notebooks: $(STAMP)
 	$(BIN)/python notebooks/execute_all.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_simulator.py
+	$(BIN)/python benchmarks/bench_analysis.py
 
 clean:
 	rm -rf $(VENV) demo-output
