@@ -44,6 +44,25 @@ class SimulationResult:
         """One-row-per-metric table of the run's headline numbers."""
         return summarise(self)
 
+    @classmethod
+    def load(cls, folder) -> SimulationResult:
+        """Read a run written by :meth:`save` (Parquet tables and ``run.json``)."""
+        from crmsim.scenarios import build
+
+        folder = Path(folder)
+        meta_path = folder / "run.json"
+        if not meta_path.is_file():
+            raise invalid("folder", str(folder), "a folder written by SimulationResult.save "
+                          "(with run.json)")
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        sc = dict(meta["scenario"])
+        scenario = build(sc.pop("name"), sc.pop("description", ""), sc)
+        tables = {name: pd.read_parquet(folder / f"{name}.parquet")
+                  for name in ("customers", "transactions", "events", "true_events", "kpis",
+                               "products")}
+        strategies = [(s["name"], s["params"]) for s in meta["strategies"]]
+        return cls(**tables, scenario=scenario, strategies=strategies, seed=meta["seed"])
+
     def save(self, out, *, csv: bool = False) -> Path:
         """Write every table as Parquet (and CSV if asked) plus ``run.json`` into ``out``.
 
