@@ -11,6 +11,13 @@ import numpy as np  # noqa: E402
 from crmsim.lifecycle import STAGES  # noqa: E402
 
 
+def full_periods(kpis):
+    """Drop a last period shorter than half the others, whose flows would mislead."""
+    if "period_length" not in kpis or len(kpis) < 2:
+        return kpis
+    return kpis[kpis["period_length"] >= 0.5 * kpis["period_length"].max()]
+
+
 def _ax(ax):
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
@@ -20,6 +27,7 @@ def _ax(ax):
 def plot_profit(kpis, ax=None, currency=""):
     """Revenue, costs and profit per KPI period."""
     ax = _ax(ax)
+    kpis = full_periods(kpis)
     x = kpis["period_start"]
     ax.plot(x, kpis["revenue"], label="revenue")
     ax.plot(x, kpis["gross_margin"], label="gross margin")
@@ -58,6 +66,7 @@ def plot_latent(kpis, ax=None):
 def plot_waits(kpis, ax=None):
     """Calls per period and their mean wait for a call-centre seat."""
     ax = _ax(ax)
+    kpis = full_periods(kpis)
     ax.bar(kpis["period_start"], kpis["service_requests"], width=20, alpha=0.4,
            label="calls")
     ax.set(title="Call centre: calls and mean wait", xlabel="period start", ylabel="calls")

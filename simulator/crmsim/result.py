@@ -286,6 +286,7 @@ def _kpis(m, tx, ev, te) -> pd.DataFrame:
     df = pd.DataFrame({
         "period": np.arange(n, dtype=np.int64),
         "period_start": _dates(sc, starts),
+        "period_length": np.minimum(period, m.horizon - starts),
         "active": snaps["active"].to_numpy(np.int64),
         "new": _per_period(acq, None, period, n).astype(np.int64),
         "truly_churned": _per_period(te["timestamp"][te["kind"] == "dropout"], None, period,

@@ -77,6 +77,7 @@ TRUE_EVENTS = {
 KPIS = {
     "period": ("int64", "period number, 0 = first"),
     "period_start": ("datetime64[ns]", "calendar start of the period"),
+    "period_length": ("float64", "time units covered; the last period may be shorter"),
     "active": ("int64", "customers truly alive at the end of the period"),
     "new": ("int64", "customers acquired in the period"),
     "truly_churned": ("int64", "silent dropouts in the period (ground truth)"),
