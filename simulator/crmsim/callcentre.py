@@ -34,9 +34,13 @@ def service_call(env, m, cid: int, arrival: float):
     priority = 0 if (m.vip_priority and m.is_vip[cid]) else 1
     with m.call_centre.request(priority=priority) as seat:
         t0 = env.now
-        got = yield seat | env.timeout(svc["patience"] / hours)
+        if seat.triggered:  # a seat is free: no need to arm the patience timer
+            served = True
+        else:
+            got = yield seat | env.timeout(svc["patience"] / hours)
+            served = seat in got
         wait_h = (env.now - t0) * hours
-        if seat in got:
+        if served:
             talk = m.rng_service.exponential(svc["service_time"])
             yield env.timeout(talk / hours)
             complaint = m.rng_service.random() < (beh["complaint_prob"]
