@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from crmsim.errors import CrmsimError, invalid
+from crmsim.errors import CrmsimError, check_out_folder, invalid
 
 
 def _set_pairs(pairs: list[str]) -> dict:
@@ -30,17 +30,7 @@ def _set_pairs(pairs: list[str]) -> dict:
 
 
 def _check_out(path: str) -> Path:
-    out = Path(path)
-    parent = out.resolve().parent
-    if out.exists() and not out.is_dir():
-        raise invalid("--out", path, "a folder (a file of that name exists)")
-    if not parent.is_dir():
-        raise invalid("--out", path, "a folder whose parent exists")
-    import os
-
-    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-        raise invalid("--out", path, "a writable folder")
-    return out
+    return check_out_folder("--out", path)
 
 
 def _print_table(df: pd.DataFrame) -> None:

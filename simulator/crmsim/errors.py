@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 
 class CrmsimError(ValueError):
     """Bad input: the message names the parameter, the value and what is allowed."""
@@ -29,3 +32,16 @@ def check_range(param: str, value, lo=None, hi=None, *, lo_open=False, hi_open=F
         hi_s = "inf" if hi is None else f"{hi:g}"
         raise invalid(param, value, f"a number in {left}{lo_s}, {hi_s}{right}")
     return value
+
+
+def check_out_folder(param: str, path) -> Path:
+    """Raise unless ``path`` is (or can be created as) a writable folder; return it."""
+    out = Path(path)
+    parent = out.resolve().parent
+    if out.exists() and not out.is_dir():
+        raise invalid(param, str(path), "a folder path (a file of that name exists)")
+    if not parent.is_dir():
+        raise invalid(param, str(path), "a folder whose parent folder exists")
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise invalid(param, str(path), "a writable folder")
+    return out

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from crmsim import schema
-from crmsim.errors import invalid
+from crmsim.errors import check_out_folder, invalid
 from crmsim.latent import DIMENSIONS, TEMPERAMENTS
 from crmsim.lifecycle import STAGES
 from crmsim.population import CREDIT, CUSTOMER_TYPES, catalogue
@@ -69,14 +69,8 @@ class SimulationResult:
         The files are written to a temporary folder next to ``out`` and moved into
         place at the end, so a failure leaves nothing half-written.
         """
-        out = Path(out)
+        out = check_out_folder("out", out)
         parent = out.resolve().parent
-        if out.exists() and not out.is_dir():
-            raise invalid("out", str(out), "a folder path (a file of that name exists)")
-        if not parent.is_dir():
-            raise invalid("out", str(out), "a path whose parent folder exists")
-        if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-            raise invalid("out", str(out), "a writable folder")
         tmp = Path(tempfile.mkdtemp(prefix=".crmsim-", dir=parent))
         try:
             for name in ("customers", "transactions", "events", "true_events", "kpis",
