@@ -2,6 +2,7 @@
 
 from crmsim.comparison import compare
 from crmsim.errors import CrmsimError
+from crmsim.implementation import Plan, compare_plans, simulate_rollout
 from crmsim.result import SimulationResult
 from crmsim.scenarios import Scenario
 from crmsim.scenarios import load as load_scenario
@@ -9,5 +10,5 @@ from crmsim.simulation import simulate
 
 __version__ = "0.1.0"
 
-__all__ = ["CrmsimError", "Scenario", "SimulationResult", "compare", "load_scenario",
-           "simulate", "__version__"]
+__all__ = ["CrmsimError", "Plan", "Scenario", "SimulationResult", "compare", "compare_plans",
+           "load_scenario", "simulate", "simulate_rollout", "__version__"]

@@ -87,16 +87,16 @@ def summarise_runs(per_run: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
         g = per_run[per_run["strategy"] == lab]
         row = {"strategy": lab, "replications": len(g)}
         for m in METRICS:
-            mean, half = _mean_ci(g[m].to_numpy())
+            mean, half = mean_ci(g[m].to_numpy())
             row[m] = mean
             row[f"{m}_ci95"] = half
         diff = g.set_index("replication")["profit"] - base
-        row["profit_vs_first"], row["profit_vs_first_ci95"] = _mean_ci(diff.to_numpy())
+        row["profit_vs_first"], row["profit_vs_first_ci95"] = mean_ci(diff.to_numpy())
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _mean_ci(x: np.ndarray) -> tuple[float, float]:
+def mean_ci(x: np.ndarray) -> tuple[float, float]:
     """Mean and half-width of the 95% t-interval."""
     n = len(x)
     mean = float(np.mean(x))

@@ -43,8 +43,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 import numpy as np
 import pandas as pd
 import simpy
-from scipy import stats
 
+from crmsim.comparison import mean_ci
 from crmsim.errors import invalid
 from crmsim.params import Param
 from crmsim.simulation import check_seed
@@ -537,21 +537,13 @@ def compare_plans(plans: dict, *, replications: int = 20, seed: int = 0,
         g = per_run[per_run["plan"] == label]
         row = {"plan": label, "replications": len(g)}
         for m in METRICS:
-            row[m], row[f"{m}_ci95"] = _mean_ci(g[m].to_numpy(dtype=float))
+            row[m], row[f"{m}_ci95"] = mean_ci(g[m].to_numpy(dtype=float))
         diff = g.set_index("replication")["net_benefit"] - base
-        row["net_benefit_vs_first"], row["net_benefit_vs_first_ci95"] = _mean_ci(
+        row["net_benefit_vs_first"], row["net_benefit_vs_first_ci95"] = mean_ci(
             diff.to_numpy(dtype=float))
         out.append(row)
     table = pd.DataFrame(out)
     return (table, per_run) if runs else table
-
-
-def _mean_ci(x: np.ndarray) -> tuple[float, float]:
-    """Mean and half-width of the 95% t-interval."""
-    mean = float(np.mean(x))
-    if len(x) < 2:
-        return mean, float("nan")
-    return mean, float(stats.t.ppf(0.975, len(x) - 1) * np.std(x, ddof=1) / np.sqrt(len(x)))
 
 
 # ---------------------------------------------------------------- tables for people
