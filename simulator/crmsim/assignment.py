@@ -76,8 +76,40 @@ EXERCISE_DATA: dict[str, dict] = {
     "ex05-empowerment": {"scenario": "retail", "customers": 600, "years": 1.5,
                          "strategies": ["participation"]},
     "ex06-analytical-crm": {"scenario": "retail", "customers": 500, "years": 1.0},
-    "ex07-implementation": {"scenario": "retail", "customers": 400, "years": 1.0},
+    "ex07-implementation": {"scenario": "retail", "customers": 400, "years": 1.0,
+                            "extras": ["project_plan"]},
 }
+
+#: The nine CRM implementation phases (CRM 实施), in order.
+PHASES = [
+    ("project preparation", "项目准备"), ("project launch", "项目启动"),
+    ("initial business blueprint", "业务蓝图"), ("selecting the CRM system", "选择合适的CRM系统"),
+    ("process testing", "流程测试"), ("secondary development and confirmation", "二次开发与确认"),
+    ("conference-room pilot", "会议室导航"), ("cut-over", "切换"),
+    ("new-system support", "新系统支持"),
+]
+
+
+def project_plan(rng: np.random.Generator) -> pd.DataFrame:
+    """A CRM implementation project of the nine phases, planned versus actual.
+
+    Columns: ``phase_no`` (1-9, phases run one after another), ``phase``, ``phase_zh``,
+    ``planned_weeks``, ``actual_weeks``, ``planned_cost`` and ``actual_cost`` (thousands).
+    Overruns are random and personal; used by ex07-implementation (a stand-in until the
+    simulator models implementation projects).
+    """
+    planned = rng.integers(2, 9, size=len(PHASES))
+    actual = np.maximum(1, planned + rng.integers(-1, 5, size=len(PHASES)))
+    pcost = np.round(rng.uniform(20, 120, size=len(PHASES)), 1)
+    acost = np.round(pcost * rng.uniform(0.9, 1.5, size=len(PHASES)), 1)
+    return pd.DataFrame({"phase_no": np.arange(1, len(PHASES) + 1),
+                         "phase": [p for p, _ in PHASES], "phase_zh": [z for _, z in PHASES],
+                         "planned_weeks": planned.astype("int64"),
+                         "actual_weeks": actual.astype("int64"),
+                         "planned_cost": pcost, "actual_cost": acost})
+
+
+EXTRAS = {"project_plan": project_plan}
 
 TABLES = ("customers", "transactions", "events", "kpis", "true_events")
 
@@ -153,13 +185,17 @@ def generate(exercise_id: str, student_id: str, *, secret: str | None = None,
     check_exercise_id(exercise_id)
     check_student_id(student_id)
     spec = dict(EXERCISE_DATA[exercise_id])
+    extras = spec.pop("extras", [])
     seed = seed_for(exercise_id, student_id, secret) % (2**31)
     res = _resolve_generator(generator)(spec.pop("scenario"), seed=seed, **spec)
     tables = {t: getattr(res, t, None) for t in TABLES}
     for t in TABLES[:4]:
         if not isinstance(tables[t], pd.DataFrame):
             raise CrmsimError(f"generator returned no DataFrame {t!r}")
-    return AssignmentData(**tables, exercise_id=exercise_id, student_id=student_id, seed=seed)
+    rng = np.random.default_rng(seed)
+    extra = {name: EXTRAS[name](rng) for name in extras}
+    return AssignmentData(**tables, exercise_id=exercise_id, student_id=student_id, seed=seed,
+                          extra=extra)
 
 
 def observable(data: AssignmentData) -> AssignmentData:
@@ -169,7 +205,7 @@ def observable(data: AssignmentData) -> AssignmentData:
     return AssignmentData(customers=strip(data.customers), transactions=strip(data.transactions),
                           events=strip(data.events), kpis=strip(data.kpis), true_events=None,
                           exercise_id=data.exercise_id, student_id=data.student_id,
-                          seed=data.seed)
+                          seed=data.seed, extra=dict(data.extra))
 
 
 # ---------------------------------------------------------------- grading-mode state
