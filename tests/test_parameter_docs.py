@@ -4,11 +4,13 @@ from pathlib import Path
 
 from crmsim import scenarios, strategies
 from crmsim.docs import parameters_markdown
+from crmsim.implementation import PARAMS
 
 
 def test_every_parameter_has_unit_and_rationale():
     params = [p for sec in scenarios.SPEC.values() for p in sec.values()]
     params += [p for s in strategies.REGISTRY.values() for p in s.params.values()]
+    params += list(PARAMS.values())
     assert len(params) > 100
     for p in params:
         assert p.unit and len(p.doc) >= 15, p

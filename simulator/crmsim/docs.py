@@ -31,6 +31,11 @@ def parameters_markdown() -> str:
         rows = [r for r in strategies.explain(s.name) if r["param"]]
         if rows:
             lines += _md_table(rows, ["param", "default", "unit", "doc"]) + [""]
+    from crmsim.implementation import parameter_table
+
+    lines += ["## CRM rollout model (`crmsim.implementation`)", ""]
+    rows = parameter_table().to_dict("records")
+    lines += _md_table(rows, ["group", "name", "default", "unit", "range", "doc"]) + [""]
     return "\n".join(lines)
 
 
