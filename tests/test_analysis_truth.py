@@ -99,3 +99,19 @@ def test_truth_plots(simulated):
     ax2 = plot_predicted_vs_actual(s["frequency"] * 1.1, s["frequency"])
     assert len(ax2.get_lines()) == 2 and ax2.get_ylabel()
     plt.close("all")
+
+
+def test_plot_clv_distribution_marks_mean_median_and_top_fifth():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from crmsim.analysis import plot_clv_distribution
+
+    clv = pd.Series([1.0, 2, 3, 4, 100])
+    ax = plot_clv_distribution(clv, bins=5)
+    xs = sorted(line.get_xdata()[0] for line in ax.get_lines())
+    assert xs == pytest.approx(sorted([3.0, 22.0, clv.quantile(0.8)]))
+    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+    plt.close(ax.figure)

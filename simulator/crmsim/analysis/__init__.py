@@ -52,7 +52,11 @@ from crmsim.analysis.cohorts import (
     plot_cohort_heatmap,
     plot_survival,
 )
-from crmsim.analysis.plots import plot_calibration, plot_predicted_vs_actual
+from crmsim.analysis.plots import (
+    plot_calibration,
+    plot_clv_distribution,
+    plot_predicted_vs_actual,
+)
 from crmsim.analysis.pyramid import (
     combined_classification,
     customer_value,
@@ -107,6 +111,7 @@ __all__ = [
     "lifetimes_from_log",
     "next_item_transitions",
     "plot_calibration",
+    "plot_clv_distribution",
     "plot_cohort_heatmap",
     "plot_cumulative_transactions",
     "plot_elbow",

@@ -13,7 +13,7 @@ import pandas as pd
 from crmsim.analysis._common import get_ax
 from crmsim.analysis.truth import align
 
-__all__ = ["plot_calibration", "plot_predicted_vs_actual"]
+__all__ = ["plot_calibration", "plot_clv_distribution", "plot_predicted_vs_actual"]
 
 
 def plot_predicted_vs_actual(predicted, actual, *, max_x: int = 7, ax=None,
@@ -57,5 +57,24 @@ def plot_calibration(probability, truth, *, bins: int = 10, ax=None):
     ax.set_xlabel("predicted probability")
     ax.set_ylabel("observed share")
     ax.set_title("Calibration of a predicted probability")
+    ax.legend()
+    return ax
+
+
+def plot_clv_distribution(clv, *, bins: int = 50, ax=None, currency: str = ""):
+    """Histogram of customer lifetime values with the mean, median and top-20% cut-off.
+
+    CLV is very skewed: a few customers carry most of the value (the pyramid), which
+    the marked lines make visible. Returns the Axes.
+    """
+    values = pd.Series(clv, dtype=float).dropna()
+    ax = get_ax(ax)
+    ax.hist(values, bins=int(bins), color="tab:blue", alpha=0.7)
+    for x, style, label in ((values.mean(), "-", "mean"), (values.median(), "--", "median"),
+                            (values.quantile(0.8), ":", "top 20% from here")):
+        ax.axvline(x, color="black", linestyle=style, label=f"{label}: {x:,.0f}")
+    ax.set_xlabel(f"customer lifetime value {currency}".strip())
+    ax.set_ylabel("customers")
+    ax.set_title("Distribution of customer lifetime value")
     ax.legend()
     return ax
