@@ -1,7 +1,7 @@
 """Expected answers of ex07-implementation.
 
-The project plan is :func:`crmsim.assignment.project_plan` (the simulator has no model of
-implementation projects yet); the market data is the usual simulation.
+The project plan is :func:`crmsim.assignment.project_plan` (a personal rollout run through
+:mod:`crmsim.implementation`); the market data is the usual simulation.
 """
 
 import numpy as np

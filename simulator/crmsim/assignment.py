@@ -80,33 +80,36 @@ EXERCISE_DATA: dict[str, dict] = {
                             "extras": ["project_plan"]},
 }
 
-#: The nine CRM implementation phases (CRM 实施), in order.
-PHASES = [
-    ("project preparation", "项目准备"), ("project launch", "项目启动"),
-    ("initial business blueprint", "业务蓝图"), ("selecting the CRM system", "选择合适的CRM系统"),
-    ("process testing", "流程测试"), ("secondary development and confirmation", "二次开发与确认"),
-    ("conference-room pilot", "会议室导航"), ("cut-over", "切换"),
-    ("new-system support", "新系统支持"),
-]
-
-
 def project_plan(rng: np.random.Generator) -> pd.DataFrame:
-    """A CRM implementation project of the nine phases, planned versus actual.
+    """The student's own CRM implementation project (CRM 实施), planned versus actual.
 
-    Columns: ``phase_no`` (1-9, phases run one after another), ``phase``, ``phase_zh``,
-    ``planned_weeks``, ``actual_weeks``, ``planned_cost`` and ``actual_cost`` (thousands).
-    Overruns are random and personal; used by ex07-implementation (a stand-in until the
-    simulator models implementation projects).
+    A personal rollout plan (top-management support, process redesign, data quality,
+    team size) is run through :mod:`crmsim.implementation` twice: without randomness
+    or rework (the plan) and as one simulated project (what happened). Columns:
+    ``phase_no`` (1-9, phases run one after another), ``phase``, ``phase_zh``,
+    ``planned_weeks``, ``actual_weeks`` (whole weeks), ``planned_cost`` and
+    ``actual_cost`` (thousands). Used by ex07-implementation.
     """
-    planned = rng.integers(2, 9, size=len(PHASES))
-    actual = np.maximum(1, planned + rng.integers(-1, 5, size=len(PHASES)))
-    pcost = np.round(rng.uniform(20, 120, size=len(PHASES)), 1)
-    acost = np.round(pcost * rng.uniform(0.9, 1.5, size=len(PHASES)), 1)
-    return pd.DataFrame({"phase_no": np.arange(1, len(PHASES) + 1),
-                         "phase": [p for p, _ in PHASES], "phase_zh": [z for _, z in PHASES],
-                         "planned_weeks": planned.astype("int64"),
-                         "actual_weeks": actual.astype("int64"),
-                         "planned_cost": pcost, "actual_cost": acost})
+    from crmsim.implementation import simulate_rollout
+
+    plan = {"top_management_support": round(float(rng.uniform(0.2, 0.9)), 2),
+            "process_redesign": round(float(rng.uniform(0.0, 1.0)), 2),
+            "data_quality": round(float(rng.uniform(0.3, 0.9)), 2),
+            "team_size": int(rng.integers(3, 7))}
+    seed = int(rng.integers(0, 2**31 - 1))
+    planned = simulate_rollout(plan, seed=seed, duration_sigma=0.0, max_rework=0).phases
+    actual = simulate_rollout(plan, seed=seed).phases
+
+    def weeks(d):
+        return np.maximum(1, np.round(d.to_numpy())).astype("int64")
+
+    return pd.DataFrame({"phase_no": np.arange(1, len(actual) + 1),
+                         "phase": actual["phase"].to_numpy(),
+                         "phase_zh": actual["chinese"].to_numpy(),
+                         "planned_weeks": weeks(planned["duration"]),
+                         "actual_weeks": weeks(actual["duration"]),
+                         "planned_cost": np.round(planned["cost"].to_numpy() / 1000, 1),
+                         "actual_cost": np.round(actual["cost"].to_numpy() / 1000, 1)})
 
 
 EXTRAS = {"project_plan": project_plan}
