@@ -137,3 +137,13 @@ def test_temperaments_feel_doses_differently():
         "phlegmatic")
     autonomy = latent.DIMENSIONS.index("autonomy")
     assert sens[choleric, autonomy] > sens[phlegmatic, autonomy]
+
+
+def test_attitudinal_loyalty_goes_with_low_dropout(none):
+    c = none[0].customers
+    c = c[c["acquired"]]
+    assert np.corrcoef(c["true_loyalty"], c["true_dropout_prob"])[0, 1] < -0.3
+    off = crmsim.simulate("retail", seed=1, overrides={
+        "behaviour": {"attitude_dropout_correlation": 0.0}}, **KW).customers
+    off = off[off["acquired"]]
+    assert abs(np.corrcoef(off["true_loyalty"], off["true_dropout_prob"])[0, 1]) < 0.05

@@ -19,6 +19,7 @@ added straight to loyalty).
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import betaincinv, ndtr
 
 from crmsim.params import Param
 
@@ -52,6 +53,11 @@ BEHAVIOUR: dict[str, Param] = {
                               "empowerment dimension", lo=0, hi=1, lo_open=True, hi_open=True),
     "baseline_concentration": Param(10.0, "Beta a+b", "how tightly baselines cluster around "
                                     "their means (Beta distribution)", lo=0, lo_open=True),
+    "attitude_dropout_correlation": Param(
+        0.4, "correlation (Gaussian copula)", "attitudinal and behavioural loyalty go together "
+        "(Dick & Basu 1994): the latent attitude behind baseline satisfaction, trust and "
+        "belonging is correlated with a low BG/NBD dropout probability; 0 = independent",
+        lo=0, hi=0.95),
     "empowerment_half_life": Param(12.0, "weeks", "perceived empowerment fades when the firm "
                                    "stops granting rights", lo=0, lo_open=True),
     "service_half_life": Param(8.0, "weeks", "how long a service experience (good or bad) "
@@ -117,17 +123,30 @@ def decay_factor(step_weeks: float, half_life_weeks: float) -> float:
     return float(0.5 ** (step_weeks / half_life_weeks))
 
 
-def draw_baselines(n: int, b: dict, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Each customer's baseline satisfaction, trust, belonging and empowerment dimensions."""
+def draw_baselines(n: int, b: dict, rng: np.random.Generator,
+                   attitude: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Each customer's baseline satisfaction, trust, belonging and empowerment dimensions.
+
+    ``attitude`` (standard-normal scores, e.g. of a low dropout probability) pulls
+    satisfaction, trust and belonging up together with strength
+    ``attitude_dropout_correlation`` (a Gaussian copula: the Beta marginals stay as
+    documented).
+    """
     c = b["baseline_concentration"]
+    rho = b["attitude_dropout_correlation"] if attitude is not None else 0.0
+    att = np.zeros(n) if attitude is None else np.asarray(attitude, float)
 
     def beta(mean, size):
         return rng.beta(mean * c, (1 - mean) * c, size=size)
 
+    def beta_linked(mean):
+        z = rho * att + np.sqrt(1 - rho**2) * rng.standard_normal(n)
+        return betaincinv(mean * c, (1 - mean) * c, ndtr(z))
+
     base = {
-        "satisfaction": beta(b["satisfaction_mean"], n),
-        "trust": beta(b["trust_mean"], n),
-        "belonging": beta(b["belonging_mean"], n),
+        "satisfaction": beta_linked(b["satisfaction_mean"]),
+        "trust": beta_linked(b["trust_mean"]),
+        "belonging": beta_linked(b["belonging_mean"]),
         "dims": beta(b["empowerment_mean"], (n, len(DIMENSIONS))),
     }
     base["loyalty"] = loyalty_of(base["satisfaction"], base["trust"], base["belonging"], b)

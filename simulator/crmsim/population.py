@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.special import betainc, ndtri
 
 from crmsim.latent import TEMPERAMENTS, draw_baselines
 
@@ -72,5 +73,7 @@ def draw_people(sc, rng: np.random.Generator) -> dict[str, np.ndarray]:
         "prefs": rng.dirichlet(np.full(len(pop["categories"]), pop["preference_concentration"]),
                                n),
     }
-    people["base"] = draw_baselines(n, beh, rng)
+    # attitude: normal score of a *low* dropout probability (loyal in attitude and behaviour)
+    q = np.clip(betainc(pur["a"], pur["b"], people["p"]), 1e-12, 1 - 1e-12)
+    people["base"] = draw_baselines(n, beh, rng, attitude=-ndtri(q))
     return people
