@@ -21,7 +21,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests notebooks --nbval \
-		--sanitize-with notebooks/sanitize.cfg
+		--nbval-sanitize-with notebooks/sanitize.cfg
 
 notebooks: $(STAMP)
 	$(BIN)/python notebooks/execute_all.py
