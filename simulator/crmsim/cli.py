@@ -33,10 +33,22 @@ def _check_out(path: str) -> Path:
     return check_out_folder("--out", path)
 
 
+def _number(x) -> str:
+    """Readable numbers: thousands separators for money and counts, 4 digits otherwise."""
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return str(x)
+    if x != x:
+        return "-"
+    return f"{x:,.0f}" if abs(x) >= 1000 or float(x).is_integer() else f"{x:.4g}"
+
+
 def _print_table(df: pd.DataFrame) -> None:
-    with pd.option_context("display.max_colwidth", 90, "display.width", 160,
-                           "display.float_format", "{:,.4g}".format):
-        print(df.to_string(index=False))
+    shown = df.copy()
+    for col in shown.columns:
+        if shown[col].dtype.kind in "fiO":
+            shown[col] = shown[col].map(_number)
+    with pd.option_context("display.max_colwidth", 90, "display.width", 160):
+        print(shown.to_string(index=False))
 
 
 def cmd_simulate(args) -> int:
