@@ -112,7 +112,7 @@ def cmd_compare(args) -> int:
     out = _check_out(args.out) if args.out else None
     table = compare(args.scenario, args.strategies, replications=args.replications,
                     seed=args.seed, customers=args.customers, years=args.years,
-                    overrides=_set_pairs(args.set), n_jobs=args.jobs)
+                    overrides=_set_pairs(args.set), n_jobs=args.jobs, progress=True)
     cols = ["strategy", "profit", "profit_ci95", "profit_vs_first", "profit_vs_first_ci95",
             "revenue", "retention", "customer_value", "strategy_cost"]
     _print_table(table[cols])

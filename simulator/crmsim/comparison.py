@@ -50,13 +50,14 @@ def run_metrics(scenario, strategies, seed, customers=None, years=None, override
 
 def compare(scenario="retail", strategies=("none", "loyalty_program"), *, replications: int = 5,
             seed: int = 0, customers: int | None = None, years: float | None = None,
-            overrides: dict | None = None, n_jobs: int = -1, runs: bool = False):
+            overrides: dict | None = None, n_jobs: int = -1, runs: bool = False,
+            progress: bool = False):
     """Mean and 95% CI of profit, revenue, retention and customer value per strategy.
 
     ``strategies`` entries are names, ``"a+b"`` combinations or lists of names. The
     table also has the paired difference in profit against the first entry, whose
     CI is narrow thanks to common random numbers. With ``runs=True`` the per-run
-    metrics are returned as a second table.
+    metrics are returned as a second table; ``progress=True`` shows a progress bar.
     """
     check_seed(seed)
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 2:
@@ -73,7 +74,13 @@ def compare(scenario="retail", strategies=("none", "loyalty_program"), *, replic
     seeds = np.random.SeedSequence(seed).generate_state(replications).tolist()
     tasks = [(lab, e, r, s) for r, s in enumerate(seeds) for lab, e in zip(labels, entries,
                                                                            strict=True)]
-    out = Parallel(n_jobs=n_jobs)(delayed(run_metrics)(sc, e, s) for _, e, _, s in tasks)
+    gen = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(run_metrics)(sc, e, s) for _, e, _, s in tasks)
+    if progress:
+        from tqdm.auto import tqdm
+
+        gen = tqdm(gen, total=len(tasks), unit="run", leave=False)
+    out = list(gen)
     per_run = pd.DataFrame([{"strategy": lab, "replication": r, "seed": s, **m}
                             for (lab, _, r, s), m in zip(tasks, out, strict=True)])
     table = summarise_runs(per_run, labels)
