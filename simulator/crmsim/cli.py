@@ -73,6 +73,7 @@ def write_report(res, out: Path) -> Path:
     """A short Markdown report with a four-panel figure, next to the tables."""
     import matplotlib.pyplot as plt
 
+    from crmsim.docs import md_table
     from crmsim.plots import report_figure
 
     sc = res.scenario
@@ -85,8 +86,7 @@ def write_report(res, out: Path) -> Path:
         "",
         sc.description,
         "",
-        res.summary().to_markdown(index=False) if _has_tabulate() else
-        res.summary().to_string(index=False),
+        *md_table(res.summary().to_dict("records"), ["metric", "value"]),
         "",
         "![revenue, stages, satisfaction and call centre](report.png)",
         "",
@@ -96,14 +96,6 @@ def write_report(res, out: Path) -> Path:
     path = out / "report.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def cmd_compare(args) -> int:

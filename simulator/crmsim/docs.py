@@ -8,7 +8,7 @@ from __future__ import annotations
 from crmsim import scenarios, strategies
 
 
-def _md_table(rows, cols) -> list[str]:
+def md_table(rows, cols) -> list[str]:
     out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
         cells = [str(r[c]).replace("|", "/").replace("\n", " ") for c in cols]
@@ -24,18 +24,18 @@ def parameters_markdown() -> str:
     for section in scenarios.SPEC:
         lines += [f"## Scenario section `[{section}]`", ""]
         rows = scenarios.explain(section)
-        lines += _md_table(rows, ["name", "default", "unit", "doc"]) + [""]
+        lines += md_table(rows, ["name", "default", "unit", "doc"]) + [""]
     lines += ["## Strategies", ""]
     for s in strategies.REGISTRY.values():
         lines += [f"### `{s.name}` ({s.kind})", "", s.summary, ""]
         rows = [r for r in strategies.explain(s.name) if r["param"]]
         if rows:
-            lines += _md_table(rows, ["param", "default", "unit", "doc"]) + [""]
+            lines += md_table(rows, ["param", "default", "unit", "doc"]) + [""]
     from crmsim.implementation import parameter_table
 
     lines += ["## CRM rollout model (`crmsim.implementation`)", ""]
     rows = parameter_table().to_dict("records")
-    lines += _md_table(rows, ["group", "name", "default", "unit", "range", "doc"]) + [""]
+    lines += md_table(rows, ["group", "name", "default", "unit", "range", "doc"]) + [""]
     return "\n".join(lines)
 
 

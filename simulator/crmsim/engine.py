@@ -15,7 +15,6 @@ latent state only changes λ and p between steps).
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import simpy
 from scipy.special import gammaincinv
 
@@ -28,7 +27,7 @@ from crmsim.latent import (
     evaluate,
     sensitivity_matrix,
 )
-from crmsim.lifecycle import CODE, STAGES, assign_stages
+from crmsim.lifecycle import STAGES, assign_stages
 from crmsim.population import draw_people
 
 # sequential streams for what is drawn once or does not decide the money; the rest
@@ -399,11 +398,4 @@ def run(sc, strategies, seed: int, progress: bool = False) -> Market:
     return m
 
 
-CHANNELS = np.array(["", "launch", "campaign", "referral"], dtype=object)
-
-
-def stage_names(codes) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes, categories=list(STAGES))
-
-
-__all__ = ["run", "Market", "CODE", "STAGES", "CHANNELS"]
+__all__ = ["run", "Market"]
