@@ -34,14 +34,26 @@ def check_range(param: str, value, lo=None, hi=None, *, lo_open=False, hi_open=F
     return value
 
 
-def check_out_folder(param: str, path) -> Path:
-    """Raise unless ``path`` is (or can be created as) a writable folder; return it."""
+def check_out_folder(param: str, path, *, parents: bool = False) -> Path:
+    """Raise unless ``path`` is (or can be created as) a writable folder; return it.
+
+    With ``parents=True`` missing parent folders may be created too, so the nearest
+    existing ancestor must be writable; otherwise the parent itself must exist.
+    """
     out = Path(path)
-    parent = out.resolve().parent
-    if out.exists() and not out.is_dir():
-        raise invalid(param, str(path), "a folder path (a file of that name exists)")
+    if out.exists():
+        if not out.is_dir():
+            raise invalid(param, str(path), "a folder path (a file of that name exists)")
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise invalid(param, str(path), "a writable folder")
+        return out
+    parent = out.absolute().parent
+    if parents:
+        while not parent.exists():
+            parent = parent.parent
     if not parent.is_dir():
         raise invalid(param, str(path), "a folder whose parent folder exists")
-    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-        raise invalid(param, str(path), "a writable folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise invalid(param, str(path), f"a folder that can be created ({parent} is not "
+                      "writable)")
     return out

@@ -42,7 +42,7 @@ import nbformat
 import numpy as np
 
 from crmsim import assignment
-from crmsim.errors import invalid
+from crmsim.errors import check_out_folder, invalid
 from crmsim.grading.checks import compare
 from crmsim.grading.exercise import Exercise, cell_meta, checksum
 
@@ -135,19 +135,8 @@ def safe_name(sid: str) -> str:
 
 # ---------------------------------------------------------------- validation
 def check_out_dir(out) -> Path:
-    out = Path(out)
-    if out.exists():
-        if not out.is_dir():
-            raise invalid("out", str(out), "a folder (this is a file)")
-        if not os.access(out, os.W_OK | os.X_OK):
-            raise invalid("out", str(out), "a writable folder")
-        return out
-    parent = out.absolute().parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise invalid("out", str(out), f"a folder that can be created ({parent} is not writable)")
-    return out
+    """The grading output folder: writable, created with its parents if needed."""
+    return check_out_folder("out", out, parents=True)
 
 
 def check_submissions_dir(path) -> Path:
