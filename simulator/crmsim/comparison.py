@@ -15,11 +15,12 @@ from scipy import stats
 
 from crmsim import scenarios
 from crmsim.errors import invalid
+from crmsim.result import headline
 from crmsim.simulation import check_seed, simulate
 from crmsim.strategies import resolve
 
-METRICS = ("profit", "revenue", "retention", "customer_value", "strategy_cost",
-           "mean_satisfaction")
+METRICS = ("profit", "revenue", "retention", "customer_value", "strategy_cost", "discounts",
+           "first_to_repeat", "mean_satisfaction")
 
 
 def _split(entry) -> list:
@@ -33,19 +34,10 @@ def _label(entry) -> str:
 
 
 def run_metrics(scenario, strategies, seed, customers=None, years=None, overrides=None) -> dict:
-    """Headline metrics of one run (what ``compare`` aggregates)."""
+    """Headline metrics of one run (what ``compare`` aggregates; see ``result.headline``)."""
     res = simulate(scenario, strategies=strategies, seed=seed, customers=customers, years=years,
                    overrides=overrides)
-    k, c = res.kpis, res.customers
-    acquired = max(int(c["acquired"].sum()), 1)
-    return {
-        "profit": float(k["profit"].sum()),
-        "revenue": float(k["revenue"].sum()),
-        "retention": float(c["true_alive"].sum() / acquired),
-        "customer_value": float(k["profit"].sum() / acquired),
-        "strategy_cost": float(k["strategy_cost"].sum()),
-        "mean_satisfaction": float(k["mean_satisfaction"].iloc[-1]),
-    }
+    return {k: headline(res)[k] for k in METRICS}
 
 
 def compare(scenario="retail", strategies=("none", "loyalty_program"), *, replications: int = 5,
@@ -54,9 +46,11 @@ def compare(scenario="retail", strategies=("none", "loyalty_program"), *, replic
             progress: bool = False):
     """Mean and 95% CI of profit, revenue, retention and customer value per strategy.
 
-    ``strategies`` entries are names, ``"a+b"`` combinations or lists of names. The
+    ``strategies`` entries are names, ``"a+b"`` combinations, ``"name:target=tier=A|B"``
+    targeted versions, or lists of those. The
     table also has the paired difference in profit against the first entry, whose
-    CI is narrow thanks to common random numbers. With ``runs=True`` the per-run
+    CI is narrow thanks to common random numbers, and ``roi``: that difference per unit of
+    money the strategy spent (its ledger spending plus discounts). With ``runs=True`` the per-run
     metrics are returned as a second table; ``progress=True`` shows a progress bar.
     """
     check_seed(seed)
@@ -99,6 +93,10 @@ def summarise_runs(per_run: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
             row[f"{m}_ci95"] = half
         diff = g.set_index("replication")["profit"] - base
         row["profit_vs_first"], row["profit_vs_first_ci95"] = mean_ci(diff.to_numpy())
+        # return on the strategy's money: extra profit per unit spent (discounts included)
+        spent = g.set_index("replication")[["strategy_cost", "discounts"]].sum(axis=1)
+        row["roi"], row["roi_ci95"] = (mean_ci((diff / spent).to_numpy()) if lab != labels[0]
+                                       and (spent > 0).all() else (np.nan, np.nan))
         rows.append(row)
     return pd.DataFrame(rows)
 

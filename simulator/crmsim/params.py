@@ -13,7 +13,9 @@ from crmsim.errors import CrmsimError, check_range, invalid
 
 @dataclass(frozen=True)
 class Param:
-    """One model parameter; ``kind`` is float, int, str, bool, dict (shares) or list."""
+    """One model parameter; ``kind`` is float, int, str, bool, dict (shares), list (names)
+    or floats (numbers; ``choices`` then lists the allowed lengths) or target (a rule of
+    :mod:`crmsim.targeting`, kept as its canonical string)."""
 
     default: object
     unit: str
@@ -47,6 +49,21 @@ class Param:
             return value
         if self.kind == "dict":
             return _check_shares(name, value, self.choices)
+        if self.kind == "target":
+            from crmsim.targeting import describe, parse
+
+            return describe(parse(value, name))
+        if self.kind == "floats":
+            if not isinstance(value, list | tuple) or any(
+                isinstance(v, bool) or not isinstance(v, int | float) for v in value
+            ):
+                raise invalid(name, value, f"a list of numbers ({self.unit})")
+            for i, v in enumerate(value):
+                check_range(f"{name}[{i}]", v, self.lo, self.hi)
+            if self.choices and len(value) not in self.choices:
+                raise invalid(name, value, "a list of " + " or ".join(map(str, self.choices))
+                              + " numbers")
+            return [float(v) for v in value]
         if self.kind == "list":
             if not isinstance(value, list | tuple) or not value or not all(
                 isinstance(v, str) for v in value

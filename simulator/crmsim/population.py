@@ -2,16 +2,17 @@
 
 Attributes follow DOMAIN §1: customer type, region, age, gender, income,
 household size, credit rating, temperament. The latent purchase process is
-BG/NBD (λ ~ Gamma(r, α), p ~ Beta(a, b)) with Gamma-Gamma spend (ν ~ Gamma(q, v)),
-drawn once per person so that every strategy in a comparison meets the same
-people (common random numbers).
+λ ~ Gamma(r, α) with, by ``purchase.model``, a dropout probability per coin
+p ~ Beta(a, b) (BG/NBD, MBG/NBD) or a dropout rate μ ~ Gamma(s, β) (Pareto/NBD),
+and Gamma-Gamma spend (ν ~ Gamma(q, v)), drawn once per person so that every
+strategy in a comparison meets the same people (common random numbers).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.special import betainc, ndtri
+from scipy.special import betainc, gammainc, ndtri
 
 from crmsim.latent import TEMPERAMENTS, draw_baselines
 
@@ -24,8 +25,8 @@ def _pick(rng, shares: dict, order: tuple, n: int) -> np.ndarray:
     return rng.choice(len(order), size=n, p=probs / probs.sum())
 
 
-def catalogue(pop: dict) -> pd.DataFrame:
-    """Products with category, list price and a companion product bought alongside.
+def catalogue(pop: dict, margin: float) -> pd.DataFrame:
+    """Products with category, list price, unit cost and a companion product bought alongside.
 
     The catalogue depends on the scenario only (not on the seed): every run of a
     scenario sells the same products at the same prices.
@@ -40,6 +41,7 @@ def catalogue(pop: dict) -> pd.DataFrame:
     cat_df = pd.DataFrame(rows)
     n = len(cat_df)
     cat_df["price"] = np.round(pop["mean_price"] * rng.lognormal(-0.125, 0.5, n), 2)
+    cat_df["unit_cost"] = np.round(cat_df["price"] * (1.0 - margin), 2)
     # companion: a product of another category (or the next one when there is only one)
     shift = rng.integers(1, max(n, 2), size=n)
     cat_df["companion"] = (np.arange(n) + shift) % n
@@ -68,12 +70,21 @@ def draw_people(sc, rng: np.random.Generator) -> dict[str, np.ndarray]:
         "credit_rating": _pick(rng, pop["credit_ratings"], CREDIT, n),
         "temperament": _pick(rng, pop["temperaments"], TEMPERAMENTS, n),
         "lam": rng.gamma(pur["r"], 1.0 / pur["alpha"], n),
-        "p": rng.beta(pur["a"], pur["b"], n),
+        "p": np.full(n, np.nan),
+        "mu": np.full(n, np.nan),
         "nu": rng.gamma(pur["q"], 1.0 / pur["v"], n) / scale,
         "prefs": rng.dirichlet(np.full(len(pop["categories"]), pop["preference_concentration"]),
                                n),
     }
-    # attitude: normal score of a *low* dropout probability (loyal in attitude and behaviour)
-    q = np.clip(betainc(pur["a"], pur["b"], people["p"]), 1e-12, 1 - 1e-12)
+    # the firm knows the temperament of surveyed customers only
+    people["surveyed"] = rng.random(n) < pop["temperament_surveyed"]
+    if pur["model"] == "pareto_nbd":
+        people["mu"] = rng.gamma(pur["s"], 1.0 / pur["beta"], n)
+        q = gammainc(pur["s"], pur["beta"] * people["mu"])
+    else:
+        people["p"] = rng.beta(pur["a"], pur["b"], n)
+        q = betainc(pur["a"], pur["b"], people["p"])
+    # attitude: normal score of a *low* dropout propensity (loyal in attitude and behaviour)
+    q = np.clip(q, 1e-12, 1 - 1e-12)
     people["base"] = draw_baselines(n, beh, rng, attitude=-ndtri(q))
     return people

@@ -17,13 +17,14 @@ import pandas as pd
 
 from crmsim import schema
 from crmsim.errors import check_out_folder, invalid
+from crmsim.acquisition import CHANNELS
+from crmsim.engine import TRUE_KINDS
 from crmsim.latent import DIMENSIONS, TEMPERAMENTS
+from crmsim.ledger import money_columns
 from crmsim.lifecycle import STAGES
-from crmsim.population import CREDIT, CUSTOMER_TYPES, catalogue
+from crmsim.population import CREDIT, CUSTOMER_TYPES
 
-CHANNELS = ["", "launch", "campaign", "referral"]
-EVENT_KINDS = ["campaign", "contact", "service_request", "complaint", "referral", "stage_change",
-               "strategy_action"]
+TABLES = ("customers", "transactions", "events", "true_events", "kpis", "products", "ledger")
 
 
 @dataclass
@@ -39,6 +40,7 @@ class SimulationResult:
     scenario: object
     strategies: list = field(default_factory=list)
     seed: int = 0
+    ledger: pd.DataFrame = None
 
     def summary(self) -> pd.DataFrame:
         """One-row-per-metric table of the run's headline numbers."""
@@ -57,9 +59,7 @@ class SimulationResult:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         sc = dict(meta["scenario"])
         scenario = build(sc.pop("name"), sc.pop("description", ""), sc)
-        tables = {name: pd.read_parquet(folder / f"{name}.parquet")
-                  for name in ("customers", "transactions", "events", "true_events", "kpis",
-                               "products")}
+        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
         strategies = [(s["name"], s["params"]) for s in meta["strategies"]]
         return cls(**tables, scenario=scenario, strategies=strategies, seed=meta["seed"])
 
@@ -73,8 +73,7 @@ class SimulationResult:
         parent = out.resolve().parent
         tmp = Path(tempfile.mkdtemp(prefix=".crmsim-", dir=parent))
         try:
-            for name in ("customers", "transactions", "events", "true_events", "kpis",
-                         "products"):
+            for name in TABLES:
                 df = getattr(self, name)
                 df.to_parquet(tmp / f"{name}.parquet", index=False)
                 if csv:
@@ -107,23 +106,28 @@ def _cat(codes, names) -> pd.Categorical:
 
 def build_result(m, strategies, seed) -> SimulationResult:
     sc = m.sc
-    products = catalogue(sc["population"])
-    customers = _customers(m)
+    products = m.products
     transactions = _transactions(m, products)
-    events = _events(m)
+    events = m.log.frame()
+    events.insert(1, "date", _dates(sc, events["timestamp"].to_numpy()))
+    ledger = m.ledger.frame()
+    ledger.insert(1, "date", _dates(sc, ledger["timestamp"].to_numpy()))
     true_events = _true_events(m)
-    kpis = _kpis(m, transactions, events, true_events)
-    return SimulationResult(customers, transactions, events, true_events, kpis,
+    kpis = _kpis(m, transactions, events, true_events, ledger)
+    return SimulationResult(_customers(m), transactions, events[list(schema.EVENTS)],
+                            true_events, kpis,
                             products.drop(columns=["category_code", "companion"]).assign(
                                 companion=products["product"].to_numpy()[
                                     products["companion"].to_numpy()]),
-                            sc, [(s.name, p) for s, p in strategies], seed)
+                            sc, [(s.name, p) for s, p in strategies], seed,
+                            ledger[list(schema.LEDGER)])
 
 
 def _customers(m) -> pd.DataFrame:
-    pp, sc = m.people, m.sc
+    pp, sc, h = m.people, m.sc, m.hidden
     regions = sc["population"]["regions"]
     lat = m.latent
+    temperament = np.where(pp["surveyed"], pp["temperament"], len(TEMPERAMENTS))
     df = pd.DataFrame({
         "customer_id": np.arange(m.n, dtype=np.int64),
         "customer_type": _cat(pp["customer_type"], CUSTOMER_TYPES),
@@ -133,18 +137,21 @@ def _customers(m) -> pd.DataFrame:
         "income": pp["income"],
         "household_size": pp["household_size"],
         "credit_rating": _cat(pp["credit_rating"], CREDIT),
-        "temperament": _cat(pp["temperament"], TEMPERAMENTS),
+        "temperament": _cat(temperament, [*TEMPERAMENTS, ""]),
         "channel": _cat(m.channel, CHANNELS),
         "acquired": m.acquired.copy(),
         "acquisition_time": m.acq_time,
         "acquisition_date": _dates(sc, m.acq_time),
         "contacted": m.contacted.copy(),
         "final_stage": _cat(m.stage, STAGES),
+        "true_temperament": _cat(pp["temperament"], TEMPERAMENTS),
         "true_purchase_rate": pp["lam"],
         "true_dropout_prob": pp["p"],
+        "true_dropout_rate": pp["mu"],
         "true_spend_scale": pp["nu"],
-        "true_alive": m.acquired & m.alive,
-        "true_dropout_time": np.where(m.acquired & ~m.alive, m.dropout_time, np.nan),
+        "true_alive": m.acquired & h.alive,
+        "true_declining": m.acquired & h.alive & h.declining,
+        "true_dropout_time": np.where(m.acquired & ~h.alive, h.dropout_time, np.nan),
         "true_satisfaction": lat["satisfaction"],
         "true_trust": lat["trust"],
         "true_belonging": lat["belonging"],
@@ -156,95 +163,32 @@ def _customers(m) -> pd.DataFrame:
 
 
 def _transactions(m, products: pd.DataFrame) -> pd.DataFrame:
-    """Expand orders into basket lines: categories by preference, companions, split value."""
-    cust = np.concatenate(m.order_cols["customer"]) if m.order_cols["customer"] else np.array([],
-                                                                                          int)
-    time = np.concatenate(m.order_cols["time"]) if m.order_cols["time"] else np.array([])
-    value = np.concatenate(m.order_cols["value"]) if m.order_cols["value"] else np.array([])
-    order = np.lexsort((cust, time))
-    cust, time, value = cust[order], time[order], value[order]
-    n_orders = len(cust)
-    pop = m.sc["population"]
-    rng = m.rng_baskets
-    n_lines = 1 + np.minimum(rng.poisson(pop["basket_extra_items"], n_orders), 5)
-    line_order = np.repeat(np.arange(n_orders), n_lines)
-    cum = np.cumsum(m.people["prefs"], axis=1)
-    u = rng.random(len(line_order))
-    cat = (cum[cust[line_order]] < u[:, None]).sum(axis=1)
-    cat = np.minimum(cat, cum.shape[1] - 1)
-    k = pop["products_per_category"]
-    prod = cat * k + rng.integers(0, k, len(line_order))
-    comp = rng.random(len(line_order)) < pop["companion_prob"]
-    line_order = np.concatenate([line_order, line_order[comp]])
-    prod = np.concatenate([prod, products["companion"].to_numpy()[prod[comp]]])
-    # one line per (order, product)
-    key = line_order * len(products) + prod
-    key, units = np.unique(key, return_counts=True)
-    line_order, prod = key // len(products), key % len(products)
-    price = products["price"].to_numpy()[prod]
-    weight = price * units
-    share = weight / np.bincount(line_order, weights=weight, minlength=n_orders)[line_order]
-    amount = np.round(value[line_order] * share, 2)
-    quantity = np.maximum(1, np.round(amount / price)).astype(np.int64)
-    ts = time[line_order]
+    """The basket lines drawn in the engine, as a tidy table."""
+    t = m.baskets.table()
+    prod = t["product"].astype(np.int64)
     return pd.DataFrame({
-        "order_id": line_order.astype(np.int64),
-        "customer_id": cust[line_order].astype(np.int64),
-        "timestamp": ts,
-        "date": _dates(m.sc, ts),
+        "order_id": t["order_id"].astype(np.int64),
+        "customer_id": t["customer"].astype(np.int64),
+        "timestamp": t["time"].astype(float),
+        "date": _dates(m.sc, t["time"]),
         "product": _cat(prod, products["product"]),
-        "category": _cat(products["category_code"].to_numpy()[prod], pop["categories"]),
-        "quantity": quantity,
-        "amount": amount,
+        "category": _cat(products["category_code"].to_numpy()[prod],
+                         m.sc["population"]["categories"]),
+        "quantity": t["quantity"].astype(np.int64),
+        "amount": t["amount"].astype(float),
+        "discount": t["discount"].astype(float),
+        "cost": t["cost"].astype(float),
     })
 
 
-def _events(m) -> pd.DataFrame:
-    cols = ["timestamp", "customer_id", "kind", "detail", "from_stage", "to_stage", "wait",
-            "service_time", "cost", "related_customer"]
-    parts = []
-    if m.rows:
-        parts.append(pd.DataFrame(m.rows, columns=cols))
-    for b in m.batches:
-        n = len(b["customer_id"])
-        parts.append(pd.DataFrame({
-            "timestamp": np.asarray(b["timestamp"], float),
-            "customer_id": np.asarray(b["customer_id"], np.int64),
-            "kind": b["kind"],
-            "detail": np.broadcast_to(np.asarray(b["detail"], dtype=object), (n,)),
-            "from_stage": b["from_stage"] if b["from_stage"] is not None else None,
-            "to_stage": b["to_stage"] if b["to_stage"] is not None else None,
-            "wait": np.nan, "service_time": np.nan,
-            "cost": float(b["cost"]),
-            "related_customer": (np.asarray(b["related_customer"], np.int64)
-                                 if b["related_customer"] is not None else -1),
-        }))
-    ev = (pd.concat(parts, ignore_index=True) if parts
-          else pd.DataFrame({c: [] for c in cols}))
-    ev["customer_id"] = ev["customer_id"].astype(np.int64)
-    ev["related_customer"] = ev["related_customer"].astype(np.int64)
-    for c in ("timestamp", "wait", "service_time", "cost"):
-        ev[c] = ev[c].astype(float)
-    for c in ("detail", "from_stage", "to_stage"):
-        ev[c] = ev[c].astype(object)
-    kind_rank = {k: i for i, k in enumerate(EVENT_KINDS)}
-    ev["_k"] = ev["kind"].map(kind_rank)
-    ev = ev.sort_values(["timestamp", "_k", "customer_id"], kind="stable").drop(columns="_k")
-    ev = ev.reset_index(drop=True)
-    ev["kind"] = pd.Categorical(ev["kind"], categories=EVENT_KINDS)
-    ev.insert(1, "date", _dates(m.sc, ev["timestamp"].to_numpy()))
-    return ev[list(schema.EVENTS)]
-
-
 def _true_events(m) -> pd.DataFrame:
-    parts = [pd.DataFrame({"timestamp": np.asarray(r["timestamp"], float),
-                           "customer_id": np.asarray(r["customer_id"], np.int64),
-                           "kind": r["kind"]}) for r in m.true_rows if len(r["customer_id"])]
+    parts = [pd.DataFrame({"timestamp": t, "customer_id": ids, "kind": what})
+             for t, ids, what in m.true_rows]
     te = (pd.concat(parts, ignore_index=True) if parts
           else pd.DataFrame({"timestamp": [], "customer_id": [], "kind": []}))
     te = te.astype({"timestamp": float, "customer_id": np.int64})
     te = te.sort_values(["timestamp", "customer_id"], kind="stable").reset_index(drop=True)
-    te["kind"] = pd.Categorical(te["kind"], categories=["dropout", "reactivation"])
+    te["kind"] = pd.Categorical(te["kind"], categories=list(TRUE_KINDS))
     return te
 
 
@@ -253,27 +197,18 @@ def _per_period(ts, weights, period, n):
     return np.bincount(idx, weights=weights, minlength=n)[:n]
 
 
-def _kpis(m, tx, ev, te) -> pd.DataFrame:
+def _kpis(m, tx, ev, te, ledger) -> pd.DataFrame:
     sc = m.sc
     period, n = sc["market"]["kpi_period"], m.n_periods
     starts = np.arange(n) * period
-    length = np.minimum(period, m.horizon - starts) / period
     orders = tx.drop_duplicates("order_id")
     acq = m.acq_time[m.acquired]
     kind = ev["kind"].to_numpy()
     ts = ev["timestamp"].to_numpy()
-    cost = ev["cost"].to_numpy()
     calls = kind == "service_request"
     lapsed = (kind == "stage_change") & (ev["to_stage"].to_numpy() == "terminated")
-    revenue = _per_period(tx["timestamp"], tx["amount"], period, n)
-    margin = revenue * sc["market"]["gross_margin"]
-    acq_cost = _per_period(ts[kind == "contact"], cost[kind == "contact"]
-                           * (ev["detail"].to_numpy()[kind == "contact"] == "acquisition"),
-                           period, n)
-    strat = (kind == "strategy_action") | ((kind == "contact")
-                                           & (ev["detail"].to_numpy() != "acquisition"))
-    strat_cost = _per_period(ts[strat], cost[strat], period, n)
-    service_cost = m.seats * sc["service"]["seat_cost"] * length
+    lt = ledger["timestamp"].to_numpy()
+    money = {k: _per_period(lt, v, period, n) for k, v in money_columns(ledger).items()}
     n_calls = _per_period(ts[calls], None, period, n)
     waits = _per_period(ts[calls], ev["wait"].to_numpy()[calls], period, n)
     snaps = pd.DataFrame(m.snapshots[:n])
@@ -287,12 +222,7 @@ def _kpis(m, tx, ev, te) -> pd.DataFrame:
                                      n).astype(np.int64),
         "observed_lapsed": _per_period(ts[lapsed], None, period, n).astype(np.int64),
         "orders": _per_period(orders["timestamp"], None, period, n).astype(np.int64),
-        "revenue": revenue,
-        "gross_margin": margin,
-        "acquisition_cost": acq_cost,
-        "service_cost": service_cost,
-        "strategy_cost": strat_cost,
-        "profit": margin - acq_cost - service_cost - strat_cost,
+        **money,
         "mean_satisfaction": snaps["mean_satisfaction"].to_numpy(float),
         "mean_loyalty": snaps["mean_loyalty"].to_numpy(float),
         "service_requests": n_calls.astype(np.int64),
@@ -300,30 +230,50 @@ def _kpis(m, tx, ev, te) -> pd.DataFrame:
     })
     for s in STAGES:
         df[f"n_{s}"] = snaps[f"n_{s}"].to_numpy(np.int64)
-    return df
+    return df[list(schema.KPIS)]
+
+
+def headline(res: SimulationResult) -> dict:
+    """The run's headline numbers: what ``summary()`` shows and ``compare()`` aggregates."""
+    k, c = res.kpis, res.customers
+    acquired = int(c["acquired"].sum())
+    buyers = res.transactions.groupby("customer_id")["order_id"].nunique()
+    calls = res.events["kind"] == "service_request"
+    return {
+        "profit": float(res.ledger["amount"].sum()),
+        "revenue": float(k["revenue"].sum()),
+        "gross_margin": float(k["gross_margin"].sum()),
+        "acquisition_cost": float(k["acquisition_cost"].sum()),
+        "service_cost": float(k["service_cost"].sum()),
+        "strategy_cost": float(k["strategy_cost"].sum()),
+        "discounts": float(k["discounts"].sum()),
+        "customers_acquired": acquired,
+        "orders": int(k["orders"].sum()),
+        "first_to_repeat": float((buyers >= 2).sum() / max(len(buyers), 1)),
+        "retention": float(c["true_alive"].sum() / max(acquired, 1)),
+        "customer_value": float(res.ledger["amount"].sum() / max(acquired, 1)),
+        "mean_satisfaction": float(k["mean_satisfaction"].iloc[-1]),
+        "mean_wait": float(res.events.loc[calls, "wait"].mean()) if calls.any() else np.nan,
+    }
+
+
+LABELS = {
+    "profit": "profit", "revenue": "revenue", "gross_margin": "gross margin",
+    "acquisition_cost": "acquisition cost", "service_cost": "service cost",
+    "strategy_cost": "strategy cost", "discounts": "discounts granted",
+    "customers_acquired": "customers acquired", "orders": "orders",
+    "first_to_repeat": "first-to-repeat conversion (buyers with 2+ orders)",
+    "retention": "retention (alive / acquired)",
+    "customer_value": "customer value (profit per acquired customer)",
+    "mean_satisfaction": "mean satisfaction at the end", "mean_wait": "mean wait, hours",
+}
 
 
 def summarise(res: SimulationResult) -> pd.DataFrame:
-    k, c = res.kpis, res.customers
-    acquired = c["acquired"].sum()
-    rows = [
-        ("people in the market", len(c)),
-        ("customers acquired", int(acquired)),
-        ("truly alive at the end", int(c["true_alive"].sum())),
-        ("orders", int(k["orders"].sum())),
-        ("revenue", round(float(k["revenue"].sum()), 2)),
-        ("acquisition cost", round(float(k["acquisition_cost"].sum()), 2)),
-        ("service cost", round(float(k["service_cost"].sum()), 2)),
-        ("strategy cost", round(float(k["strategy_cost"].sum()), 2)),
-        ("profit", round(float(k["profit"].sum()), 2)),
-        ("retention (alive / acquired)", round(float(c["true_alive"].sum() / max(acquired, 1)),
-                                               4)),
-        ("customer value (profit per acquired customer)",
-         round(float(k["profit"].sum() / max(acquired, 1)), 2)),
-        ("mean satisfaction at the end", round(float(k["mean_satisfaction"].iloc[-1]), 4)),
-        ("mean wait, hours", round(float(res.events.loc[
-            res.events["kind"] == "service_request", "wait"].mean()), 4)),
-    ]
+    h = headline(res)
+    rows = [("people in the market", len(res.customers)),
+            ("truly alive at the end", int(res.customers["true_alive"].sum()))]
+    rows += [(LABELS[k], round(v, 4) if isinstance(v, float) else v) for k, v in h.items()]
     df = pd.DataFrame(rows, columns=["metric", "value"])
     df["value"] = pd.Series([v for _, v in rows], dtype=object)
     return df

@@ -43,8 +43,17 @@ SPEC: dict[str, dict[str, Param]] = {
         "kpi_period": P(28.0, "time units", "length of one KPI period (row of `kpis`)",
                         lo=0, lo_open=True),
         "start_date": P("2025-01-01", "ISO date", "calendar date of simulated time 0", kind="str"),
-        "gross_margin": P(0.30, "share of revenue", "contribution margin on sales before CRM "
-                          "costs; a typical retail gross margin", lo=0, hi=1),
+        "gross_margin": P(0.30, "share of list price", "margin at list price: each product's "
+                          "unit cost is (1 - gross_margin) x its list price; a discount lowers "
+                          "the price paid, never the cost; a typical retail gross margin",
+                          lo=0, hi=1),
+        "seasonality": P([1.0] * 12, "x purchase rate", "purchase-rate multiplier for each "
+                         "calendar month, January to December (calendar effects)", lo=0,
+                         hi=10, kind="floats", choices=(12,)),
+        "demand_shock_cv": P(0.0, "coefficient of variation", "a market-wide demand shock per "
+                             "step multiplies every purchase rate by a Gamma(mean 1) draw with "
+                             "this spread (weather, news, competitors' promotions); 0 = none",
+                             lo=0, hi=2),
         "currency": P("CNY", "-", "currency label for reports", kind="str"),
     },
     "population": {
@@ -68,29 +77,76 @@ SPEC: dict[str, dict[str, Param]] = {
                                 "first (Poisson)", lo=0, hi=10),
         "companion_prob": P(0.35, "probability", "chance a line pulls in its product's companion "
                             "(creates association rules to discover)", lo=0, hi=1),
+        "temperament_surveyed": P(0.5, "share of customers", "share of customers whose "
+                                  "temperament the firm knows from a survey; only they can be "
+                                  "targeted by temperament", lo=0, hi=1),
         "preference_concentration": P(0.7, "Dirichlet alpha", "how spread a customer's category "
                                       "preferences are; small = concentrated", lo=0,
                                       lo_open=True),
     },
     "purchase": {
-        "r": P(0.9, "-", "shape of the Gamma heterogeneity of purchase rates (BG/NBD r)",
-               lo=0, lo_open=True),
-        "alpha": P(30.0, "time units", "scale of the Gamma heterogeneity (BG/NBD α); "
+        "model": P("pareto_nbd", "-", "purchase and dropout model: bgnbd (a dropout coin after "
+                   "each repeat purchase; Fader, Hardie & Lee 2005), mbgnbd (a coin after every "
+                   "purchase, the first included: buyers can leave right after trying; "
+                   "Batislam, Denizel & Filiztekin 2007) or pareto_nbd (a lifetime in time, "
+                   "independent of how often the customer buys; Schmittlein, Morrison & "
+                   "Colombo 1987). With pareto_nbd, buying more often never ends a "
+                   "relationship sooner", kind="str", choices=("bgnbd", "mbgnbd", "pareto_nbd")),
+        "r": P(0.3, "-", "shape of the Gamma heterogeneity of purchase rates λ (r); small r = "
+               "many occasional buyers and a few heavy ones (CDNOW: 0.24)", lo=0, lo_open=True),
+        "alpha": P(9.0, "time units", "scale of the Gamma heterogeneity of purchase rates (α); "
                    "mean rate = r/α per time unit", lo=0, lo_open=True),
-        "a": P(1.0, "-", "Beta shape a of dropout probabilities (BG/NBD a)", lo=0, lo_open=True),
-        "b": P(8.0, "-", "Beta shape b of dropout probabilities (BG/NBD b); mean p = a/(a+b)",
+        "a": P(1.0, "-", "bgnbd/mbgnbd: Beta shape a of the dropout probability p per coin",
                lo=0, lo_open=True),
+        "b": P(8.0, "-", "bgnbd/mbgnbd: Beta shape b of the dropout probability; mean p = "
+               "a/(a+b)", lo=0, lo_open=True),
+        "s": P(0.5, "-", "pareto_nbd: shape of the Gamma heterogeneity of dropout rates μ (s); "
+               "small s = a few customers leave fast, most stay long", lo=0, lo_open=True),
+        "beta": P(20.0, "time units", "pareto_nbd: scale of the Gamma heterogeneity of dropout "
+                  "rates (β); mean lifetime of a customer with rate μ is 1/μ; chosen so that "
+                  "about 45% of first-time retail buyers buy again (CDNOW: 46% within 78 weeks)",
+                  lo=0, lo_open=True),
         "p": P(6.0, "-", "Gamma-Gamma shape of spend per order (p)", lo=0, lo_open=True),
         "q": P(4.0, "-", "Gamma-Gamma shape of the customers' spend scale (q)", lo=1,
                lo_open=True),
         "v": P(30.0, "currency", "Gamma-Gamma scale (v, γ); mean spend = p·v/(q-1)", lo=0,
                lo_open=True),
+        "first_order_spend": P(0.85, "x repeat order value", "a first (trial) order is smaller "
+                               "than later ones; it is drawn separately with this factor "
+                               "(CDNOW sample: repeat orders are 17% larger, 1/1.17 = 0.85)",
+                               lo=0, lo_open=True),
+    },
+    "relationship": {
+        "rate_growth": P(0.5, "x purchase rate", "share of wallet grows with the relationship: "
+                         "at full depth the purchase rate is (1 + rate_growth) times the "
+                         "first-purchase rate (客户成长期); 0 = a pure buy-till-you-die model",
+                         lo=0, hi=5),
+        "spend_growth": P(0.25, "x order value", "order value grows with the relationship "
+                          "(trust, upgrades); at full depth (1 + spend_growth) times", lo=0, hi=5),
+        "cross_buy_growth": P(0.6, "basket lines", "extra basket lines per order at full depth "
+                              "(cross-buying in other categories)", lo=0, hi=5),
+        "depth_orders": P(4.0, "orders", "relationship depth = 1 - exp(-repeat orders / "
+                          "depth_orders): 63% of the growth is reached after this many repeat "
+                          "orders", lo=0, lo_open=True),
+        "call_learning": P(0.5, "share of calls", "experienced customers need less help: at full "
+                           "depth the chance of a service call per order is this much lower "
+                           "(cheaper to serve in maturity)", lo=0, hi=1),
+        "decline_duration": P(56.0, "time units", "mean length of the hidden decline phase "
+                              "(衰退期) before a relationship ends: the customer already buys "
+                              "elsewhere; 0 = the relationship ends abruptly", lo=0),
+        "decline_rate": P(0.35, "x purchase rate", "purchase rate while declining, relative to "
+                          "before (falling share of wallet)", lo=0, hi=1),
     },
     "acquisition": {
         "launch_share": P(0.25, "share of people", "people who become customers in the opening "
                           "window (the launch cohort)", lo=0, hi=1),
         "launch_window": P(28.0, "time units", "length of the opening window", lo=0,
                            lo_open=True),
+        "launch_profile": P([], "relative weights", "how first purchases spread over the "
+                            "opening window: equal slices, one weight each; empty = uniform",
+                            lo=0, kind="floats"),
+        "onboarding_cost": P(10.0, "currency per new customer", "account set-up and welcome "
+                             "pack for each new customer (开发期: the firm invests first)", lo=0),
         "campaign_interval": P(28.0, "time units", "time between acquisition campaigns", lo=0,
                                lo_open=True),
         "contact_share": P(0.08, "share of prospects", "prospects contacted per campaign", lo=0,
@@ -113,6 +169,8 @@ SPEC: dict[str, dict[str, Param]] = {
                           lo_open=True),
         "patience": P(2.0, "hours", "how long a caller waits before hanging up (abandons)",
                       lo=0, lo_open=True),
+        "call_cost": P(1.5, "currency per call", "telephony and systems cost of handling one "
+                       "call, beyond the seats' wages", lo=0),
         "open_hours": P(10.0, "hours per day", "calls are taken in this many hours per day; "
                         "24 = round-the-clock service", lo=0, hi=24, lo_open=True),
     },

@@ -19,17 +19,22 @@ CUSTOMERS = {
     "household_size": ("int64", "persons in the household (consumers), employees/100 otherwise"),
     "credit_rating": ("category", "credit rating A (best) to D (worst)"),
     "temperament": ("category", "sanguine 多血质, phlegmatic 粘液质, choleric 胆汁质, "
-                    "melancholic 抑郁质"),
+                    "melancholic 抑郁质 from the firm's survey; '' if not surveyed"),
     "channel": ("category", "acquisition channel: campaign, referral or launch"),
     "acquired": ("bool", "whether the person became a customer during the simulation"),
     "acquisition_time": ("float64", "simulated time of the first purchase (NaN if never acquired)"),
     "acquisition_date": ("datetime64[ns]", "calendar date of the first purchase (NaT if never)"),
     "contacted": ("bool", "reached by at least one acquisition campaign contact"),
     "final_stage": ("category", "lifecycle stage at the end of the simulation"),
-    "true_purchase_rate": ("float64", "latent purchase rate λ per time unit while alive (BG/NBD)"),
-    "true_dropout_prob": ("float64", "latent dropout probability p after each repeat purchase"),
+    "true_temperament": ("category", "temperament of every customer, surveyed or not"),
+    "true_purchase_rate": ("float64", "latent purchase rate λ per time unit at the first purchase"),
+    "true_dropout_prob": ("float64", "bgnbd/mbgnbd: latent dropout probability p per coin "
+                          "(NaN under pareto_nbd)"),
+    "true_dropout_rate": ("float64", "pareto_nbd: latent dropout rate μ per time unit (NaN "
+                          "otherwise); mean lifetime 1/μ"),
     "true_spend_scale": ("float64", "latent Gamma-Gamma rate ν; mean spend per purchase = p/ν"),
     "true_alive": ("bool", "still truly active at the end (has not silently dropped out)"),
+    "true_declining": ("bool", "alive but in the hidden decline phase (buying elsewhere)"),
     "true_dropout_time": ("float64", "simulated time of the last silent dropout (NaN if alive)"),
     "true_satisfaction": ("float64", "latent satisfaction in [0, 1] at the end"),
     "true_trust": ("float64", "latent trust in [0, 1] at the end"),
@@ -50,28 +55,32 @@ TRANSACTIONS = {
     "category": ("category", "product category"),
     "quantity": ("int64", "units bought (>= 1)"),
     "amount": ("float64", "money paid for the line, after any discount (>= 0)"),
+    "discount": ("float64", "price cut on the line (list value - amount, >= 0)"),
+    "cost": ("float64", "cost of goods of the line: list value x unit cost / price "
+             "(a discount never lowers it)"),
 }
 
 EVENTS = {
     "timestamp": ("float64", "simulated time of the event"),
     "date": ("datetime64[ns]", "calendar date-time of the event"),
     "customer_id": ("int64", "customer concerned (-1 for firm-level events such as campaigns)"),
-    "kind": ("category", "campaign, contact, service_request, complaint, referral, "
-             "stage_change, strategy_action"),
+    "kind": ("category", "what happened (see crmsim.eventlog.KINDS): "
+             "campaign, contact, referral, service_request, complaint, stage_change, "
+             "strategy_action; money is in the ledger, not here"),
     "detail": ("object", "campaign size, contact purpose, call outcome (served/abandoned), "
-               "referral outcome, strategy name"),
+               "referral outcome, strategy and number targeted"),
     "from_stage": ("object", "for stage_change: the stage left"),
     "to_stage": ("object", "for stage_change: the stage entered"),
     "wait": ("float64", "for service_request: waiting time for a seat, in hours (>= 0)"),
     "service_time": ("float64", "for service_request: time on the phone, in hours"),
-    "cost": ("float64", "money spent on this event by the firm (>= 0)"),
     "related_customer": ("int64", "for referral: the prospect referred (-1 otherwise)"),
 }
 
 TRUE_EVENTS = {
     "timestamp": ("float64", "simulated time of the hidden event"),
     "customer_id": ("int64", "customer concerned"),
-    "kind": ("category", "dropout (silent defection) or reactivation (won back)"),
+    "kind": ("category", "decline (starts buying elsewhere), dropout (silent end of the "
+             "relationship) or reactivation (won back)"),
 }
 
 KPIS = {
@@ -84,12 +93,16 @@ KPIS = {
     "observed_lapsed": ("int64", "customers the firm saw lapse (entered 'terminated') "
                         "in the period"),
     "orders": ("int64", "purchase occasions in the period"),
-    "revenue": ("float64", "sum of transaction amounts in the period"),
-    "gross_margin": ("float64", "revenue x scenario gross margin"),
-    "acquisition_cost": ("float64", "campaign contact costs in the period"),
-    "service_cost": ("float64", "call-centre seat costs in the period"),
-    "strategy_cost": ("float64", "cost of the retention and empowerment strategies"),
-    "profit": ("float64", "gross_margin - acquisition_cost - service_cost - strategy_cost"),
+    "revenue": ("float64", "money paid by customers (ledger: sales + discounts)"),
+    "discounts": ("float64", "price cuts granted (ledger: discount:<strategy>)"),
+    "cost_of_goods": ("float64", "cost of the goods sold (ledger: cost_of_goods)"),
+    "gross_margin": ("float64", "revenue - cost_of_goods"),
+    "acquisition_cost": ("float64", "campaign contacts and onboarding of new customers"),
+    "service_cost": ("float64", "base call-centre seats and call handling"),
+    "strategy_cost": ("float64", "what the strategies spent (ledger: strategy:<name>), "
+                      "discounts excluded"),
+    "profit": ("float64", "sum of every ledger row = gross_margin - acquisition_cost - "
+               "service_cost - strategy_cost"),
     "mean_satisfaction": ("float64", "mean latent satisfaction of acquired, alive customers"),
     "mean_loyalty": ("float64", "mean latent loyalty of acquired, alive customers"),
     "service_requests": ("int64", "calls to the call centre in the period"),
@@ -99,8 +112,18 @@ KPIS = {
                  "win_back")},
 }
 
+LEDGER = {
+    "timestamp": ("float64", "simulated time of the booking"),
+    "date": ("datetime64[ns]", "calendar date-time of the booking"),
+    "customer_id": ("int64", "customer the money concerns (-1 for the firm as a whole)"),
+    "account": ("category", "sales, discount:<strategy>, cost_of_goods, acquisition, seats, "
+                "calls, strategy:<name> (see crmsim.ledger)"),
+    "amount": ("float64", "money in (+) or out (-), booked once"),
+}
+
 TABLES = {
     "customers": CUSTOMERS,
+    "ledger": LEDGER,
     "transactions": TRANSACTIONS,
     "events": EVENTS,
     "true_events": TRUE_EVENTS,

@@ -6,17 +6,18 @@ two plain functions:
 
 ``setup(market, params)``
     static changes made once at the start (more seats, a queue priority, a discount);
-``act(market, params, memory) -> cost``
-    what the firm does every ``interval`` time units; returns the money it spent.
+``act(market, params, memory) -> int``
+    what the firm does every ``interval`` days; books its own spending in the
+    ledger (account ``strategy:<name>``) and returns how many customers it targeted.
 
-Effects go through the latent state (``market.dose``, ``market.service``,
-``market.bond``; see :mod:`crmsim.latent`) wherever the textbook story is
-psychological, and through prices and rates where it is economic (a discount).
-To add a strategy, write one ``register(Strategy(...))`` call in this file.
-
-Targets are chosen from what the firm can see: lifecycle stage and order history,
-never the latent truth. Money spent on customers who already silently left is
-wasted, as it is in real life.
+Effects go through levers (:mod:`crmsim.levers`) and the latent state
+(``market.stocks``; see :mod:`crmsim.latent`). Every strategy takes a ``target``
+rule (:mod:`crmsim.targeting`) on what the firm can observe (value tier, stage,
+RFM score, customer type, region, credit rating, surveyed temperament) and pays
+only for its targets; it never sees the latent truth, so money spent on customers
+who already silently left is wasted, as in real life. Default effect sizes sit
+inside ranges reported in published studies (:mod:`crmsim.evidence`, cited in the
+parameter docs). To add a strategy, write one ``register(Strategy(...))`` call here.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from crmsim import crn
+from crmsim.acquisition import CONTACT_EVENT
 from crmsim.errors import invalid
 from crmsim.latent import DIMENSIONS
 from crmsim.lifecycle import CODE
 from crmsim.params import Param
-
+from crmsim.targeting import parse, select
 
 @dataclass(frozen=True)
 class Strategy:
@@ -55,10 +57,26 @@ def _interval(default=28.0):
     return Param(default, "days", "time between two rounds of the action", lo=1)
 
 
+def _target():
+    return Param("", "rule", "who is addressed, on what the firm observes, e.g. tier=A|B, "
+                 "stage=growth|maturity, rfm>=12, temperament=choleric (crmsim.targeting); "
+                 "empty = everybody the strategy would address", kind="target")
+
+
 def active_customers(m) -> np.ndarray:
     """Indices of customers the firm regards as current (acquired, not terminated)."""
     st = m.stage
     return np.flatnonzero(m.acquired & (st != CODE["terminated"]) & (st != CODE["potential"]))
+
+
+def targets(m, p, ids) -> np.ndarray:
+    """The members of ``ids`` that the strategy's ``target`` rule selects."""
+    return select(m, parse(p["target"]), ids)
+
+
+def spend(m, name: str, ids, each) -> None:
+    """Book what strategy ``name`` spends on each of ``ids`` now."""
+    m.ledger.book(m.now, ids, f"strategy:{name}", -np.asarray(each, float))
 
 
 # ---------------------------------------------------------------- baseline
@@ -68,99 +86,122 @@ register(Strategy("none", "baseline", "Do nothing beyond selling and answering c
 # ---------------------------------------------------------------- empowerment
 def _empowerment(name, summary, doses, cost, cost_doc, extra=None, extra_act=None):
     params = {f"dose_{d}": Param(v, "dose units per round", f"{d} granted per round to each "
-                                 "active customer (1 unit raises a fully sensitive customer's "
+                                 "targeted customer (1 unit raises a fully sensitive customer's "
                                  "gap to the maximum by 63%)", lo=0)
               for d, v in zip(DIMENSIONS, doses, strict=True)}
     params["cost_per_customer"] = Param(cost, "currency per customer per round", cost_doc, lo=0)
     params["interval"] = _interval()
+    params["target"] = _target()
     params.update(extra or {})
 
     def act(m, p, memory):
-        idx = active_customers(m)
-        m.dose[idx] += np.array([p[f"dose_{d}"] for d in DIMENSIONS])
+        idx = targets(m, p, active_customers(m))
+        m.stocks.dose[idx] += np.array([p[f"dose_{d}"] for d in DIMENSIONS])
         if extra_act:
             extra_act(m, p, idx)
-        return p["cost_per_customer"] * len(idx)
+        spend(m, name, idx, p["cost_per_customer"])
+        return len(idx)
 
     return register(Strategy(name, "empowerment", summary, params, act))
 
 
 _empowerment("suggestion_right", "Right to make suggestions (建议权): feedback channels whose "
-             "ideas are visibly acted on.", (0.05, 0.0, 0.03, 0.15), 0.6,
+             "ideas are visibly acted on.", (0.02, 0.0, 0.01, 0.06), 0.6,
              "staff time to read, answer and act on suggestions")
 _empowerment("choice_right", "Right to choose (选择权): configurable products, delivery and "
-             "service options.", (0.03, 0.03, 0.2, 0.05), 1.2,
+             "service options.", (0.01, 0.01, 0.08, 0.02), 1.2,
              "cost of a wider assortment and of handling options")
 _empowerment("decision_right", "Right to decide (决策权): customers vote on or co-decide "
-             "product and service changes.", (0.05, 0.03, 0.15, 0.2), 2.0,
+             "product and service changes.", (0.02, 0.01, 0.06, 0.08), 2.0,
              "panels, votes and the cost of following customers' decisions")
 _empowerment("participation", "Customer participation in the service process (co-creation, "
-             "self-service design).", (0.15, 0.1, 0.05, 0.12), 2.5,
+             "self-service design).", (0.06, 0.04, 0.02, 0.05), 2.5,
              "events, community management and co-creation workshops")
 _empowerment("information_sharing", "Share information and knowledge (usage guides, "
-             "transparent pricing, order tracking).", (0.05, 0.2, 0.03, 0.0), 0.3,
+             "transparent pricing, order tracking).", (0.02, 0.08, 0.01, 0.0), 0.3,
              "content production is cheap per customer")
 
 
 def _rewards_bond(m, p, idx):
-    m.bond[idx] += p["bond_per_round"]
+    m.stocks.bond[idx] += p["bond_per_round"]
 
 
 _empowerment("customer_rewards", "Reward customers for contributions (reviews, ideas, "
-             "referrals).", (0.12, 0.0, 0.0, 0.05), 1.5, "value of the rewards handed out",
-             extra={"bond_per_round": Param(0.005, "loyalty points per round", "rewards add a "
+             "referrals).", (0.05, 0.0, 0.0, 0.02), 1.5, "value of the rewards handed out",
+             extra={"bond_per_round": Param(0.002, "loyalty points per round", "rewards add a "
                                             "little switching cost", lo=0)},
              extra_act=_rewards_bond)
 
 
-def _training_setup(m, p):
-    m.request_mult *= 1.0 - p["call_reduction"]
+def _training(m, p, memory):
+    idx = targets(m, p, active_customers(m))
+    m.stocks.dose[idx] += np.array([p[f"dose_{d}"] for d in DIMENSIONS])
+    m.levers.calls.setdefault("customer_training", np.ones(m.n))[idx] = 1.0 - p["call_reduction"]
+    spend(m, "customer_training", idx, p["cost_per_customer"])
+    return len(idx)
 
 
 register(Strategy(
     "customer_training",
     "empowerment",
     "Train customers (workshops, tutorials) so they use the product well.",
-    {**REGISTRY["information_sharing"].params,
-     "dose_meaning": Param(0.03, "dose units per round", "training gives some sense of meaning",
+    {"dose_meaning": Param(0.01, "dose units per round", "training gives some sense of meaning",
                            lo=0),
-     "dose_competence": Param(0.3, "dose units per round", "training is the strongest lever "
+     "dose_competence": Param(0.12, "dose units per round", "training is the strongest lever "
                               "on competence", lo=0),
-     "dose_autonomy": Param(0.05, "dose units per round", "competent customers act on their "
+     "dose_autonomy": Param(0.02, "dose units per round", "competent customers act on their "
                             "own", lo=0),
-     "dose_impact": Param(0.03, "dose units per round", "little direct effect on impact", lo=0),
+     "dose_impact": Param(0.01, "dose units per round", "little direct effect on impact", lo=0),
      "cost_per_customer": Param(3.5, "currency per customer per round", "trainers and "
                                 "materials", lo=0),
      "call_reduction": Param(0.3, "share of calls", "trained customers call the call centre "
-                             "less", lo=0, hi=1)},
-    REGISTRY["information_sharing"].act,
-    _training_setup,
+                             "less", lo=0, hi=1),
+     "interval": _interval(),
+     "target": _target()},
+    _training,
 ))
 
 
 # ---------------------------------------------------------------- retention
 def _discount_setup(m, p):
-    m.spend_mult *= 1.0 - p["rate"]
-    m.rate_mult *= p["demand_lift"]
+    m.levers.discount["discount"] = np.zeros(m.n)
+    m.levers.rate["discount"] = np.ones(m.n)
+    if not p["target"]:
+        _discount_act(m, p, {})
+
+
+def _discount_act(m, p, memory):
+    idx = targets(m, p, np.arange(m.n))
+    cut, lift = m.levers.discount["discount"], m.levers.rate["discount"]
+    cut[:] = 0.0
+    lift[:] = 1.0
+    cut[idx] = p["rate"]
+    lift[idx] = p["demand_lift"]
+    return len(idx)
 
 
 register(Strategy(
-    "discount", "retention", "Permanent price discount for everybody: buys revenue, not loyalty.",
+    "discount", "retention", "Permanent price discount: buys revenue, not loyalty. The price "
+    "cut is booked as discount:discount (lower price, same cost of goods).",
     {"rate": Param(0.10, "share of price", "price cut on every order", lo=0, hi=1, hi_open=True),
      "demand_lift": Param(1.15, "x purchase rate", "more frequent orders at lower prices (price "
-                          "elasticity about -1.5)", lo=0)},
-    setup=_discount_setup,
+                          "elasticity about -1.5)", lo=0),
+     "interval": _interval(),
+     "target": _target()},
+    _discount_act, _discount_setup,
 ))
 
 
 def _loyalty_act(m, p, memory):
     members = np.flatnonzero(m.acquired & (m.orders >= p["min_orders"])
                              & (m.stage != CODE["terminated"]))
-    m.bond[members] += p["bond_per_round"]
+    members = targets(m, p, members)
+    m.stocks.bond[members] += p["bond_per_round"]
     revenue_since = m.revenue - memory.get("revenue", 0.0)
     memory["revenue"] = m.revenue.copy()
-    points = p["points_rate"] * revenue_since[members].sum()
-    return points + p["fee_per_member"] * len(members)
+    spend(m, "loyalty_program", members,
+          p["points_rate"] * revenue_since[members] + p["fee_per_member"])
+    return len(members)
 
 
 register(Strategy(
@@ -170,45 +211,63 @@ register(Strategy(
      "points_rate": Param(0.02, "share of members' revenue", "points handed back", lo=0, hi=1),
      "fee_per_member": Param(0.4, "currency per member per round", "programme administration",
                              lo=0),
-     "bond_per_round": Param(0.012, "loyalty points per round", "switching cost accumulated "
+     "bond_per_round": Param(0.006, "loyalty points per round", "switching cost accumulated "
                              "by members; fades with behaviour.bond_half_life", lo=0),
-     "interval": _interval()},
+     "interval": _interval(),
+     "target": _target()},
     _loyalty_act,
 ))
 
 
 def _care_setup(m, p):
-    m.extra_seats += p["extra_seats"]
-    m.followup_boost = max(m.followup_boost, p["followup_boost"])
-    m.followup_cost = max(m.followup_cost, p["followup_cost"])
+    lv = m.levers
+    lv.extra_seats["proactive_care"] = p["extra_seats"]
+    lv.followup_boost, lv.followup_cost = p["followup_boost"], p["followup_cost"]
+    lv.followup_by = "proactive_care"
+
+
+def _care_act(m, p, memory):
+    current = active_customers(m)
+    lv = m.levers
+    lv.followup[:] = False
+    lv.followup[targets(m, p, current)] = True
+    # proactive check-ins with targeted customers whose orders have slowed (decline stage)
+    slow = targets(m, p, current[m.stage[current] == CODE["decline"]])
+    m.stocks.service[slow] += p["checkin_boost"]
+    m.log.add(m.now, slow, CONTACT_EVENT, "proactive_care check-in")
+    spend(m, "proactive_care", slow, p["checkin_cost"])
+    return int(lv.followup.sum())
 
 
 register(Strategy(
-    "proactive_care", "retention", "Service quality and customer care: more seats and a "
-    "follow-up call after every service request.",
-    {"extra_seats": Param(2, "seats", "seats added to the call centre", lo=0, kind="int"),
+    "proactive_care", "retention", "Service quality and customer care: more seats, a follow-up "
+    "call after every service request and a check-in call when orders slow down.",
+    {"extra_seats": Param(2, "seats", "seats added to the call centre (their wages are this "
+                          "strategy's cost)", lo=0, kind="int"),
      "followup_boost": Param(0.03, "satisfaction points", "a caring follow-up call repairs "
                              "part of a bad experience", lo=0),
      "followup_cost": Param(2.0, "currency per follow-up", "agent time for the follow-up",
-                            lo=0)},
-    setup=_care_setup,
+                            lo=0),
+     "checkin_boost": Param(0.06, "satisfaction points", "being noticed and helped when orders "
+                            "slow down", lo=0),
+     "checkin_cost": Param(3.0, "currency per check-in", "agent time for a check-in call", lo=0),
+     "interval": _interval(),
+     "target": _target()},
+    _care_act, _care_setup,
 ))
 
 
-def _vip_setup(m, p):
-    m.vip_priority = True
-
-
 def _vip_act(m, p, memory):
-    acq = np.flatnonzero(m.acquired & (m.stage != CODE["terminated"]))
-    if len(acq) == 0:
-        return 0.0
-    k = max(1, int(round(p["vip_share"] * len(acq))))
-    top = acq[np.argsort(-m.revenue[acq], kind="stable")[:k]]
-    m.is_vip[:] = False
-    m.is_vip[top] = True
-    m.service[top] += p["care_boost"]
-    return p["cost_per_vip"] * len(top)
+    current = np.flatnonzero(m.acquired & (m.stage != CODE["terminated"]))
+    m.levers.priority[:] = False
+    if len(current) == 0:
+        return 0
+    k = max(1, int(round(p["vip_share"] * len(current))))
+    top = targets(m, p, current[np.argsort(-m.revenue[current], kind="stable")[:k]])
+    m.levers.priority[top] = True
+    m.stocks.service[top] += p["care_boost"]
+    spend(m, "vip_tiering", top, p["cost_per_vip"])
+    return len(top)
 
 
 register(Strategy(
@@ -216,10 +275,12 @@ register(Strategy(
     "jump the call-centre queue and get a personal account manager.",
     {"vip_share": Param(0.05, "share of customers", "A+B tiers of the customer pyramid (1% + "
                         "4%)", lo=0, hi=1, lo_open=True),
-     "care_boost": Param(0.01, "satisfaction points per round", "personal attention", lo=0),
+     "care_boost": Param(0.03, "satisfaction points per round", "personal attention of an "
+                         "account manager", lo=0),
      "cost_per_vip": Param(6.0, "currency per VIP per round", "account manager time", lo=0),
-     "interval": _interval()},
-    _vip_act, _vip_setup,
+     "interval": _interval(),
+     "target": _target()},
+    _vip_act,
 ))
 
 
@@ -227,13 +288,15 @@ def _winback_act(m, p, memory):
     last = memory.setdefault("contacted_at", np.full(m.n, -np.inf))
     lapsed = np.flatnonzero((m.stage == CODE["terminated"])
                             & (m.now - last >= m.units(p["recontact_gap"])))
+    lapsed = targets(m, p, lapsed)
     last[lapsed] = m.now
-    m.service[lapsed] += p["care_boost"]
+    m.stocks.service[lapsed] += p["care_boost"]
     round_no = memory["round"] = memory.get("round", -1) + 1
     back = lapsed[crn.uniform(m.seed, crn.WINBACK, lapsed, round_no) < p["comeback_prob"]]
     m.win_back(back)
-    m.log_contacts(lapsed, "win_back", p["cost_per_contact"])
-    return p["cost_per_contact"] * len(lapsed)
+    m.log.add(m.now, lapsed, CONTACT_EVENT, "win_back")
+    spend(m, "win_back", lapsed, p["cost_per_contact"])
+    return len(lapsed)
 
 
 register(Strategy(
@@ -245,37 +308,54 @@ register(Strategy(
      "cost_per_contact": Param(8.0, "currency per contact", "call plus comeback voucher", lo=0),
      "recontact_gap": Param(180.0, "days", "do not contact the same customer again sooner",
                             lo=0),
-     "interval": _interval()},
+     "interval": _interval(),
+     "target": _target()},
     _winback_act,
 ))
 
 
 def _offers_act(m, p, memory):
-    idx = active_customers(m)
-    m.offer_until[idx] = m.now + m.units(p["interval"])
-    m.service[idx] += p["relevance_boost"]
-    return p["cost_per_offer"] * len(idx)
+    idx = targets(m, p, active_customers(m))
+    m.levers.offer_until[idx] = m.now + m.units(p["interval"])
+    m.stocks.service[idx] += p["relevance_boost"]
+    spend(m, "personalised_offers", idx, p["cost_per_offer"])
+    return len(idx)
 
 
 def _offers_setup(m, p):
-    m.offer_rate = p["rate_lift"]
-    m.offer_spend = 1.0 - p["offer_discount"]
+    lv = m.levers
+    lv.offer_rate, lv.offer_discount = p["rate_lift"], p["offer_discount"]
+    lv.offer_by = "personalised_offers"
 
 
 register(Strategy(
     "personalised_offers", "retention", "One-to-one offers in each customer's favourite "
     "category (一对一营销).",
-    {"rate_lift": Param(1.12, "x purchase rate", "relevant offers bring orders forward", lo=0),
+    {"rate_lift": Param(1.08, "x purchase rate", "relevant offers bring orders forward", lo=0),
      "offer_discount": Param(0.05, "share of price", "price cut on offered orders", lo=0, hi=1),
      "relevance_boost": Param(0.004, "satisfaction points per round", "feeling understood",
                               lo=0),
      "cost_per_offer": Param(0.3, "currency per offer", "data work and message", lo=0),
-     "interval": _interval()},
+     "interval": _interval(),
+     "target": _target()},
     _offers_act, _offers_setup,
 ))
 
 
 # ---------------------------------------------------------------- resolving
+class _Raw(str):
+    """A parameter value typed on the command line, converted by its parameter's kind."""
+
+
+def _typed(value, prm: Param, name: str):
+    if not isinstance(value, _Raw) or prm.kind not in ("float", "int"):
+        return str(value) if isinstance(value, _Raw) else value
+    try:
+        return float(value)
+    except ValueError:
+        raise invalid(name, str(value), "a number") from None
+
+
 def resolve(strategies) -> list[tuple[Strategy, dict]]:
     """Turn names, ``"name:param=value,..."`` strings or ``{name: {param: value}}`` dicts
     into ``(Strategy, params)`` pairs with validated parameters."""
@@ -294,10 +374,7 @@ def resolve(strategies) -> list[tuple[Strategy, dict]]:
                 k, eq, v = kv.partition("=")
                 if not eq:
                     raise invalid("strategy", item, "name or name:param=value,...")
-                try:
-                    over[k.strip()] = float(v) if "." in v or "e" in v.lower() else int(v)
-                except ValueError:
-                    raise invalid(f"{name}.{k.strip()}", v, "a number") from None
+                over[k.strip()] = _Raw(v.strip())
             pairs = [(name.strip(), over)]
         else:
             raise invalid("strategy", item, "a strategy name")
@@ -310,7 +387,8 @@ def resolve(strategies) -> list[tuple[Strategy, dict]]:
                 if k not in s.params:
                     raise invalid(f"{name}.{k}", over[k], "a parameter of " + name + ": "
                                   + (", ".join(s.params) or "(none)"))
-            params = {k: prm.check(f"{name}.{k}", over.get(k, prm.default))
+            params = {k: prm.check(f"{name}.{k}", _typed(over.get(k, prm.default), prm,
+                                                          f"{name}.{k}"))
                       for k, prm in s.params.items()}
             out.append((s, params))
     names = [s.name for s, _ in out]

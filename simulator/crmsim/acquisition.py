@@ -1,0 +1,91 @@
+"""Becoming a customer: the launch cohort, acquisition campaigns and referrals (口碑).
+
+Writers of the ``campaign``, ``contact`` (acquisition) and ``referral`` events;
+acquisition money (contacts, onboarding) goes to the ledger's ``acquisition``
+account. A reached or referred prospect who converts buys during the next step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from crmsim import crn
+from crmsim.eventlog import kind
+
+CHANNELS = ("", "launch", "campaign", "referral")
+LAUNCH, CAMPAIGN, REFERRAL = 1, 2, 3
+
+CAMPAIGN_EVENT = kind("campaign", "an acquisition campaign went out (detail: contacts made)")
+CONTACT_EVENT = kind("contact", "the firm contacted a customer or prospect (detail: purpose)")
+REFERRAL_EVENT = kind("referral", "a customer referred a prospect (detail: outcome; "
+                      "related_customer: the prospect)")
+
+
+def launch_times(acq: dict, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Who is in the launch cohort and when each makes its first purchase.
+
+    The window is cut into equal slices weighted by ``launch_profile`` (uniform
+    when empty); a first purchase falls uniformly within its slice.
+    """
+    k = int(round(acq["launch_share"] * n))
+    who = rng.choice(n, size=k, replace=False)
+    weights = np.asarray(acq["launch_profile"] or [1.0], float)
+    if weights.sum() <= 0:
+        weights = np.ones_like(weights)
+    width = acq["launch_window"] / len(weights)
+    slot = rng.choice(len(weights), size=k, p=weights / weights.sum())
+    return who, (slot + rng.uniform(0, 1, k)) * width
+
+
+def prospects(m) -> np.ndarray:
+    """People not yet customers and not already on their way to a first purchase."""
+    return np.flatnonzero(~m.acquired & ~m.queued & np.isnan(m.start_at))
+
+
+def campaigns(env, m):
+    """Every ``campaign_interval`` each prospect is reached with probability
+    ``contact_share`` (paid per contact) and converts with ``conversion_prob``."""
+    acq = m.sc["acquisition"]
+    round_no = 0
+    while True:
+        pool = prospects(m)
+        reached = pool[crn.uniform(m.seed, crn.CONTACT, pool, round_no) < acq["contact_share"]]
+        if len(reached):
+            m.contacted[reached] = True
+            m.log.add(env.now, -1, CAMPAIGN_EVENT, f"acquisition campaign ({len(reached)} "
+                      "contacts)")
+            m.log.add(env.now, reached, CONTACT_EVENT, "acquisition")
+            m.ledger.book(env.now, reached, "acquisition", -acq["contact_cost"])
+            won = reached[crn.uniform(m.seed, crn.CONVERT, reached, round_no)
+                          < acq["conversion_prob"]]
+            m.queued[won] = True
+            m.channel[won] = CAMPAIGN
+        round_no += 1
+        yield env.timeout(acq["campaign_interval"])
+
+
+def referrals(m, live, start, t_end):
+    """Satisfied customers refer prospects (at most one referral per customer and step)."""
+    ref = m.sc["referral"]
+    if ref["rate"] <= 0 or len(live) == 0:
+        return
+    s = m.latent["satisfaction"][live]
+    keen = np.clip((s - ref["threshold"]) / (1 - ref["threshold"]), 0, None)
+    e = t_end - start
+    chance = 1.0 - np.exp(-ref["rate"] * keen * e)
+    u = crn.uniform(m.seed, crn.REFERRAL, live, m.step_no)
+    refers = u < chance
+    referrer = live[refers]
+    pool = prospects(m)
+    if not len(referrer) or not len(pool):
+        return
+    when = start[refers] + (u[refers] / chance[refers]) * e[refers]
+    pick = crn.uniform(m.seed, crn.REFERRAL_TARGET, referrer, m.step_no)
+    target = pool[(pick * len(pool)).astype(np.int64)]
+    target, first = np.unique(target, return_index=True)
+    referrer, when = referrer[first], when[first]
+    won = crn.uniform(m.seed, crn.REFERRAL_CONVERT, target, m.step_no) < ref["conversion_prob"]
+    m.queued[target[won]] = True
+    m.channel[target[won]] = REFERRAL
+    m.log.add(when, referrer, REFERRAL_EVENT, np.where(won, "converted", "not converted"),
+              related=target)

@@ -1,0 +1,72 @@
+"""Baskets: each order becomes lines of products, drawn in the engine when the order is made.
+
+Categories follow the customer's preferences; deeper relationships buy across more
+categories (``relationship.cross_buy_growth``); a line pulls in its product's
+companion with ``companion_prob`` (association rules to discover). The order's
+list value is split over its lines by list price; each line's cost of goods is
+its list value times the product's unit cost / price.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Baskets:
+    def __init__(self, sc, products, prefs: np.ndarray, rng: np.random.Generator):
+        self.pop, self.rel = sc["population"], sc["relationship"]
+        self.companion = products["companion"].to_numpy()
+        self.price = products["price"].to_numpy()
+        self.cost_ratio = products["unit_cost"].to_numpy() / self.price
+        self.cum = np.cumsum(prefs, axis=1)
+        self.rng = rng
+        self.parts: list[dict] = []
+
+    def draw(self, cust, time, value, cut, dep) -> dict[str, np.ndarray]:
+        """Lines of the orders ``(cust, time)`` with list ``value`` and price ``cut`` share."""
+        pop, rng, n_prod = self.pop, self.rng, len(self.price)
+        n_orders = len(cust)
+        extra = pop["basket_extra_items"] + self.rel["cross_buy_growth"] * dep
+        n_lines = 1 + np.minimum(rng.poisson(extra), 5)
+        line_order = np.repeat(np.arange(n_orders), n_lines)
+        u = rng.random(len(line_order))
+        cat = np.minimum((self.cum[cust[line_order]] < u[:, None]).sum(axis=1),
+                         self.cum.shape[1] - 1)
+        k = pop["products_per_category"]
+        prod = cat * k + rng.integers(0, k, len(line_order))
+        comp = rng.random(len(line_order)) < pop["companion_prob"]
+        line_order = np.concatenate([line_order, line_order[comp]])
+        prod = np.concatenate([prod, self.companion[prod[comp]]])
+        key, units = np.unique(line_order * n_prod + prod, return_counts=True)
+        line_order, prod = key // n_prod, key % n_prod
+        weight = self.price[prod] * units
+        share = weight / np.bincount(line_order, weights=weight, minlength=n_orders)[line_order]
+        list_amount = value[line_order] * share
+        amount = np.round(list_amount * (1.0 - cut[line_order]), 2)
+        discount = np.round(list_amount, 2) - amount
+        lines = {
+            "order": line_order,
+            "customer": cust[line_order],
+            "time": time[line_order],
+            "product": prod,
+            "quantity": np.maximum(1, np.round(list_amount / self.price[prod])).astype(np.int64),
+            "amount": amount,
+            "discount": discount,
+            "cost": np.round(list_amount * self.cost_ratio[prod], 2),
+        }
+        self.parts.append(lines)
+        return lines
+
+    def table(self) -> dict[str, np.ndarray]:
+        """All lines of the run, in order of time then customer, with global ``order_id``."""
+        keys = ("customer", "time", "product", "quantity", "amount", "discount", "cost")
+        if not self.parts:
+            return {k: np.array([]) for k in ("order_id", *keys)}
+        cols = {k: np.concatenate([p[k] for p in self.parts]) for k in keys}
+        order = np.lexsort((cols["product"], cols["customer"], cols["time"]))
+        cols = {k: v[order] for k, v in cols.items()}
+        new = np.ones(len(order), bool)
+        new[1:] = (cols["time"][1:] != cols["time"][:-1]) | (cols["customer"][1:]
+                                                              != cols["customer"][:-1])
+        cols["order_id"] = np.cumsum(new) - 1
+        return cols

@@ -1,0 +1,64 @@
+"""Levers: the named knobs through which strategies change what customers experience.
+
+A strategy never reaches into the engine's state; it moves levers, and the engine
+reads them where they act. Per-customer multipliers are kept per strategy (so
+strategies combine by multiplying, and each one's share stays visible). A new
+mechanism is a new field here, with what it means and where the engine reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Levers:
+    """Current lever settings of one run; arrays are per customer."""
+
+    n: int
+    #: strategy -> purchase-rate multiplier per customer (purchase step)
+    rate: dict = field(default_factory=dict)
+    #: strategy -> share of list price taken off each order, per customer (pricing):
+    #: lowers the price paid, never the cost of goods; booked as ``discount:<strategy>``
+    discount: dict = field(default_factory=dict)
+    #: strategy -> multiplier on the chance that an order leads to a service call
+    calls: dict = field(default_factory=dict)
+    #: per customer: until when a personal offer applies, its rate lift and price cut
+    offer_until: np.ndarray = None
+    offer_rate: float = 1.0
+    offer_discount: float = 0.0
+    offer_by: str = ""
+    #: strategy -> seats it adds to the call centre (booked to that strategy)
+    extra_seats: dict = field(default_factory=dict)
+    #: callers who jump the call-centre queue (vip_tiering)
+    priority: np.ndarray = None
+    #: a follow-up call after a service request: who gets it, satisfaction repaired, cost
+    followup: np.ndarray = None
+    followup_boost: float = 0.0
+    followup_cost: float = 0.0
+    followup_by: str = ""
+
+    def __post_init__(self):
+        self.offer_until = np.full(self.n, -np.inf)
+        self.priority = np.zeros(self.n, bool)
+        self.followup = np.zeros(self.n, bool)
+
+    def multiplier(self, which: str, ids) -> np.ndarray | float:
+        """Product over strategies of the ``rate`` or ``calls`` multipliers of ``ids``."""
+        out = 1.0
+        for arr in getattr(self, which).values():
+            out = out * arr[ids]
+        return out
+
+    def price_cuts(self, ids: np.ndarray, t) -> dict[str, np.ndarray]:
+        """Share of list price taken off orders of ``ids`` at time(s) ``t``, per strategy."""
+        cuts = {name: arr[ids] for name, arr in self.discount.items()}
+        if self.offer_discount > 0:
+            on = np.where(self.offer_until[ids] > t, self.offer_discount, 0.0)
+            cuts[self.offer_by] = cuts.get(self.offer_by, 0.0) + on
+        return cuts
+
+    def seat_count(self) -> int:
+        return int(sum(self.extra_seats.values()))
