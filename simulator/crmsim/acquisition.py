@@ -65,7 +65,12 @@ def campaigns(env, m):
 
 
 def referrals(m, live, start, t_end):
-    """Satisfied customers refer prospects (at most one referral per customer and step)."""
+    """Satisfied customers refer someone in the market (at most once per step).
+
+    The person referred is a draw over the whole market keyed by (referrer, step),
+    so the same referral reaches the same person whatever the strategies did; a
+    referral that reaches an existing customer wins nobody.
+    """
     ref = m.sc["referral"]
     if ref["rate"] <= 0 or len(live) == 0:
         return
@@ -76,16 +81,17 @@ def referrals(m, live, start, t_end):
     u = crn.uniform(m.seed, crn.REFERRAL, live, m.step_no)
     refers = u < chance
     referrer = live[refers]
-    pool = prospects(m)
-    if not len(referrer) or not len(pool):
+    if not len(referrer):
         return
     when = start[refers] + (u[refers] / chance[refers]) * e[refers]
     pick = crn.uniform(m.seed, crn.REFERRAL_TARGET, referrer, m.step_no)
-    target = pool[(pick * len(pool)).astype(np.int64)]
+    target = np.minimum((pick * m.n).astype(np.int64), m.n - 1)
     target, first = np.unique(target, return_index=True)
     referrer, when = referrer[first], when[first]
-    won = crn.uniform(m.seed, crn.REFERRAL_CONVERT, target, m.step_no) < ref["conversion_prob"]
+    open_ = ~m.acquired[target] & ~m.queued[target] & np.isnan(m.start_at[target])
+    won = open_ & (crn.uniform(m.seed, crn.REFERRAL_CONVERT, target, m.step_no)
+                   < ref["conversion_prob"])
     m.queued[target[won]] = True
     m.channel[target[won]] = REFERRAL
-    m.log.add(when, referrer, REFERRAL_EVENT, np.where(won, "converted", "not converted"),
-              related=target)
+    outcome = np.where(won, "converted", np.where(open_, "not converted", "already a customer"))
+    m.log.add(when, referrer, REFERRAL_EVENT, outcome, related=target)

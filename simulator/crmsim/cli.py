@@ -90,7 +90,7 @@ def write_report(res, out: Path) -> Path:
         "",
         "![revenue, stages, satisfaction and call centre](report.png)",
         "",
-        "Tables: customers, transactions, events, true_events, kpis, products "
+        "Tables: customers, transactions, events, true_events, kpis, products, ledger "
         "(Parquet; columns documented in `crmsim.schema`).",
     ]
     path = out / "report.md"
@@ -106,7 +106,7 @@ def cmd_compare(args) -> int:
                     seed=args.seed, customers=args.customers, years=args.years,
                     overrides=_set_pairs(args.set), n_jobs=args.jobs, progress=True)
     cols = ["strategy", "profit", "profit_ci95", "profit_vs_first", "profit_vs_first_ci95",
-            "revenue", "retention", "customer_value", "strategy_cost"]
+            "roi", "revenue", "retention", "customer_value", "strategy_cost"]
     _print_table(table[cols])
     if out is not None:
         import matplotlib.pyplot as plt
@@ -219,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # the command line writes figures to files; only it picks a backend
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "report", False) and not args.out:

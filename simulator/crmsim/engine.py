@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from crmsim import purchases
+from crmsim import crn, purchases
 from crmsim.acquisition import LAUNCH, campaigns, launch_times, referrals
 from crmsim.baskets import Baskets
 from crmsim.callcentre import open_call_centre, place_calls
@@ -38,7 +38,7 @@ STREAMS = ("population", "launch", "baskets", "service")
 STAGE_CHANGE = kind("stage_change", "the firm moved a customer to another lifecycle stage")
 STRATEGY_ACTION = kind("strategy_action", "a strategy acted (detail: strategy and number of "
                        "customers targeted)")
-TRUE_KINDS = ("decline", "dropout", "reactivation")
+TRUE_KINDS = ("decline", "dropout", "reactivation", "rescue")
 
 
 @dataclass
@@ -134,6 +134,18 @@ class Market:
             self.true_rows.append((np.broadcast_to(np.asarray(t, float), ids.shape).copy(),
                                    ids.copy(), what))
 
+    def rescue(self, ids, prob: float, occasion: int) -> np.ndarray:
+        """Customers of ``ids`` who are truly declining are won over again with probability
+        ``prob`` (their relationship restarts); return who was rescued (ground truth)."""
+        h = self.hidden
+        ids = ids[h.alive[ids] & h.declining[ids]]
+        ids = ids[crn.uniform(self.seed, crn.RESCUE, ids, occasion) < prob]
+        h.declining[ids] = False
+        h.life_left[ids] = crn.exponential(self.seed, crn.LIFE, ids, h.lives[ids])
+        h.lives[ids] += 1
+        self.true_log(self.now, ids, "rescue")
+        return ids
+
     def win_back(self, ids):
         """Lapsed customers who accept a win-back offer come back in the next step."""
         ids = ids[~self.queued[ids] & np.isnan(self.start_at[ids])]
@@ -142,14 +154,14 @@ class Market:
 
 # ------------------------------------------------------------------ processes
 def market_clock(env, m: Market):
-    """Each step: draw the step's purchases, then review stages and pay the seats."""
+    """Each step: pay the seats, draw the step's purchases, then review stages."""
     step = m.sc["market"]["step"]
     t = 0.0
     while t < m.horizon:
         t_end = min(t + step, m.horizon)
+        pay_seats(m, t, t_end)
         purchase_step(m, t, t_end)
         yield env.timeout(t_end - t)
-        pay_seats(m, t, t_end)
         review(m, t_end)
         t = t_end
 
@@ -166,12 +178,12 @@ def purchase_step(m: Market, t: float, t_end: float):
 
 
 def pay_seats(m: Market, t: float, t_end: float):
-    """Seat wages for the step: the base seats, and each strategy's extra seats."""
+    """Seat wages for the step, paid at its start: base seats, and each strategy's extra seats."""
     share = (t_end - t) / m.sc["market"]["kpi_period"]
     cost = m.sc["service"]["seat_cost"] * share
-    m.ledger.book(t_end, -1, "seats", -m.sc["service"]["seats"] * cost)
+    m.ledger.book(t, -1, "seats", -m.sc["service"]["seats"] * cost)
     for name, seats in m.levers.extra_seats.items():
-        m.ledger.book(t_end, -1, f"strategy:{name}", -seats * cost)
+        m.ledger.book(t, -1, f"strategy:{name}", -seats * cost)
 
 
 def strategy_rounds(env, m: Market, strategy, params):

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from crmsim.lifecycle import STAGES  # noqa: E402
+from crmsim.lifecycle import STAGES
 
 
 def full_periods(kpis):

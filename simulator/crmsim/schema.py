@@ -80,7 +80,8 @@ TRUE_EVENTS = {
     "timestamp": ("float64", "simulated time of the hidden event"),
     "customer_id": ("int64", "customer concerned"),
     "kind": ("category", "decline (starts buying elsewhere), dropout (silent end of the "
-             "relationship) or reactivation (won back)"),
+             "relationship), reactivation (won back after it ended or while declining) or "
+             "rescue (a proactive check-in stopped a decline)"),
 }
 
 KPIS = {

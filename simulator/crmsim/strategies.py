@@ -234,6 +234,8 @@ def _care_act(m, p, memory):
     # proactive check-ins with targeted customers whose orders have slowed (decline stage)
     slow = targets(m, p, current[m.stage[current] == CODE["decline"]])
     m.stocks.service[slow] += p["checkin_boost"]
+    memory["round"] = memory.get("round", -1) + 1
+    m.rescue(slow, p["rescue_prob"], memory["round"])
     m.log.add(m.now, slow, CONTACT_EVENT, "proactive_care check-in")
     spend(m, "proactive_care", slow, p["checkin_cost"])
     return int(lv.followup.sum())
@@ -251,6 +253,8 @@ register(Strategy(
      "checkin_boost": Param(0.06, "satisfaction points", "being noticed and helped when orders "
                             "slow down", lo=0),
      "checkin_cost": Param(3.0, "currency per check-in", "agent time for a check-in call", lo=0),
+     "rescue_prob": Param(0.15, "probability per check-in", "chance that a check-in wins back "
+                          "a customer who is truly drifting away (hidden decline)", lo=0, hi=1),
      "interval": _interval(),
      "target": _target()},
     _care_act, _care_setup,
@@ -266,6 +270,8 @@ def _vip_act(m, p, memory):
     top = targets(m, p, current[np.argsort(-m.revenue[current], kind="stable")[:k]])
     m.levers.priority[top] = True
     m.stocks.service[top] += p["care_boost"]
+    memory["round"] = memory.get("round", -1) + 1
+    m.rescue(top, p["rescue_prob"], memory["round"])
     spend(m, "vip_tiering", top, p["cost_per_vip"])
     return len(top)
 
@@ -278,6 +284,9 @@ register(Strategy(
      "care_boost": Param(0.03, "satisfaction points per round", "personal attention of an "
                          "account manager", lo=0),
      "cost_per_vip": Param(6.0, "currency per VIP per round", "account manager time", lo=0),
+     "rescue_prob": Param(0.1, "probability per round", "chance that the account manager "
+                          "notices and wins over a VIP who is truly drifting away (hidden "
+                          "decline)", lo=0, hi=1),
      "interval": _interval(),
      "target": _target()},
     _vip_act,
