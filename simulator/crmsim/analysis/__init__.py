@@ -8,6 +8,7 @@ data and on real data such as :func:`crmsim.datasets.load_cdnow`. One module per
 * :mod:`~crmsim.analysis.pyramid` - value pyramid (客户金字塔) and combined classes
 * :mod:`~crmsim.analysis.clv` - lifetime value: simple formula, BG/NBD, Gamma-Gamma
 * :mod:`~crmsim.analysis.cohorts` - cohort retention and Kaplan-Meier survival
+* :mod:`~crmsim.analysis.tracking` - weekly trial/repeat tracking; real vs simulated logs
 * :mod:`~crmsim.analysis.segmentation` - k-means segments
 * :mod:`~crmsim.analysis.churn` - churn features and a decision tree
 * :mod:`~crmsim.analysis.associations` - market baskets and sequential patterns
@@ -74,6 +75,22 @@ from crmsim.analysis.segmentation import (
     segment_profile,
 )
 from crmsim.analysis.synthetic import bgnbd_log
+from crmsim.analysis.tracking import (
+    calendar_effects,
+    compare_logs,
+    dispersion,
+    expected_weekly_repeats,
+    first_vs_repeat_spend,
+    plot_repeat_histograms,
+    plot_tracking,
+    repeat_conversion,
+    repeat_histogram,
+    repeat_rate_by_tenure,
+    spend_by_order_number,
+    trial_curve,
+    weekly_tracking,
+    weekly_variability,
+)
 from crmsim.analysis.truth import (
     compare_estimators,
     score_classification,
@@ -89,17 +106,22 @@ __all__ = [
     "basket_matrix",
     "bgnbd_log",
     "build_warehouse",
+    "calendar_effects",
     "calibration_and_holdout_data",
     "churn_features",
     "clv_bgnbd_gg",
     "cohort_retention",
     "combined_classification",
     "compare_estimators",
+    "compare_logs",
     "customer_value",
+    "dispersion",
     "dropped_out_by",
     "elbow_table",
     "evaluate_churn",
     "expected_cumulative_transactions",
+    "expected_weekly_repeats",
+    "first_vs_repeat_spend",
     "fit_bgnbd",
     "fit_churn_tree",
     "fit_gamma_gamma",
@@ -118,12 +140,17 @@ __all__ = [
     "plot_frequency_histogram",
     "plot_predicted_vs_actual",
     "plot_pyramid",
+    "plot_repeat_histograms",
     "plot_rfm_heatmap",
     "plot_roc",
     "plot_survival",
+    "plot_tracking",
     "plot_transitions",
     "pyramid_summary",
     "query",
+    "repeat_conversion",
+    "repeat_histogram",
+    "repeat_rate_by_tenure",
     "rfm_scores",
     "rfm_segments",
     "rfm_table",
@@ -131,8 +158,12 @@ __all__ = [
     "score_regression",
     "segment_profile",
     "simple_clv",
+    "spend_by_order_number",
     "star_schema_tables",
     "summary_data_from_log",
     "tree_rules",
+    "trial_curve",
     "value_pyramid",
+    "weekly_tracking",
+    "weekly_variability",
 ]
