@@ -91,16 +91,16 @@ BEHAVIOUR: dict[str, Param] = {
                               "often: rate x exp(k x loyalty change)", lo=0),
     "spend_sensitivity": Param(0.5, "log spend per loyalty point", "loyal customers spend "
                                "more per order", lo=0),
-    "wait_penalty": Param(0.015, "satisfaction per hour waited", "each hour on hold lowers "
+    "wait_penalty": Param(0.03, "satisfaction per hour waited", "each hour on hold lowers "
                           "satisfaction (call-centre studies: waits drive dissatisfaction)",
                           lo=0),
-    "abandon_penalty": Param(0.05, "satisfaction per abandoned call", "hanging up unserved "
+    "abandon_penalty": Param(0.08, "satisfaction per abandoned call", "hanging up unserved "
                              "hurts more than waiting", lo=0),
     "complaint_prob": Param(0.05, "probability per call", "chance a served call is a "
                             "complaint, before waiting", lo=0, hi=1),
     "complaint_prob_per_hour": Param(0.15, "probability per hour waited", "waiting turns "
                                      "calls into complaints", lo=0),
-    "complaint_penalty": Param(0.03, "satisfaction per complaint", "a complaint marks a bad "
+    "complaint_penalty": Param(0.05, "satisfaction per complaint", "a complaint marks a bad "
                                "experience", lo=0),
 }
 for _t, _row in _SENS.items():

@@ -106,19 +106,19 @@ def _empowerment(name, summary, doses, cost, cost_doc, extra=None, extra_act=Non
 
 
 _empowerment("suggestion_right", "Right to make suggestions (建议权): feedback channels whose "
-             "ideas are visibly acted on.", (0.02, 0.0, 0.01, 0.06), 0.6,
+             "ideas are visibly acted on.", (0.012, 0, 0.006, 0.036), 0.6,
              "staff time to read, answer and act on suggestions")
 _empowerment("choice_right", "Right to choose (选择权): configurable products, delivery and "
-             "service options.", (0.01, 0.01, 0.08, 0.02), 1.2,
+             "service options.", (0.005, 0.005, 0.04, 0.01), 1.2,
              "cost of a wider assortment and of handling options")
 _empowerment("decision_right", "Right to decide (决策权): customers vote on or co-decide "
-             "product and service changes.", (0.02, 0.01, 0.06, 0.08), 2.0,
+             "product and service changes.", (0.009, 0.005, 0.027, 0.036), 2.0,
              "panels, votes and the cost of following customers' decisions")
 _empowerment("participation", "Customer participation in the service process (co-creation, "
-             "self-service design).", (0.06, 0.04, 0.02, 0.05), 2.5,
+             "self-service design).", (0.03, 0.02, 0.01, 0.025), 2.5,
              "events, community management and co-creation workshops")
 _empowerment("information_sharing", "Share information and knowledge (usage guides, "
-             "transparent pricing, order tracking).", (0.02, 0.08, 0.01, 0.0), 0.3,
+             "transparent pricing, order tracking).", (0.016, 0.064, 0.008, 0), 0.3,
              "content production is cheap per customer")
 
 
@@ -127,7 +127,7 @@ def _rewards_bond(m, p, idx):
 
 
 _empowerment("customer_rewards", "Reward customers for contributions (reviews, ideas, "
-             "referrals).", (0.05, 0.0, 0.0, 0.02), 1.5, "value of the rewards handed out",
+             "referrals).", (0.035, 0, 0, 0.014), 1.5, "value of the rewards handed out",
              extra={"bond_per_round": Param(0.002, "loyalty points per round", "rewards add a "
                                             "little switching cost", lo=0)},
              extra_act=_rewards_bond)
@@ -147,11 +147,12 @@ register(Strategy(
     "Train customers (workshops, tutorials) so they use the product well.",
     {"dose_meaning": Param(0.01, "dose units per round", "training gives some sense of meaning",
                            lo=0),
-     "dose_competence": Param(0.12, "dose units per round", "training is the strongest lever "
+     "dose_competence": Param(0.07, "dose units per round", "training is the strongest lever "
                               "on competence", lo=0),
-     "dose_autonomy": Param(0.02, "dose units per round", "competent customers act on their "
+     "dose_autonomy": Param(0.01, "dose units per round", "competent customers act on their "
                             "own", lo=0),
-     "dose_impact": Param(0.01, "dose units per round", "little direct effect on impact", lo=0),
+     "dose_impact": Param(0.005, "dose units per round", "little direct effect on impact",
+                          lo=0),
      "cost_per_customer": Param(3.5, "currency per customer per round", "trainers and "
                                 "materials", lo=0),
      "call_reduction": Param(0.3, "share of calls", "trained customers call the call centre "
@@ -184,8 +185,8 @@ register(Strategy(
     "discount", "retention", "Permanent price discount: buys revenue, not loyalty. The price "
     "cut is booked as discount:discount (lower price, same cost of goods).",
     {"rate": Param(0.10, "share of price", "price cut on every order", lo=0, hi=1, hi_open=True),
-     "demand_lift": Param(1.15, "x purchase rate", "more frequent orders at lower prices (price "
-                          "elasticity about -1.5)", lo=0),
+     "demand_lift": Param(1.18, "x purchase rate", "more frequent orders at lower prices: "
+                          "a price elasticity of -1.8", lo=0),
      "interval": _interval(),
      "target": _target()},
     _discount_act, _discount_setup,
@@ -208,10 +209,11 @@ register(Strategy(
     "loyalty_program", "retention", "Points and member privileges for repeat buyers: builds "
     "switching costs (锁定).",
     {"min_orders": Param(2, "orders", "repeat buyers become members", lo=1, kind="int"),
-     "points_rate": Param(0.02, "share of members' revenue", "points handed back", lo=0, hi=1),
+     "points_rate": Param(0.01, "share of members' revenue", "points handed back",
+                           lo=0, hi=1),
      "fee_per_member": Param(0.4, "currency per member per round", "programme administration",
                              lo=0),
-     "bond_per_round": Param(0.006, "loyalty points per round", "switching cost accumulated "
+     "bond_per_round": Param(0.004, "loyalty points per round", "switching cost accumulated "
                              "by members; fades with behaviour.bond_half_life", lo=0),
      "interval": _interval(),
      "target": _target()},
@@ -253,7 +255,7 @@ register(Strategy(
      "checkin_boost": Param(0.06, "satisfaction points", "being noticed and helped when orders "
                             "slow down", lo=0),
      "checkin_cost": Param(3.0, "currency per check-in", "agent time for a check-in call", lo=0),
-     "rescue_prob": Param(0.15, "probability per check-in", "chance that a check-in wins back "
+     "rescue_prob": Param(0.25, "probability per check-in", "chance that a check-in wins back "
                           "a customer who is truly drifting away (hidden decline)", lo=0, hi=1),
      "interval": _interval(),
      "target": _target()},
@@ -284,7 +286,7 @@ register(Strategy(
      "care_boost": Param(0.03, "satisfaction points per round", "personal attention of an "
                          "account manager", lo=0),
      "cost_per_vip": Param(6.0, "currency per VIP per round", "account manager time", lo=0),
-     "rescue_prob": Param(0.1, "probability per round", "chance that the account manager "
+     "rescue_prob": Param(0.04, "probability per round", "chance that the account manager "
                           "notices and wins over a VIP who is truly drifting away (hidden "
                           "decline)", lo=0, hi=1),
      "interval": _interval(),
@@ -311,7 +313,7 @@ def _winback_act(m, p, memory):
 register(Strategy(
     "win_back", "retention", "Contact lapsed customers (客户流失) with an apology and an "
     "offer; some come back.",
-    {"comeback_prob": Param(0.12, "probability per contact", "share of contacted lapsed "
+    {"comeback_prob": Param(0.08, "probability per contact", "share of contacted lapsed "
                             "customers who return (industry win-back rates 10-20%)", lo=0, hi=1),
      "care_boost": Param(0.05, "satisfaction points", "being missed and asked back", lo=0),
      "cost_per_contact": Param(8.0, "currency per contact", "call plus comeback voucher", lo=0),
