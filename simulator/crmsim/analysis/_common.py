@@ -164,6 +164,27 @@ def check_choice(name: str, value, choices) -> None:
         raise invalid(name, shown(value), " or ".join(repr(c) for c in choices))
 
 
+def check_period(name: str, value) -> None:
+    """Raise unless ``value`` is a pandas period alias such as 'M', 'Q', 'W' or 'Y'."""
+    try:
+        pd.Period("2000-01-01", freq=value)
+    except (TypeError, ValueError, AttributeError):
+        raise invalid(name, shown(value), "a period such as 'W', 'M', 'Q' or 'Y'") from None
+
+
+def as_flags(x, name: str) -> np.ndarray:
+    """Boolean array from True/False or 0/1 values; text such as 'no' is refused."""
+    raw = np.asarray(x.to_numpy() if isinstance(x, (pd.Series, pd.Index)) else x)
+    if raw.dtype.kind == "b":
+        return raw.astype(bool)
+    flat = raw.ravel()
+    bad = [v for v in flat if not (isinstance(v, (bool, np.bool_, numbers.Real))
+                                   and v in (0, 1))]
+    if bad:
+        raise invalid(name, shown(bad[0]), "True/False (or 1/0) values")
+    return raw.astype(bool)
+
+
 def check_bool(name: str, value) -> None:
     """Raise unless ``value`` is True or False."""
     if not isinstance(value, (bool, np.bool_)):
