@@ -27,8 +27,10 @@ def shown(value, width: int = 60):
         more = ", ..." if len(cols) > 6 else ""
         return _Shown(f"<DataFrame: {len(value)} rows, columns "
                       f"{str(cols[:6])[:-1]}{more}]>")
-    if isinstance(value, (pd.Series, np.ndarray, list, tuple)) and len(value) > 6:
-        return _Shown(f"<{type(value).__name__} of {len(value)} values>")
+    if isinstance(value, np.generic):  # numpy scalars print as np.float64(...) otherwise
+        value = value.item()
+    if isinstance(value, (pd.Series, np.ndarray, list, tuple)) and np.size(value) > 6:
+        return _Shown(f"<{type(value).__name__} of {np.size(value)} values>")
     text = repr(value)
     if len(text) > width or "\n" in text:
         return _Shown(f"<{type(value).__name__}: {' '.join(text.split())[:width - 5]}...>")
@@ -60,7 +62,7 @@ def check_not_empty(df, what: str = "log") -> None:
 def _first_bad(values: pd.Series, bad) -> tuple:
     """(label, value) of the first entry where the boolean array ``bad`` is True."""
     i = int(np.flatnonzero(np.asarray(bad))[0])
-    return values.index[i], values.iloc[i]
+    return shown(values.index[i]), shown(values.iloc[i])
 
 
 def numeric_column(df: pd.DataFrame, col, what: str = "log", *, lo=None, lo_open=False,

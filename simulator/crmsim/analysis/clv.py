@@ -91,13 +91,14 @@ def simple_clv(margin, retention, discount, horizon: int | None = None,
 
 def _broadcast(**arrays):
     """Raise unless the arrays broadcast together (same length, or single values)."""
-    try:
-        np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
-    except ValueError:
-        sizes = ", ".join(f"{k}: {np.size(a)}" for k, a in arrays.items())
-        k = list(arrays)[-1]
-        raise invalid(k, shown(arrays[k]), f"as many values as the other inputs, or one "
-                      f"value ({sizes})") from None
+    shape = ()
+    for k, a in arrays.items():
+        try:
+            shape = np.broadcast_shapes(shape, np.shape(a))
+        except ValueError:
+            sizes = ", ".join(f"{n}: {np.size(v)}" for n, v in arrays.items())
+            raise invalid(k, shown(a), f"as many values as the other inputs, or one value "
+                          f"({sizes})") from None
 
 
 # --------------------------------------------------------------------------- summaries

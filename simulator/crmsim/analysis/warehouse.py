@@ -180,8 +180,8 @@ def build_warehouse(result, path="crm_warehouse.duckdb", *, include_truth: bool 
     """
     import duckdb
 
-    path = _check_target(path, overwrite)
     tables = star_schema_tables(result, include_truth=include_truth)
+    path = _check_target(path, overwrite)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         con = duckdb.connect(str(tmp))
