@@ -10,8 +10,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmsim.analysis._common import check_columns, get_ax
-from crmsim.errors import CrmsimError, check_range
+from crmsim.analysis._common import (
+    check_bool,
+    check_choice,
+    check_columns,
+    check_frame,
+    check_log,
+    check_not_empty,
+    check_number,
+    get_ax,
+    numeric_column,
+    shown,
+)
+from crmsim.errors import invalid
 
 __all__ = [
     "association_rules",
@@ -20,6 +31,19 @@ __all__ = [
     "next_item_transitions",
     "plot_transitions",
 ]
+
+
+def _check_items(log, item_col, customer_col, date_col, order_col):
+    """A non-empty log with an item in every row and a way to tell baskets apart."""
+    check_columns(log, [item_col])
+    check_not_empty(log)
+    for col in (item_col, order_col):
+        if col is not None and col in log.columns and log[col].isna().any():
+            row = log.index[int(np.flatnonzero(log[col].isna().to_numpy())[0])]
+            raise invalid(f"log[{col!r}]", None, f"a value in every row (first missing at "
+                          f"row {row!r})")
+    if order_col is None or order_col not in log.columns:
+        check_log(log, customer_col=customer_col, date_col=date_col, amount_col=None)
 
 
 def _basket_key(log, customer_col, date_col, order_col):
@@ -36,7 +60,7 @@ def basket_matrix(log: pd.DataFrame, item_col: str = "product", *,
 
     A basket is one ``order_col`` value if that column exists, else one customer-date pair.
     """
-    check_columns(log, [item_col])
+    _check_items(log, item_col, customer_col, date_col, order_col)
     key = _basket_key(log, customer_col, date_col, order_col)
     codes, items = pd.factorize(log[item_col], sort=True)
     mat = np.zeros((int(key.max()) + 1 if len(key) else 0, len(items)), dtype=bool)
@@ -54,9 +78,8 @@ def frequent_itemsets(log: pd.DataFrame, item_col: str = "product", *,
     property: every subset of a frequent set is frequent). Returns ``itemset`` (tuple of
     items, sorted), ``size``, ``count`` and ``support`` (share of baskets).
     """
-    check_range("min_support", min_support, 0, 1, lo_open=True)
-    if max_len not in (1, 2, 3):
-        raise CrmsimError(f"max_len={max_len!r} is invalid: expected 1, 2 or 3")
+    check_number("min_support", min_support, 0, 1, lo_open=True)
+    check_choice("max_len", max_len, (1, 2, 3))
     M = basket_matrix(log, item_col, customer_col=customer_col, date_col=date_col,
                       order_col=order_col)
     n = len(M)
@@ -97,6 +120,9 @@ def association_rules(itemsets: pd.DataFrame, *, min_confidence: float = 0.0,
     makes C more likely than on average). Sorted by lift.
     """
     check_columns(itemsets, ["itemset", "support"], what="itemsets")
+    numeric_column(itemsets, "support", "itemsets", lo=0)
+    check_number("min_confidence", min_confidence, 0, 1)
+    check_number("min_lift", min_lift, 0)
     sup = dict(zip(itemsets["itemset"].map(tuple), itemsets["support"], strict=True))
     rows = []
     for items, s in sup.items():
@@ -124,7 +150,10 @@ def next_item_transitions(log: pd.DataFrame, item_col: str = "category", *,
     every item in basket k+1. Returns the from x to matrix of transition counts, or of
     row-normalised probabilities P(next item | previous item) with ``normalize=True``.
     """
+    check_bool("normalize", normalize)
     check_columns(log, [customer_col, date_col, item_col])
+    _check_items(log, item_col, customer_col, date_col, order_col)
+    check_log(log, customer_col=customer_col, date_col=date_col, amount_col=None)
     key = _basket_key(log, customer_col, date_col, order_col)
     df = pd.DataFrame({"c": log[customer_col].to_numpy(), "d": log[date_col].to_numpy(),
                        "k": key, "item": log[item_col].astype(str).to_numpy()})
@@ -143,6 +172,10 @@ def next_item_transitions(log: pd.DataFrame, item_col: str = "category", *,
 
 def plot_transitions(matrix: pd.DataFrame, ax=None):
     """Heat map of a :func:`next_item_transitions` matrix. Returns the Axes."""
+    check_frame(matrix, "matrix")
+    check_not_empty(matrix, "matrix")
+    if matrix.shape[1] == 0:
+        raise invalid("matrix", shown(matrix), "at least one column")
     ax = get_ax(ax, figsize=(7, 6))
     im = ax.imshow(matrix.to_numpy(dtype=float), cmap="Purples", aspect="auto")
     ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=45,

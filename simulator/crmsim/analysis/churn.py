@@ -14,8 +14,22 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier, export_text
 
-from crmsim.analysis._common import check_columns, get_ax, occasions, to_timestamp
+from crmsim.analysis._common import (
+    as_array,
+    as_flags,
+    check_columns,
+    check_frame,
+    check_int,
+    check_log,
+    check_number,
+    get_ax,
+    numeric_column,
+    occasions,
+    shown,
+    to_timestamp,
+)
 from crmsim.analysis.truth import score_classification
+from crmsim.errors import invalid
 
 __all__ = [
     "churn_features",
@@ -38,10 +52,13 @@ def churn_features(log: pd.DataFrame, cutoff=None, *, recent_days: int = 90,
     only one), ``recency_ratio`` (recency / mean_gap: how overdue the next purchase is),
     ``recent_purchases`` (occasions in the last ``recent_days``) and ``mean_amount``.
     """
-    check_columns(log, [customer_col, date_col, amount_col])
-    dates = pd.to_datetime(log[date_col])
+    check_int("recent_days", recent_days, 0)
+    dates = check_log(log, customer_col=customer_col, date_col=date_col, amount_col=amount_col)
     cutoff = dates.max() if cutoff is None else to_timestamp(cutoff)
     obs = log.loc[(dates <= cutoff).to_numpy()].copy()
+    if obs.empty:
+        raise invalid("cutoff", shown(cutoff), f"a date on or after the first purchase "
+                      f"({dates.min()})")
     obs[date_col] = pd.to_datetime(obs[date_col])
     occ = occasions(obs, customer_col=customer_col, date_col=date_col, amount_col=amount_col,
                     order_col=order_col)
@@ -76,7 +93,8 @@ def dropped_out_by(customers: pd.DataFrame, cutoff_time: float, *,
     ``cutoff_time`` is in the simulator's time unit (the ``timestamp`` scale).
     """
     check_columns(customers, [customer_col, dropout_col], what="customers")
-    t = customers[dropout_col].to_numpy(dtype=float)
+    check_number("cutoff_time", cutoff_time)
+    t = numeric_column(customers, dropout_col, "customers", allow_nan=True)  # NaN: never
     lab = np.where(np.isnan(t), False, t <= cutoff_time)
     return pd.Series(lab, index=customers[customer_col].to_numpy(), name="dropped_out")
 
@@ -87,9 +105,9 @@ def inactive_in_window(log: pd.DataFrame, cutoff, window_days: int, *,
 
     Indexed by the customers who bought on or before ``cutoff``.
     """
-    check_columns(log, [customer_col, date_col])
     cutoff = to_timestamp(cutoff)
-    d = pd.to_datetime(log[date_col])
+    check_int("window_days", window_days, 1)
+    d = check_log(log, customer_col=customer_col, date_col=date_col, amount_col=None)
     before = pd.Index(log.loc[(d <= cutoff).to_numpy(), customer_col].unique())
     later = (d > cutoff) & (d <= cutoff + pd.Timedelta(days=window_days))
     buyers = set(log.loc[later.to_numpy(), customer_col].unique())
@@ -106,8 +124,19 @@ def fit_churn_tree(features: pd.DataFrame, label: pd.Series, *, max_depth: int =
     (column names), ``test_index`` (customers held out), ``test_probability`` (P(churn)
     on the test customers) and ``scores`` (see :func:`evaluate_churn`).
     """
+    check_frame(features, "features")
+    if not isinstance(label, pd.Series):
+        raise invalid("label", shown(label), "a pandas Series indexed by customer")
+    check_number("test_size", test_size, 0, 1, lo_open=True, hi_open=True)
+    check_int("max_depth", max_depth, 1)
+    check_int("min_samples_leaf", min_samples_leaf, 1)
+    for c in features.columns:
+        numeric_column(features, c, "features")
     X, y = features.align(label, join="inner", axis=0)
-    y = y.astype(bool)
+    if len(X) < 2:
+        raise invalid("label", shown(label), f"labels for at least 2 customers of features "
+                      f"(they share {len(X)}; check the indexes)")
+    y = pd.Series(as_flags(y, "label"), index=y.index, name=y.name)
     stratify = y if y.nunique() == 2 and y.value_counts().min() >= 2 else None
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_size,
                                               random_state=random_state, stratify=stratify)
@@ -123,7 +152,13 @@ def fit_churn_tree(features: pd.DataFrame, label: pd.Series, *, max_depth: int =
 
 def tree_rules(model, features) -> str:
     """The tree as readable if-then rules (sklearn's ``export_text``)."""
-    return export_text(model, feature_names=list(features))
+    if not isinstance(model, DecisionTreeClassifier) or not hasattr(model, "tree_"):
+        raise invalid("model", shown(model), "a fitted DecisionTreeClassifier "
+                      "(fit_churn_tree(...)['model'])")
+    features = [features] if isinstance(features, str) else list(features)
+    if len(features) != model.n_features_in_:
+        raise invalid("features", shown(features), f"{model.n_features_in_} feature names")
+    return export_text(model, feature_names=features)
 
 
 def evaluate_churn(probability, truth, threshold: float = 0.5) -> dict:
@@ -134,15 +169,31 @@ def evaluate_churn(probability, truth, threshold: float = 0.5) -> dict:
     return score_classification(probability, truth, threshold=threshold)
 
 
+def _probability(p, name):
+    arr = as_array(p, f"probabilities[{name!r}]")
+    if np.any((arr < 0) | (arr > 1)):
+        raise invalid(f"probabilities[{name!r}]", float(arr[(arr < 0) | (arr > 1)][0]),
+                      "probabilities in [0, 1]")
+    return arr
+
+
 def plot_roc(probabilities: dict, truth, ax=None):
     """ROC curves of several churn probabilities (``{"name": Series}``) against one truth."""
     from sklearn.metrics import roc_auc_score, roc_curve
 
     from crmsim.analysis.truth import align
 
-    ax = get_ax(ax)
+    if not isinstance(probabilities, dict) or not probabilities:
+        raise invalid("probabilities", shown(probabilities), "a dict {name: probabilities}")
+    checked = {}
     for name, p in probabilities.items():
         est, tru = align(p, truth)
+        flags = as_flags(tru, "truth")
+        if len(np.unique(flags)) < 2:
+            raise invalid("truth", shown(truth), "both churned and retained customers")
+        checked[name] = (_probability(est, name), flags)
+    ax = get_ax(ax)
+    for name, (est, tru) in checked.items():
         fpr, tpr, _ = roc_curve(tru.astype(bool), est)
         ax.plot(fpr, tpr, label=f"{name} (AUC {roc_auc_score(tru.astype(bool), est):.2f})")
     ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="guessing")

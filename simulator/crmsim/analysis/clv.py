@@ -22,8 +22,20 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from crmsim.analysis._common import as_array, check_columns, get_ax
-from crmsim.errors import CrmsimError, check_range
+from crmsim.analysis._common import (
+    as_array,
+    check_bool,
+    check_columns,
+    check_int,
+    check_log,
+    check_number,
+    get_ax,
+    numeric_column,
+    same_length,
+    shown,
+    to_timestamp,
+)
+from crmsim.errors import invalid
 
 __all__ = [
     "BGNBDFit",
@@ -53,49 +65,64 @@ def simple_clv(margin, retention, discount, horizon: int | None = None,
     like numpy arrays.
     """
     m = as_array(margin, "margin")
-    r = as_array(retention, "retention")
-    d = as_array(discount, "discount")
-    if np.any((r < 0) | (r > 1)):
-        raise CrmsimError(f"retention={retention!r} is invalid: expected a number in [0, 1]")
-    if np.any(d <= -1):
-        raise CrmsimError(f"discount={discount!r} is invalid: expected a number > -1")
+    r = as_array(retention, "retention", lo=0)
+    d = as_array(discount, "discount", lo=-1, lo_open=True)
+    cost = as_array(acquisition_cost, "acquisition_cost")
+    if np.any(r > 1):
+        raise invalid("retention", shown(retention), "a number in [0, 1]")
+    check_bool("first_period_paid", first_period_paid)
+    _broadcast(margin=m, retention=r, discount=d, acquisition_cost=cost)
     q = r / (1.0 + d)
     if horizon is None:
         if np.any(q >= 1):
-            raise CrmsimError("an infinite horizon needs retention < 1 + discount")
+            raise invalid("horizon", None, "a number of periods when retention >= 1 + "
+                          "discount (the infinite sum diverges)")
         value = m * q / (1.0 - q)
     else:
-        check_range("horizon", horizon, 0)
-        h = int(horizon)
+        h = check_int("horizon", horizon, 0)
         with np.errstate(invalid="ignore", divide="ignore"):
             geo = np.where(np.isclose(q, 1.0), h, q * (1.0 - q**h) / (1.0 - q))
         value = m * geo
     if first_period_paid:
         value = value + m
-    value = value - as_array(acquisition_cost, "acquisition_cost")
+    value = value - cost
     return float(value) if np.ndim(value) == 0 else value
 
 
+def _broadcast(**arrays):
+    """Raise unless the arrays broadcast together (same length, or single values)."""
+    shape = ()
+    for k, a in arrays.items():
+        try:
+            shape = np.broadcast_shapes(shape, np.shape(a))
+        except ValueError:
+            sizes = ", ".join(f"{n}: {np.size(v)}" for n, v in arrays.items())
+            raise invalid(k, shown(a), f"as many values as the other inputs, or one value "
+                          f"({sizes})") from None
+
+
 # --------------------------------------------------------------------------- summaries
-def _periods(log, date_col, time_col, freq, freq_multiplier, observation_end):
+def _periods(log, date_col, time_col, freq, freq_multiplier, observation_end,
+             end_name="observation_end"):
     """Integer or float period of each row, the end period and the time unit divisor."""
+    check_number("freq_multiplier", freq_multiplier, 0, lo_open=True)
     if time_col is not None:
-        t = log[time_col].to_numpy(dtype=float)
-        end = float(np.nanmax(t)) if observation_end is None else float(observation_end)
+        t = numeric_column(log, time_col, "log")
+        if observation_end is None:
+            end = float(np.max(t))
+        else:
+            end = float(check_number(end_name, observation_end))
         if freq is None:
             p = t
         else:
-            width = float(freq)
-            if width <= 0:
-                raise CrmsimError(f"freq={freq!r} is invalid: expected a positive width")
+            width = float(check_number("freq", freq, 0, lo_open=True))
             p = np.floor(t / width)
             end = float(np.floor(end / width))
         return p, end, float(freq_multiplier)
-    if freq not in ("D", "W"):
-        raise CrmsimError(f"freq={freq!r} is invalid: expected 'D' or 'W' (or a number "
-                          "with time_col=)")
+    if not isinstance(freq, str) or freq not in ("D", "W"):
+        raise invalid("freq", shown(freq), "'D' or 'W' (or a number with time_col=)")
     dates = pd.to_datetime(log[date_col])
-    end = dates.max() if observation_end is None else pd.Timestamp(observation_end)
+    end = dates.max() if observation_end is None else to_timestamp(observation_end, end_name)
     day = dates.to_numpy(dtype="datetime64[D]").astype("int64")
     end_day = np.datetime64(end.normalize(), "D").astype("int64")
     if freq == "D":
@@ -129,12 +156,12 @@ def summary_data_from_log(
     ``freq=None`` then keeps each distinct time as one occasion and a number groups times
     into periods of that width. Purchases after ``observation_end`` are ignored.
     """
-    cols = [customer_col, time_col if time_col is not None else date_col]
-    if amount_col is not None:
-        cols.append(amount_col)
-    check_columns(log, cols)
+    _check_clv_log(log, customer_col, date_col, amount_col, time_col)
     p, end, unit = _periods(log, date_col, time_col, freq, freq_multiplier, observation_end)
     keep = p <= end
+    if not keep.any():
+        raise invalid("observation_end", shown(observation_end), "a time on or after the "
+                      "first purchase in the log")
     df = pd.DataFrame({"c": log[customer_col].to_numpy()[keep], "p": p[keep]})
     df["a"] = log[amount_col].to_numpy(dtype=float)[keep] if amount_col is not None else 0.0
     per = df.groupby(["c", "p"], sort=True)["a"].sum().reset_index()
@@ -179,6 +206,8 @@ def calibration_and_holdout_data(
     calibration columns, then compare predictions for ``duration_holdout`` with
     ``frequency_holdout`` - the standard way to validate a CLV model.
     """
+    if calibration_end is None:
+        raise invalid("calibration_end", None, "a date (or a time with time_col=)")
     cal = summary_data_from_log(
         log, calibration_end, freq=freq, freq_multiplier=freq_multiplier,
         customer_col=customer_col, date_col=date_col, amount_col=amount_col,
@@ -186,11 +215,12 @@ def calibration_and_holdout_data(
     )
     cal.columns = [f"{c}_cal" for c in cal.columns]
     p, cal_end, unit = _periods(log, date_col, time_col, freq, freq_multiplier,
-                                calibration_end)
+                                calibration_end, "calibration_end")
     _, obs_end, _ = _periods(log, date_col, time_col, freq, freq_multiplier,
                              observation_end)
     if obs_end <= cal_end:
-        raise CrmsimError("observation_end must be after calibration_end")
+        raise invalid("observation_end", shown(observation_end), f"a time after "
+                      f"calibration_end={calibration_end!r} (at least one period later)")
     hold = (p > cal_end) & (p <= obs_end)
     df = pd.DataFrame({"c": log[customer_col].to_numpy()[hold], "p": p[hold]})
     df["a"] = log[amount_col].to_numpy(dtype=float)[hold] if amount_col is not None else 0.0
@@ -202,6 +232,14 @@ def calibration_and_holdout_data(
         out["monetary_value_holdout"] = g["a"].mean().reindex(out.index, fill_value=0.0)
     out["duration_holdout"] = (obs_end - cal_end) / unit
     return out
+
+
+def _check_clv_log(log, customer_col, date_col, amount_col, time_col):
+    """The shared log check, with a numeric ``time_col`` standing in for dates."""
+    check_log(log, customer_col=customer_col,
+              date_col=date_col if time_col is None else None, amount_col=amount_col)
+    if time_col is not None:
+        check_columns(log, [time_col])
 
 
 # --------------------------------------------------------------------------- ML helpers
@@ -222,12 +260,51 @@ def _numerical_hessian(f, x, rel_step=1e-4):
     return hess
 
 
-def _fit_ml(nll, nll_grad, x0, names):
+#: Fitted parameters are checked on a scale-free footing (BG/NBD alpha divided by the mean
+#: customer age, Gamma-Gamma v by the mean spend); one outside [1/limit, limit] means the
+#: likelihood kept improving towards the edge of the parameter space - the data cannot
+#: identify the model (e.g. no variation left between customers) - and the fit is refused.
+DEGENERATE_LIMIT = 1e6
+
+#: The fit counts as converged when the largest gradient of the negative log-likelihood
+#: (in log-parameters) is at most this times max(1, |NLL|).
+GRADIENT_TOLERANCE = 1e-4
+
+
+def _check_fit(res, fun, params, scale, names, model, data_name, data):
+    """Refuse a maximum-likelihood result that is not a genuine optimum (one-line error).
+
+    A fit whose likelihood is not finite (it could not leave its starting values), whose
+    gradient is not near zero (not converged) or whose parameters ran off to 0 or infinity
+    (degenerate) would be garbage; students would read it as a result, so we raise.
+    """
+    v, g = fun(res.x)
+    if not np.all(np.isfinite(params)) or not np.isfinite(v) or v >= 1e300:
+        raise invalid(data_name, shown(data), f"data on which the {model} likelihood is "
+                      "finite (the fit could not leave its starting values)")
+    rel = params / scale
+    bad = np.flatnonzero((rel > DEGENERATE_LIMIT) | (rel < 1.0 / DEGENERATE_LIMIT))
+    if bad.size:
+        i = int(bad[0])
+        raise invalid(data_name, shown(data), f"data that identify the {model} model (the "
+                      f"fit drove {names[i]}={params[i]:.3g} towards "
+                      f"{'infinity' if rel[i] > 1 else 'zero'}: too few customers or too "
+                      "little variation between them)")
+    if np.max(np.abs(g)) > GRADIENT_TOLERANCE * max(1.0, abs(v)):
+        raise invalid(data_name, shown(data), f"data on which the {model} fit converges "
+                      f"(it stopped with gradient {np.max(np.abs(g)):.3g} at "
+                      + ", ".join(f"{k}={p:.3g}" for k, p in zip(names, params, strict=True))
+                      + ")")
+
+
+def _fit_ml(nll, nll_grad, x0, names, *, scale, model, data_name, data):
     """Minimise a negative log-likelihood over log-parameters; return params, SEs, loglik.
 
     ``nll_grad(theta)`` returns the NLL and its analytic gradient in theta; the optimiser
     (L-BFGS-B) works on z = log(theta) so that all parameters stay positive. Standard
     errors come from the inverse of the numerical (central-difference) Hessian of the NLL.
+    A result that is not a genuine optimum raises a :class:`CrmsimError` naming
+    ``data_name`` (see :func:`_check_fit`).
     """
 
     def fun(z):
@@ -246,6 +323,8 @@ def _fit_ml(nll, nll_grad, x0, names):
             break
         z = res.x
     params = np.exp(res.x)
+    _check_fit(res, fun, params, np.asarray(scale, dtype=float), names, model, data_name,
+               data)
     hess = _numerical_hessian(nll, params)
     try:
         cov = np.linalg.inv(hess)
@@ -263,13 +342,34 @@ def _params_table(params, se):
     return t
 
 
-def _frt(frequency, recency, T):
-    x = as_array(frequency, "frequency")
-    tx = as_array(recency, "recency")
-    T = as_array(T, "T")
-    if np.any(x < 0) or np.any(tx < 0) or np.any(tx > T + 1e-9):
-        raise CrmsimError("need frequency >= 0 and 0 <= recency <= T for every customer")
-    return x, tx, T
+def _frt(frequency, recency, T, *, fit=False):
+    """Checked (x, t_x, T) arrays: finite, x >= 0 and 0 <= t_x <= T.
+
+    For a fit all three need one value per customer (Series: one index); predictions
+    also accept single values that broadcast.
+    """
+    x = as_array(frequency, "frequency", lo=0)
+    tx = as_array(recency, "recency", lo=0)
+    T_ = as_array(T, "T", lo=0)
+    if fit:
+        same_length(frequency=frequency, recency=recency, T=T)
+    else:
+        _broadcast(frequency=x, recency=tx, T=T_)
+    late = tx > T_ + 1e-9
+    if np.any(late):
+        xb, txb, Tb = np.broadcast_arrays(x, tx, T_)
+        i = int(np.flatnonzero(np.broadcast_to(late, xb.shape))[0])
+        raise invalid("recency", float(txb.flat[i]), f"a recency <= T={Tb.flat[i]:g} "
+                      "(the last purchase cannot come after the end of observation)")
+    return x, tx, T_
+
+
+def _initial(initial, k):
+    """Starting values: ``k`` finite numbers > 0."""
+    x0 = as_array(initial, "initial", lo=0, lo_open=True)
+    if x0.shape != (k,):
+        raise invalid("initial", shown(initial), f"{k} starting values > 0")
+    return x0
 
 
 def _wrap(values, like):
@@ -277,6 +377,11 @@ def _wrap(values, like):
     if isinstance(like, pd.Series):
         return pd.Series(values, index=like.index)
     return values
+
+
+def _check_fit_type(name, fit, cls, maker):
+    if not isinstance(fit, cls):
+        raise invalid(name, shown(fit), f"a {cls.__name__} from {maker}()")
 
 
 # --------------------------------------------------------------------------- BG/NBD
@@ -352,7 +457,7 @@ class BGNBDFit:
         """E[number of purchases in the next ``t`` time units | x, t_x, T] (FHL 2005 eq. 10)."""
         r, alpha, a, b = self._p()
         x, tx, T_ = _frt(frequency, recency, T)
-        t = as_array(t, "t")
+        t = as_array(t, "t", lo=0)
         hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T_ + t))
         first = (a + b + x - 1) / (a - 1)
         second = 1 - ((alpha + T_) / (alpha + T_ + t)) ** (r + x) * hyp
@@ -365,7 +470,7 @@ class BGNBDFit:
     def expected_purchases_new(self, t):
         """E[X(t)]: expected repeat purchases in ``t`` time units of a newly acquired customer."""
         r, alpha, a, b = self._p()
-        t = as_array(t, "t")
+        t = as_array(t, "t", lo=0)
         hyp = special.hyp2f1(r, b, a + b - 1, t / (alpha + t))
         out = (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp)
         return float(out) if np.ndim(out) == 0 else out
@@ -373,8 +478,8 @@ class BGNBDFit:
     def probability_of_n_purchases(self, t, n):
         """P(X(t) = n): probability of exactly ``n`` repeat purchases in ``t`` (FHL eq. 8)."""
         r, alpha, a, b = self._p()
-        t = as_array(t, "t")
-        n = as_array(n, "n")
+        t = as_array(t, "t", lo=0)
+        n = as_array(n, "n", lo=0)
         t, n = np.broadcast_arrays(t, n)
         lb = special.betaln(a, b)
         log_q = np.log(alpha) - np.log(alpha + t)
@@ -403,16 +508,21 @@ def fit_bgnbd(frequency, recency, T, *, initial=None) -> BGNBDFit:
     inverse numerical Hessian of the negative log-likelihood) and the log-likelihood.
     ``initial`` optionally gives starting values (r, alpha, a, b).
     """
-    x, tx, T_ = _frt(frequency, recency, T)
+    x, tx, T_ = _frt(frequency, recency, T, fit=True)
     if x.size == 0:
-        raise CrmsimError("fit_bgnbd needs at least one customer")
+        raise invalid("frequency", shown(frequency), "at least one customer")
+    if not np.any(x > 0):
+        raise invalid("frequency", shown(frequency), "at least one repeat buyer (frequency > "
+                      "0): without repeats the dropout process cannot be estimated")
     (ux, utx, uT), w = _compress(x, tx, T_)
     if initial is None:  # rate r / alpha near the observed repeat rate
         initial = (1.0, max(float(np.mean(T_)) / (float(np.mean(x)) + 1.0), 1e-3), 1.0, 1.0)
-    x0 = np.array(initial, dtype=float)
+    x0 = _initial(initial, 4)
     params, se, ll = _fit_ml(lambda p: _bgnbd_nll(p, ux, utx, uT, w),
                              lambda p: _bgnbd_nll_grad(p, ux, utx, uT, w), x0,
-                             ["r", "alpha", "a", "b"])
+                             ["r", "alpha", "a", "b"],
+                             scale=[1.0, max(float(np.mean(T_)), 1e-12), 1.0, 1.0],
+                             model="BG/NBD", data_name="frequency", data=frequency)
     return BGNBDFit(params=params, se=se, loglik=ll, n=int(x.size))
 
 
@@ -464,8 +574,9 @@ class GammaGammaFit:
     def expected_spend(self, frequency, monetary_value):
         """E[mean spend per purchase | x, observed mean m_x]: shrinks m_x to the population."""
         p, q, v = self.params["p"], self.params["q"], self.params["v"]
-        x = as_array(frequency, "frequency")
-        m = as_array(monetary_value, "monetary_value")
+        x = as_array(frequency, "frequency", lo=0)
+        m = as_array(monetary_value, "monetary_value", lo=0)
+        _broadcast(frequency=x, monetary_value=m)
         out = (p * (v + x * m)) / (p * x + q - 1)
         return _wrap(out, frequency)
 
@@ -477,17 +588,26 @@ def fit_gamma_gamma(frequency, monetary_value, *, initial=(1.0, 1.0, 1.0)) -> Ga
     purchases. Customers with ``frequency == 0`` are left out, as in the published model.
     The model assumes spend is independent of frequency - check their correlation first.
     """
-    x = as_array(frequency, "frequency")
-    m = as_array(monetary_value, "monetary_value")
+    x = as_array(frequency, "frequency", lo=0)
+    m = as_array(monetary_value, "monetary_value", lo=0)
+    same_length(frequency=frequency, monetary_value=monetary_value)
     keep = x > 0
     if np.any(m[keep] <= 0):
-        raise CrmsimError("monetary_value must be > 0 for customers with frequency > 0")
+        raise invalid("monetary_value", 0.0, "a mean spend > 0 for every customer with "
+                      "frequency > 0")
     if keep.sum() < 2:
-        raise CrmsimError("fit_gamma_gamma needs at least two repeat buyers")
+        raise invalid("frequency", shown(frequency), "at least two repeat buyers "
+                      "(frequency > 0)")
+    if np.unique(m[keep]).size < 2:
+        raise invalid("monetary_value", shown(monetary_value), "spends that vary between "
+                      "repeat buyers (all are equal: the spread of spend cannot be estimated)")
     (ux, um), w = _compress(x[keep], m[keep])
-    x0 = np.array(initial, dtype=float)
+    x0 = _initial(initial, 3)
     params, se, ll = _fit_ml(lambda p: _gg_nll(p, ux, um, w),
-                             lambda p: _gg_nll_grad(p, ux, um, w), x0, ["p", "q", "v"])
+                             lambda p: _gg_nll_grad(p, ux, um, w), x0, ["p", "q", "v"],
+                             scale=[1.0, 1.0, float(np.mean(m[keep]))],
+                             model="Gamma-Gamma", data_name="monetary_value",
+                             data=monetary_value)
     return GammaGammaFit(params=params, se=se, loglik=ll, n=int(keep.sum()))
 
 
@@ -502,8 +622,15 @@ def clv_bgnbd_gg(bgnbd: BGNBDFit, gamma_gamma: GammaGammaFit, frequency, recency
     discounted at ``discount_rate`` per period. Like ``lifetimes``' CLV with
     ``time=horizon``. Returns a Series when the inputs are Series.
     """
-    check_range("steps", steps, 1)
-    check_range("horizon", horizon, 0, lo_open=True)
+    _check_fit_type("bgnbd", bgnbd, BGNBDFit, "fit_bgnbd")
+    _check_fit_type("gamma_gamma", gamma_gamma, GammaGammaFit, "fit_gamma_gamma")
+    check_int("steps", steps, 1)
+    check_number("horizon", horizon, 0, lo_open=True)
+    check_number("discount_rate", discount_rate, -1, lo_open=True)
+    check_number("margin", margin)
+    _frt(frequency, recency, T)
+    _broadcast(frequency=as_array(frequency, "frequency"), recency=as_array(recency, "recency"),
+               T=as_array(T, "T"), monetary_value=as_array(monetary_value, "monetary_value"))
     spend = np.asarray(gamma_gamma.expected_spend(frequency, monetary_value), dtype=float)
     step = horizon / int(steps)
     prev = np.zeros_like(spend)
@@ -524,8 +651,11 @@ def expected_cumulative_transactions(bgnbd: BGNBDFit, first_purchase, times):
     calendar times, both in the model's time unit. Sums E[X(s - t0)] over customers
     already acquired at ``s``; customers are grouped by first-purchase time for speed.
     """
+    _check_fit_type("bgnbd", bgnbd, BGNBDFit, "fit_bgnbd")
     t0, counts = np.unique(as_array(first_purchase, "first_purchase"), return_counts=True)
     s = as_array(times, "times")
+    if np.ndim(s) != 1:
+        raise invalid("times", shown(times), "a list of times (one dimension)")
     age = s[:, None] - t0[None, :]
     ex = np.zeros_like(age)
     pos = age > 0
@@ -549,8 +679,12 @@ def plot_cumulative_transactions(
     with ``freq_multiplier=7``). Purchases are grouped per customer and day; a dashed line
     marks ``calibration_end``. Returns the Axes.
     """
-    check_columns(log, [customer_col, date_col])
-    day = pd.to_datetime(log[date_col]).dt.normalize()
+    _check_fit_type("bgnbd", bgnbd, BGNBDFit, "fit_bgnbd")
+    check_number("freq_multiplier", freq_multiplier, 0, lo_open=True)
+    day = check_log(log, customer_col=customer_col, date_col=date_col, amount_col=None)
+    day = day.dt.normalize()
+    if calibration_end is not None:
+        to_timestamp(calibration_end, "calibration_end")
     occ = pd.DataFrame({"c": log[customer_col].to_numpy(), "d": day.to_numpy()})
     occ = occ.drop_duplicates().sort_values(["c", "d"])
     first = occ.groupby("c")["d"].transform("min")
@@ -582,9 +716,13 @@ def plot_frequency_histogram(bgnbd: BGNBDFit, frequency, T, *, max_frequency: in
     The model count for x is the sum over customers of P(X(T_i) = x), the calibration
     fit check of Fader, Hardie & Lee (2005, Figure 2). Returns the Axes.
     """
-    x = as_array(frequency, "frequency")
-    T_ = as_array(T, "T")
-    k = int(max_frequency)
+    _check_fit_type("bgnbd", bgnbd, BGNBDFit, "fit_bgnbd")
+    x = as_array(frequency, "frequency", lo=0)
+    T_ = as_array(T, "T", lo=0)
+    same_length(frequency=frequency, T=T)
+    if T_.ndim != 1 or T_.size == 0:
+        raise invalid("T", shown(T), "one age per customer (at least one customer)")
+    k = check_int("max_frequency", max_frequency, 1)
     ns = np.arange(k)
     probs = bgnbd.probability_of_n_purchases(T_[:, None], ns[None, :])
     model = np.append(probs.sum(axis=0), len(T_) - probs.sum())

@@ -11,8 +11,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmsim.analysis._common import check_columns, get_ax, to_timestamp
-from crmsim.errors import CrmsimError
+from crmsim.analysis._common import (
+    as_array,
+    as_flags,
+    check_bool,
+    check_frame,
+    check_int,
+    check_log,
+    check_not_empty,
+    check_period,
+    get_ax,
+    same_length,
+    shown,
+    to_timestamp,
+)
+from crmsim.errors import invalid
 
 __all__ = [
     "cohort_retention",
@@ -33,8 +46,10 @@ def cohort_retention(log: pd.DataFrame, period: str = "M", *, normalize: bool = 
     Column 0 is 1.0 by construction; column ``size`` gives the cohort size; cells a
     cohort has not reached by the end of the log are NaN.
     """
-    check_columns(log, [customer_col, date_col])
-    per = pd.to_datetime(log[date_col]).dt.to_period(period)
+    check_period("period", period)
+    check_bool("normalize", normalize)
+    dates = check_log(log, customer_col=customer_col, date_col=date_col, amount_col=None)
+    per = dates.dt.to_period(period)
     df = pd.DataFrame({"c": log[customer_col].to_numpy(), "p": per.array.asi8})
     df = df.drop_duplicates()
     df["cohort"] = df.groupby("c")["p"].transform("min")
@@ -55,6 +70,8 @@ def cohort_retention(log: pd.DataFrame, period: str = "M", *, normalize: bool = 
 
 def plot_cohort_heatmap(matrix: pd.DataFrame, ax=None):
     """Heat map of a :func:`cohort_retention` matrix (cohorts down, age across). Returns Axes."""
+    check_frame(matrix, "matrix")
+    check_not_empty(matrix, "matrix")
     data = matrix.drop(columns="size", errors="ignore")
     ax = get_ax(ax, figsize=(8, 5))
     arr = data.to_numpy(dtype=float)
@@ -80,11 +97,15 @@ def lifetimes_from_log(log: pd.DataFrame, cutoff=None, *, inactivity_days: int =
     first purchase) and ``event`` per customer. (With simulated data use the true
     dropout times instead and compare.)
     """
-    check_columns(log, [customer_col, date_col])
-    dates = pd.to_datetime(log[date_col])
+    check_int("inactivity_days", inactivity_days, 0)
+    check_period("cohort_period", cohort_period)
+    dates = check_log(log, customer_col=customer_col, date_col=date_col, amount_col=None)
     cutoff = dates.max() if cutoff is None else to_timestamp(cutoff)
     obs = pd.DataFrame({"c": log[customer_col].to_numpy(), "d": dates.to_numpy()})
     obs = obs[obs["d"] <= cutoff]
+    if obs.empty:
+        raise invalid("cutoff", shown(cutoff), f"a date on or after the first purchase "
+                      f"({dates.min()})")
     g = obs.groupby("c")["d"]
     first, last = g.min(), g.max()
     lost = (cutoff - last).dt.days > inactivity_days
@@ -105,12 +126,14 @@ def kaplan_meier(durations, events, groups=None) -> pd.DataFrame:
     censored. With ``groups`` (e.g. cohorts) returns one column per group; the index is
     the time line. Equals ``lifelines.KaplanMeierFitter`` (checked in the tests).
     """
-    d = pd.Series(np.asarray(durations, dtype=float))
-    e = pd.Series(np.asarray(events, dtype=bool))
-    if len(d) != len(e):
-        raise CrmsimError("durations and events must have the same length")
-    if np.any(d < 0):
-        raise CrmsimError("durations must be >= 0")
+    d = pd.Series(as_array(durations, "durations", lo=0).ravel())
+    e = pd.Series(as_flags(events, "events").ravel())
+    check_not_empty(d, "durations")
+    same_length(durations=d, events=e)
+    if groups is not None:
+        same_length(durations=d, groups=np.asarray(groups))
+        if pd.isna(pd.Series(np.asarray(groups))).any():
+            raise invalid("groups", shown(groups), "a group for every lifetime (no missing)")
     if groups is None:
         groups = pd.Series(np.zeros(len(d), dtype=int))
         single = True
@@ -136,6 +159,8 @@ def kaplan_meier(durations, events, groups=None) -> pd.DataFrame:
 
 def plot_survival(curves: pd.DataFrame, ax=None, *, xlabel: str = "days since acquisition"):
     """Plot survival curves from :func:`kaplan_meier` as step functions. Returns the Axes."""
+    check_frame(curves, "curves")
+    check_not_empty(curves, "curves")
     ax = get_ax(ax)
     for col in curves.columns:
         ax.step(curves.index, curves[col], where="post", label=str(col))

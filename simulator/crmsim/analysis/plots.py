@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmsim.analysis._common import get_ax
+from crmsim.analysis._common import as_array, as_flags, check_int, get_ax, shown
 from crmsim.analysis.truth import align
+from crmsim.errors import invalid
 
 __all__ = ["plot_calibration", "plot_clv_distribution", "plot_predicted_vs_actual"]
 
@@ -23,7 +24,12 @@ def plot_predicted_vs_actual(predicted, actual, *, max_x: int = 7, ax=None,
     at ``max_x``; pass ``group_by``, e.g. calibration frequency, for the classic check of
     conditional expectations, Fader, Hardie & Lee 2005, Figure 4). Returns the Axes.
     """
+    check_int("max_x", max_x, 0)
     pred, act = align(predicted, actual)
+    as_array(pred, "predicted")
+    as_array(act, "actual")
+    if group_by is not None:
+        as_array(group_by, "group_by")
     key = act.clip(upper=max_x) if group_by is None else pd.Series(group_by).reindex(
         pred.index).clip(upper=max_x)
     df = pd.DataFrame({"predicted": pred, "actual": act, "key": key})
@@ -44,7 +50,13 @@ def plot_calibration(probability, truth, *, bins: int = 10, ax=None):
 
     A well-calibrated P(alive) lies on the diagonal. Returns the Axes.
     """
+    bins = check_int("bins", bins, 1)
     p, y = align(probability, truth)
+    raw = as_array(p, "probability")
+    if np.any((raw < 0) | (raw > 1)):
+        raise invalid("probability", float(raw[(raw < 0) | (raw > 1)][0]),
+                      "probabilities in [0, 1]")
+    y = pd.Series(as_flags(y, "truth"), index=y.index)
     edges = np.linspace(0, 1, int(bins) + 1)
     idx = np.clip(np.digitize(p.to_numpy(dtype=float), edges[1:-1]), 0, int(bins) - 1)
     df = pd.DataFrame({"p": p.to_numpy(dtype=float), "y": y.to_numpy(dtype=float), "b": idx})
@@ -67,7 +79,10 @@ def plot_clv_distribution(clv, *, bins: int = 50, ax=None, currency: str = ""):
     CLV is very skewed: a few customers carry most of the value (the pyramid), which
     the marked lines make visible. Returns the Axes.
     """
-    values = pd.Series(clv, dtype=float).dropna()
+    check_int("bins", bins, 1)
+    values = pd.Series(as_array(clv, "clv", allow_nan=True).ravel()).dropna()
+    if values.empty:
+        raise invalid("clv", shown(clv), "at least one value that is not NaN")
     ax = get_ax(ax)
     ax.hist(values, bins=int(bins), color="tab:blue", alpha=0.7)
     for x, style, label in ((values.mean(), "-", "mean"), (values.median(), "--", "median"),

@@ -11,8 +11,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmsim.analysis._common import check_columns, get_ax
-from crmsim.errors import CrmsimError
+from crmsim.analysis._common import (
+    as_array,
+    check_bool,
+    check_choice,
+    check_columns,
+    check_int,
+    check_log,
+    check_not_empty,
+    get_ax,
+    numeric_column,
+    shown,
+)
+from crmsim.errors import invalid
 
 __all__ = [
     "DEFAULT_TIERS",
@@ -36,7 +47,7 @@ DEFAULT_TIERS = (
 def customer_value(log: pd.DataFrame, *, customer_col: str = "customer_id",
                    amount_col: str = "amount") -> pd.Series:
     """Total amount per customer: the simplest measure of value to the firm."""
-    check_columns(log, [customer_col, amount_col])
+    check_log(log, customer_col=customer_col, date_col=None, amount_col=amount_col)
     return log.groupby(customer_col)[amount_col].sum().rename("value")
 
 
@@ -54,9 +65,14 @@ def value_pyramid(values, tiers=DEFAULT_TIERS, **log_cols) -> pd.DataFrame:
         values = customer_value(values, **log_cols)
     if not isinstance(values, pd.Series):
         values = pd.Series(values)
-    shares = np.array([t[3] for t in tiers], dtype=float)
-    if np.any(shares <= 0) or not np.isclose(shares.sum(), 1.0):
-        raise CrmsimError(f"tiers={tiers!r} is invalid: shares must be > 0 and sum to 1")
+    check_not_empty(values, "values")
+    as_array(values, "values")
+    ok = isinstance(tiers, (list, tuple)) and len(tiers) > 0 and all(
+        isinstance(t, (list, tuple)) and len(t) == 4 for t in tiers)
+    shares = as_array([t[3] for t in tiers], "tiers shares") if ok else np.array([])
+    if not ok or np.any(shares <= 0) or not np.isclose(shares.sum(), 1.0):
+        raise invalid("tiers", shown(tiers), "(tier, label, Chinese name, share) tuples "
+                      "with shares > 0 summing to 1")
     df = pd.DataFrame({"value": values.astype(float)})
     df["_id"] = np.arange(len(df))
     df = df.sort_values(["value", "_id"], ascending=[False, True], kind="stable")
@@ -75,6 +91,8 @@ def value_pyramid(values, tiers=DEFAULT_TIERS, **log_cols) -> pd.DataFrame:
 def pyramid_summary(pyramid: pd.DataFrame) -> pd.DataFrame:
     """Per tier: customers, share of customers, total value, share of value, mean value."""
     check_columns(pyramid, ["tier", "value"], what="pyramid")
+    check_not_empty(pyramid, "pyramid")
+    numeric_column(pyramid, "value", "pyramid")
     g = pyramid.groupby("tier", observed=False)["value"]
     out = pd.DataFrame({"customers": g.size(), "value": g.sum()})
     out["customer_share"] = out["customers"] / out["customers"].sum()
@@ -94,6 +112,7 @@ def plot_pyramid(summary: pd.DataFrame, ax=None):
     customers and of value. Returns the Axes.
     """
     check_columns(summary, ["customer_share", "value_share"], what="summary")
+    check_not_empty(summary, "summary")
     from matplotlib.patches import Polygon
 
     ax = get_ax(ax)
@@ -127,8 +146,10 @@ def level(values, q: int = 3, labels=("low", "medium", "high")) -> pd.Series:
     measure (e.g. total spend or turnover) into low / medium / high classes.
     """
     s = pd.Series(values)
-    if len(labels) != q:
-        raise CrmsimError(f"labels={labels!r} is invalid: expected {q} labels")
+    as_array(s, "values")
+    q = check_int("q", q, 1)
+    if isinstance(labels, str) or len(labels) != q:
+        raise invalid("labels", shown(labels), f"{q} labels (one per level, q={q})")
     ranks = s.rank(method="first")
     codes = np.clip(np.ceil(ranks.to_numpy() * q / max(len(s), 1)).astype(int), 1, q) - 1
     return pd.Series(pd.Categorical.from_codes(codes, categories=list(labels), ordered=True),
@@ -148,6 +169,10 @@ def combined_classification(df: pd.DataFrame, rows="loyalty", columns="credit_ra
     rows = [rows] if isinstance(rows, str) else list(rows)
     columns = [columns] if isinstance(columns, str) else list(columns)
     check_columns(df, rows + columns + ([values] if values else []), what="table")
+    check_choice("normalize", normalize, (False, True, "index", "columns", "all"))
+    check_bool("margins", margins)
+    if values is not None:
+        numeric_column(df, values, "table")
     kw = {}
     if values is not None:
         kw = {"values": df[values], "aggfunc": aggfunc}

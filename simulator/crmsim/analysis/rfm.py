@@ -10,8 +10,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmsim.analysis._common import check_columns, get_ax, occasions, to_timestamp
-from crmsim.errors import CrmsimError
+from crmsim.analysis._common import (
+    check_choice,
+    check_columns,
+    check_int,
+    check_log,
+    check_not_empty,
+    get_ax,
+    numeric_column,
+    occasions,
+    shown,
+    to_timestamp,
+)
+from crmsim.errors import invalid
 
 __all__ = [
     "RF_SEGMENT_RULES",
@@ -42,12 +53,13 @@ def rfm_table(
     per occasion with ``monetary="mean"``). Also returns ``first_purchase``,
     ``last_purchase`` and ``tenure`` (days from first purchase to the cut-off).
     """
-    if monetary not in ("total", "mean"):
-        raise CrmsimError(f"monetary={monetary!r} is invalid: expected 'total' or 'mean'")
-    check_columns(log, [customer_col, date_col, amount_col])
-    dates = pd.to_datetime(log[date_col])
+    check_choice("monetary", monetary, ("total", "mean"))
+    dates = check_log(log, customer_col=customer_col, date_col=date_col, amount_col=amount_col)
     cutoff = dates.max() if cutoff is None else to_timestamp(cutoff)
     obs = log.loc[(dates <= cutoff).to_numpy()]
+    if obs.empty:
+        raise invalid("cutoff", shown(cutoff), f"a date on or after the first purchase "
+                      f"({dates.min()})")
     if not np.issubdtype(obs[date_col].dtype, np.datetime64):
         obs = obs.assign(**{date_col: pd.to_datetime(obs[date_col])})
     occ = occasions(obs, customer_col=customer_col, date_col=date_col,
@@ -85,10 +97,10 @@ def rfm_scores(rfm: pd.DataFrame, bins: int = 5, ties: str = "min") -> pd.DataFr
     "545") and ``score`` (R + F + M).
     """
     check_columns(rfm, ["recency", "frequency", "monetary"], what="rfm")
-    if int(bins) != bins or bins < 2:
-        raise CrmsimError(f"bins={bins!r} is invalid: expected an integer >= 2")
-    if ties not in ("min", "first"):
-        raise CrmsimError(f"ties={ties!r} is invalid: expected 'min' or 'first'")
+    for col in ("recency", "frequency", "monetary"):
+        numeric_column(rfm, col, "rfm")
+    check_int("bins", bins, 2)
+    check_choice("ties", ties, ("min", "first"))
     out = rfm.copy()
     out["R"] = _quantile_score(rfm["recency"], bins, higher_is_better=False, ties=ties)
     out["F"] = _quantile_score(rfm["frequency"], bins, higher_is_better=True, ties=ties)
@@ -135,27 +147,31 @@ def rfm_segments(scores: pd.DataFrame, scheme: str = "rf_grid") -> pd.DataFrame:
     the eight classes of :data:`VALUE8_SEGMENTS` (high/low against the mean of the raw
     recency, frequency and monetary columns).
     """
+    check_choice("scheme", scheme, ("rf_grid", "value8"))
     out = scores.copy()
     if scheme == "rf_grid":
         check_columns(scores, ["R", "F"], what="scores")
+        for col in ("R", "F"):
+            bad = ~scores[col].isin(range(1, 6)).to_numpy()
+            if bad.any():
+                raise invalid(f"scores[{col!r}]", shown(scores[col].to_numpy()[bad][0]),
+                              "scores 1..5 (from rfm_scores with bins=5)")
         seg = pd.Series(None, index=scores.index, dtype=object)
         zh = seg.copy()
         for name, name_zh, rs, fs in RF_SEGMENT_RULES:
             hit = scores["R"].isin(rs) & scores["F"].isin(fs) & seg.isna()
             seg[hit] = name
             zh[hit] = name_zh
-        if seg.isna().any():
-            raise CrmsimError("rfm_segments(scheme='rf_grid') needs R and F scores in 1..5")
-    elif scheme == "value8":
+    else:  # value8
         check_columns(scores, ["recency", "frequency", "monetary"], what="scores")
+        for col in ("recency", "frequency", "monetary"):
+            numeric_column(scores, col, "scores")
         r_hi = scores["recency"] < scores["recency"].mean()
         f_hi = scores["frequency"] > scores["frequency"].mean()
         m_hi = scores["monetary"] > scores["monetary"].mean()
         keys = list(zip(r_hi, f_hi, m_hi, strict=True))
         seg = pd.Series([VALUE8_SEGMENTS[k][0] for k in keys], index=scores.index)
         zh = pd.Series([VALUE8_SEGMENTS[k][1] for k in keys], index=scores.index)
-    else:
-        raise CrmsimError(f"scheme={scheme!r} is invalid: expected 'rf_grid' or 'value8'")
     out["segment"] = seg.astype(object)
     out["segment_zh"] = zh.astype(object)
     return out
@@ -169,6 +185,9 @@ def plot_rfm_heatmap(scores: pd.DataFrame, value: str = "monetary", agg: str = "
     Returns the matplotlib Axes.
     """
     check_columns(scores, ["R", "F", value], what="scores")
+    check_not_empty(scores, "scores")
+    numeric_column(scores, value, "scores", allow_nan=True)
+    check_choice("agg", agg, ("mean", "sum", "count"))
     grid = scores.pivot_table(index="F", columns="R", values=value, aggfunc=agg)
     grid = grid.sort_index(ascending=False)
     ax = get_ax(ax)

@@ -16,8 +16,17 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
 
-from crmsim.analysis._common import check_columns, get_ax
-from crmsim.errors import CrmsimError
+from crmsim.analysis._common import (
+    check_columns,
+    check_frame,
+    check_int,
+    check_not_empty,
+    get_ax,
+    numeric_column,
+    same_length,
+    shown,
+)
+from crmsim.errors import invalid
 
 __all__ = [
     "KMeansSegmentation",
@@ -40,16 +49,21 @@ class KMeansSegmentation:
 
 
 def _matrix(features, columns, log_columns):
+    check_frame(features, "features")
+    if isinstance(columns, str):
+        raise invalid("columns", columns, "a list of column names")
     columns = list(features.columns) if columns is None else list(columns)
     check_columns(features, columns, what="features")
+    check_not_empty(features, "features")
+    if not columns:
+        raise invalid("columns", columns, "at least one feature column")
+    for c in columns:  # text, booleans, NaN (fill or drop first) and infinities are refused
+        numeric_column(features, c, "features")
     X = features[columns].astype(float)
     for c in log_columns or ():
         if c in X.columns:
-            if (X[c] < 0).any():
-                raise CrmsimError(f"column {c!r} has negative values; cannot log-transform")
+            numeric_column(features, c, "features", lo=0)  # log1p needs values >= 0
             X[c] = np.log1p(X[c])
-    if X.isna().any().any():
-        raise CrmsimError("features contain missing values; fill or drop them first")
     return X
 
 
@@ -67,8 +81,11 @@ def kmeans_segments(features: pd.DataFrame, n_clusters: int = 4, *, columns=None
     from sklearn.pipeline import make_pipeline
 
     X = _matrix(features, columns, log_columns)
-    if not 2 <= int(n_clusters) <= len(X) - 1:
-        raise CrmsimError(f"n_clusters={n_clusters!r} is invalid: expected 2..{len(X) - 1}")
+    check_int("n_clusters", n_clusters, 2, max(len(X) - 1, 2))
+    if len(X) < 3:
+        raise invalid("features", shown(features), "at least 3 customers")
+    check_int("n_init", n_init, 1)
+    check_int("silhouette_sample", silhouette_sample, 2)
     model = make_pipeline(StandardScaler(),
                           KMeans(n_clusters=int(n_clusters), n_init=n_init,
                                  random_state=random_state))
@@ -104,6 +121,14 @@ def elbow_table(features: pd.DataFrame, k_values=range(2, 9), *, columns=None,
     Choose k where the inertia curve bends (the "elbow") and the silhouette is high.
     """
     X = _matrix(features, columns, log_columns)
+    k_values = list(k_values)
+    if not k_values:
+        raise invalid("k_values", k_values, "at least one number of segments")
+    for k in k_values:
+        check_int("k_values", k, 2, max(len(X) - 1, 2))
+    if len(X) < 3:
+        raise invalid("features", shown(features), "at least 3 customers")
+    check_int("silhouette_sample", silhouette_sample, 2)
     Z = StandardScaler().fit_transform(X.to_numpy())
     rows = []
     for k in k_values:
@@ -117,6 +142,7 @@ def elbow_table(features: pd.DataFrame, k_values=range(2, 9), *, columns=None,
 def plot_elbow(table: pd.DataFrame, ax=None):
     """Plot inertia (left axis) and silhouette (right axis) against k. Returns the Axes."""
     check_columns(table, ["inertia", "silhouette"], what="table")
+    check_not_empty(table, "table")
     ax = get_ax(ax)
     ax.plot(table.index, table["inertia"], marker="o", color="tab:blue", label="inertia")
     ax.set_xlabel("number of segments k")
@@ -131,6 +157,11 @@ def plot_elbow(table: pd.DataFrame, ax=None):
 
 def segment_profile(features: pd.DataFrame, labels) -> pd.DataFrame:
     """Size, share and mean of every numeric feature per segment (the segment 'portrait')."""
+    check_frame(features, "features")
+    same_length(features=np.asarray(features.index), labels=np.asarray(labels))
+    if isinstance(labels, pd.Series) and not labels.index.equals(features.index):
+        raise invalid("labels", shown(labels), "the same index as features (align them "
+                      "first)")
     labels = pd.Series(np.asarray(labels), index=features.index, name="segment")
     num = features.select_dtypes("number")
     prof = num.groupby(labels).mean()

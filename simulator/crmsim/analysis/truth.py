@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import brier_score_loss, confusion_matrix, log_loss, roc_auc_score
 
-from crmsim.errors import CrmsimError
+from crmsim.analysis._common import as_array, as_flags, check_choice, check_number, shown
+from crmsim.errors import invalid
 
 __all__ = [
     "align",
@@ -23,15 +24,20 @@ __all__ = [
 
 def align(estimate, truth):
     """Align two Series on their common index (customer id); drop missing pairs."""
+    for name, x in (("estimate", estimate), ("truth", truth)):
+        if isinstance(x, (str, bytes, dict, set)) or np.ndim(x) != 1:
+            raise invalid(name, shown(x), "a Series (indexed by customer) or a list of values")
     est = pd.Series(estimate) if not isinstance(estimate, pd.Series) else estimate
     tru = pd.Series(truth) if not isinstance(truth, pd.Series) else truth
     if not isinstance(estimate, pd.Series) or not isinstance(truth, pd.Series):
         if len(est) != len(tru):
-            raise CrmsimError("estimate and truth have different lengths")
+            raise invalid("truth", shown(truth), f"as many values as estimate ({len(est)}), "
+                          f"not {len(tru)}")
         est, tru = est.reset_index(drop=True), tru.reset_index(drop=True)
     df = pd.concat({"est": est, "true": tru}, axis=1, join="inner").dropna()
     if df.empty:
-        raise CrmsimError("estimate and truth share no customers (check the indexes)")
+        raise invalid("truth", shown(truth), "values for the customers of estimate (they "
+                      "share none: check the indexes)")
     return df["est"], df["true"]
 
 
@@ -42,8 +48,8 @@ def score_regression(estimate, truth) -> dict:
     ``correlation`` and Spearman ``rank_correlation``.
     """
     est, tru = align(estimate, truth)
-    e = est.to_numpy(dtype=float)
-    t = tru.to_numpy(dtype=float)
+    e = as_array(est, "estimate")
+    t = as_array(tru.astype(float) if tru.dtype == bool else tru, "truth")
     err = e - t
     constant = np.std(e) == 0 or np.std(t) == 0
     return {
@@ -64,11 +70,14 @@ def score_classification(probability, truth, threshold: float = 0.5) -> dict:
     error of the probability), ``log_loss``, ``accuracy`` at ``threshold``, the base rate
     and the ``confusion`` matrix (rows: truth False/True, columns: predicted False/True).
     """
+    check_number("threshold", threshold, 0, 1)
     est, tru = align(probability, truth)
-    p = np.clip(est.to_numpy(dtype=float), 0.0, 1.0)
-    y = tru.to_numpy().astype(bool)
-    if np.any((est.to_numpy(dtype=float) < 0) | (est.to_numpy(dtype=float) > 1)):
-        raise CrmsimError("probability must be in [0, 1]; pass a probability, not a score")
+    raw = as_array(est, "probability")
+    if np.any((raw < 0) | (raw > 1)):
+        raise invalid("probability", float(raw[(raw < 0) | (raw > 1)][0]),
+                      "probabilities in [0, 1] (a probability, not a score)")
+    p = np.clip(raw, 0.0, 1.0)
+    y = as_flags(tru, "truth")
     both = len(np.unique(y)) == 2
     pred = p >= threshold
     cm = confusion_matrix(y, pred, labels=[False, True])
@@ -91,10 +100,11 @@ def compare_estimators(estimates: dict, truth, kind: str | None = None) -> pd.Da
     ``kind`` is "classification" or "regression"; by default classification when the
     truth is boolean. The confusion matrices are left out of the table.
     """
+    if not isinstance(estimates, dict) or not estimates:
+        raise invalid("estimates", shown(estimates), "a dict {name: estimate}")
     if kind is None:
         kind = "classification" if pd.Series(truth).dtype == bool else "regression"
-    if kind not in ("classification", "regression"):
-        raise CrmsimError(f"kind={kind!r} is invalid: expected 'classification' or 'regression'")
+    check_choice("kind", kind, ("classification", "regression"))
     fn = score_classification if kind == "classification" else score_regression
     rows = {}
     for name, est in estimates.items():

@@ -16,15 +16,20 @@ Star schema::
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from crmsim.analysis._common import check_columns
-from crmsim.errors import CrmsimError
+from crmsim.analysis._common import check_bool, check_choice, check_columns, check_log, shown
+from crmsim.errors import invalid
 
 __all__ = ["build_warehouse", "query", "star_schema_tables"]
+
+#: The tables of the star schema, in the order they are written.
+TABLES = ("fact_transactions", "dim_customer", "dim_product", "dim_date", "dim_channel")
 
 
 def _table(result, name):
@@ -40,14 +45,20 @@ def star_schema_tables(result, *, include_truth: bool = False) -> dict[str, pd.D
     Ground-truth ``true_`` columns are left out of ``dim_customer`` unless
     ``include_truth=True``: a real warehouse only holds what the firm observes.
     """
+    check_bool("include_truth", include_truth)
     customers = _table(result, "customers")
     tx = _table(result, "transactions")
     if customers is None or tx is None:
-        raise CrmsimError("result must have .customers and .transactions tables")
-    check_columns(tx, ["customer_id", "date", "amount"], what="transactions")
+        raise invalid("result", shown(result), "a SimulationResult or a dict with "
+                      "'customers' and 'transactions' tables")
+    dates = check_log(tx, what="transactions")
     check_columns(customers, ["customer_id"], what="customers")
+    dup = customers["customer_id"].duplicated().to_numpy()
+    if dup.any():
+        raise invalid("customers['customer_id']", shown(customers["customer_id"][dup].iloc[0]),
+                      "one row per customer (this id appears twice)")
     tx = tx.copy()
-    tx["date"] = pd.to_datetime(tx["date"])
+    tx["date"] = dates
     if "product" not in tx.columns:
         tx["product"] = "unknown"
     if "category" not in tx.columns:
@@ -115,32 +126,81 @@ def star_schema_tables(result, *, include_truth: bool = False) -> dict[str, pd.D
             "dim_product": prod, "dim_date": dim_date, "dim_channel": dim_channel}
 
 
+def _is_warehouse(path: Path) -> bool:
+    """True if ``path`` is a DuckDB file holding exactly this star schema (one we built)."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:  # not a DuckDB file, or one we cannot open
+        return False
+    try:
+        names = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    return {n for (n,) in names} == set(TABLES)
+
+
+def _check_target(path, overwrite) -> Path:
+    """Validate the output path before anything is written (one-line errors)."""
+    check_choice("overwrite", overwrite, (None, True, False))
+    if not isinstance(path, (str, os.PathLike)) or str(path).strip() == "":
+        raise invalid("path", shown(path), "a file path such as 'crm_warehouse.duckdb'")
+    path = Path(path)
+    if path.is_dir():
+        raise invalid("path", str(path), "a file path (a folder of that name exists)")
+    parent = path.absolute().parent
+    if not parent.is_dir():
+        raise invalid("path", str(path), "a file in an existing folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise invalid("path", str(path), f"a file in a writable folder ({parent} is not)")
+    if path.exists():
+        if overwrite is False:
+            raise invalid("path", str(path), "a new file (it exists; pass overwrite=True to "
+                          "replace it)")
+        if overwrite is None and not _is_warehouse(path):
+            raise invalid("path", str(path), "a new file or a warehouse built by "
+                          "build_warehouse (this file is something else; pass "
+                          "overwrite=True to replace it anyway)")
+    return path
+
+
 def build_warehouse(result, path="crm_warehouse.duckdb", *, include_truth: bool = False,
-                    overwrite: bool = True) -> Path:
+                    overwrite: bool | None = None) -> Path:
     """Write the star schema of ``result`` into a DuckDB database file and return its path.
 
-    See :func:`star_schema_tables` for the tables. An existing file is replaced unless
-    ``overwrite=False`` (then a :class:`CrmsimError` is raised).
+    See :func:`star_schema_tables` for the tables. All input is checked before anything
+    is written; the database is built in a temporary file beside ``path`` and renamed
+    over it only when complete, so a failure never leaves a half-written warehouse or
+    loses the old one. An existing file at ``path`` is replaced only if it is a warehouse
+    built by this function (``overwrite=None``, the default) or if ``overwrite=True``;
+    ``overwrite=False`` refuses any existing file.
     """
     import duckdb
 
-    path = Path(path)
-    if path.exists():
-        if not overwrite:
-            raise CrmsimError(f"path={str(path)!r} exists; pass overwrite=True to replace it")
-        path.unlink()
-        wal = path.with_name(path.name + ".wal")
+    tables = star_schema_tables(result, include_truth=include_truth)
+    path = _check_target(path, overwrite)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            for name in TABLES:
+                con.register("_tmp", tables[name])
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _tmp')
+                con.unregister("_tmp")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        wal = path.with_name(path.name + ".wal")  # belongs to the file being replaced
         if wal.exists():
             wal.unlink()
-    tables = star_schema_tables(result, include_truth=include_truth)
-    con = duckdb.connect(str(path))
-    try:
-        for name, df in tables.items():
-            con.register("_tmp", df)
-            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _tmp')
-            con.unregister("_tmp")
+        os.replace(tmp, path)
     finally:
-        con.close()
+        for f in (tmp, tmp.with_name(tmp.name + ".wal")):
+            if f.exists():
+                f.unlink()
     return path
 
 
@@ -148,10 +208,15 @@ def query(path, sql: str, params=None) -> pd.DataFrame:
     """Run one SQL statement against a warehouse file (read-only) and return a DataFrame."""
     import duckdb
 
-    if not Path(path).exists():
-        raise CrmsimError(f"path={str(path)!r} is invalid: no such warehouse file")
+    if not isinstance(path, (str, os.PathLike)) or not Path(path).is_file():
+        raise invalid("path", shown(path), "an existing warehouse file")
+    if not isinstance(sql, str) or not sql.strip():
+        raise invalid("sql", shown(sql), "one SQL statement as text")
     con = duckdb.connect(str(path), read_only=True)
     try:
         return con.execute(sql, params or []).df()
+    except duckdb.Error as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise invalid("sql", shown(sql), f"valid SQL for this warehouse ({first})") from None
     finally:
         con.close()
