@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.special import betainc, gammainc, ndtri
+from scipy.special import betainc, gammainc, gammaincinv, ndtr, ndtri
 
 from crmsim.latent import TEMPERAMENTS, draw_baselines
 
@@ -69,13 +69,18 @@ def draw_people(sc, rng: np.random.Generator) -> dict[str, np.ndarray]:
         "household_size": household.astype(np.int64),
         "credit_rating": _pick(rng, pop["credit_ratings"], CREDIT, n),
         "temperament": _pick(rng, pop["temperaments"], TEMPERAMENTS, n),
-        "lam": rng.gamma(pur["r"], 1.0 / pur["alpha"], n),
         "p": np.full(n, np.nan),
         "mu": np.full(n, np.nan),
-        "nu": rng.gamma(pur["q"], 1.0 / pur["v"], n) / scale,
         "prefs": rng.dirichlet(np.full(len(pop["categories"]), pop["preference_concentration"]),
                                n),
     }
+    # purchase rate and spend scale, linked by a Gaussian copula (rho = 0: independent)
+    rho = pur["rate_spend_correlation"]
+    z_rate = rng.standard_normal(n)
+    z_spend = rho * z_rate + np.sqrt(1.0 - rho**2) * rng.standard_normal(n)
+    people["lam"] = gammaincinv(pur["r"], ndtr(z_rate)) / pur["alpha"]
+    # a heavy spender has a *small* Gamma-Gamma rate ν
+    people["nu"] = gammaincinv(pur["q"], ndtr(-z_spend)) / pur["v"] / scale
     # the firm knows the temperament of surveyed customers only
     people["surveyed"] = rng.random(n) < pop["temperament_surveyed"]
     if pur["model"] == "pareto_nbd":

@@ -62,6 +62,16 @@ def market_rate(m, t: float, t_end: float) -> float:
     return mult
 
 
+def trial_boost(m, ids, t: float, t_end: float):
+    """Extra buying right after the first purchase (``purchase.trial_boost``), at the
+    middle of the step."""
+    pur = m.sc["purchase"]
+    if pur["trial_boost"] <= 0:
+        return 1.0
+    age = np.nan_to_num((t + t_end) / 2 - m.first_order[ids], nan=0.0).clip(0)
+    return 1.0 + pur["trial_boost"] * np.exp(-age / pur["trial_boost_time"])
+
+
 def _new_life(m, ids):
     """Start a fresh relationship clock (Pareto/NBD lifetime) for ``ids``."""
     m.hidden.life_left[ids] = crn.exponential(m.seed, crn.LIFE, ids, m.hidden.lives[ids])
@@ -154,7 +164,7 @@ def advance_customers(m, t, t_end, starting, st, mult) -> dict[str, np.ndarray]:
     cur = pos[live]
     offer = np.where(m.levers.offer_until[live] > t, m.levers.offer_rate, 1.0)
     lam0 = (pp["lam"][live] * m.levers.multiplier("rate", live) * mult["rate"][live]
-            * offer * market_rate(m, t, t_end))
+            * offer * market_rate(m, t, t_end) * trial_boost(m, live, t, t_end))
     if model == "pareto_nbd":
         hazard = pp["mu"][live] * mult["dropout"][live]
     else:
