@@ -7,6 +7,7 @@ data and on real data such as :func:`crmsim.datasets.load_cdnow`. One module per
 * :mod:`~crmsim.analysis.rfm` - recency, frequency, monetary value; scores; segments
 * :mod:`~crmsim.analysis.pyramid` - value pyramid (客户金字塔) and combined classes
 * :mod:`~crmsim.analysis.clv` - lifetime value: simple formula, BG/NBD, Gamma-Gamma
+* :mod:`~crmsim.analysis.btyd` - more buy-till-you-die models: MBG/NBD, Pareto/NBD
 * :mod:`~crmsim.analysis.cohorts` - cohort retention and Kaplan-Meier survival
 * :mod:`~crmsim.analysis.tracking` - weekly trial/repeat tracking; real vs simulated logs
 * :mod:`~crmsim.analysis.segmentation` - k-means segments
@@ -14,7 +15,7 @@ data and on real data such as :func:`crmsim.datasets.load_cdnow`. One module per
 * :mod:`~crmsim.analysis.associations` - market baskets and sequential patterns
 * :mod:`~crmsim.analysis.warehouse` - a DuckDB star-schema data warehouse
 * :mod:`~crmsim.analysis.truth` - scoring estimates against the simulator's truth
-* :mod:`~crmsim.analysis.synthetic` - small synthetic BG/NBD data with known truth
+* :mod:`~crmsim.analysis.synthetic` - small synthetic BTYD data with known truth
 """
 
 from crmsim.analysis.associations import (
@@ -23,6 +24,14 @@ from crmsim.analysis.associations import (
     frequent_itemsets,
     next_item_transitions,
     plot_transitions,
+)
+from crmsim.analysis.btyd import (
+    BTYD_MODELS,
+    MBGNBDFit,
+    ParetoNBDFit,
+    fit_btyd,
+    fit_mbgnbd,
+    fit_pareto_nbd,
 )
 from crmsim.analysis.churn import (
     churn_features,
@@ -74,7 +83,7 @@ from crmsim.analysis.segmentation import (
     plot_elbow,
     segment_profile,
 )
-from crmsim.analysis.synthetic import bgnbd_log
+from crmsim.analysis.synthetic import bgnbd_log, mbgnbd_log, pareto_nbd_log
 from crmsim.analysis.tracking import (
     calendar_effects,
     compare_logs,
@@ -100,8 +109,11 @@ from crmsim.analysis.warehouse import build_warehouse, query, star_schema_tables
 
 __all__ = [
     "BGNBDFit",
+    "BTYD_MODELS",
     "GammaGammaFit",
     "KMeansSegmentation",
+    "MBGNBDFit",
+    "ParetoNBDFit",
     "association_rules",
     "basket_matrix",
     "bgnbd_log",
@@ -123,15 +135,20 @@ __all__ = [
     "expected_weekly_repeats",
     "first_vs_repeat_spend",
     "fit_bgnbd",
+    "fit_btyd",
     "fit_churn_tree",
     "fit_gamma_gamma",
+    "fit_mbgnbd",
+    "fit_pareto_nbd",
     "frequent_itemsets",
     "inactive_in_window",
     "kaplan_meier",
     "kmeans_segments",
     "level",
     "lifetimes_from_log",
+    "mbgnbd_log",
     "next_item_transitions",
+    "pareto_nbd_log",
     "plot_calibration",
     "plot_clv_distribution",
     "plot_cohort_heatmap",
