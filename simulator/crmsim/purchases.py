@@ -58,7 +58,7 @@ def market_rate(m, t: float, t_end: float) -> float:
     if cv > 0:
         k = 1.0 / cv**2
         u = crn.uniform(m.seed, crn.SHOCK, 0, m.step_no)
-        mult *= float(gammaincinv(k, u)[0]) / k
+        mult *= float(np.ravel(gammaincinv(k, u))[0]) / k
     return mult
 
 

@@ -164,7 +164,9 @@ def fit_mbgnbd(frequency, recency, T, *, initial=None) -> MBGNBDFit:
         initial = (1.0, _default_rate_scale(x, T_), 1.0, 1.0)
     params, se, ll = _fit_ml(lambda p: _mbgnbd_nll(p, ux, utx, uT, w),
                              lambda p: _mbgnbd_nll_grad(p, ux, utx, uT, w),
-                             np.array(initial, dtype=float), ["r", "alpha", "a", "b"])
+                             np.array(initial, dtype=float), ["r", "alpha", "a", "b"],
+                             scale=[1.0, max(float(np.mean(T_)), 1e-12), 1.0, 1.0],
+                             model="MBG/NBD", data_name="frequency", data=frequency)
     return MBGNBDFit(params=params, se=se, loglik=ll, n=int(x.size))
 
 
@@ -291,7 +293,10 @@ def fit_pareto_nbd(frequency, recency, T, *, initial=None) -> ParetoNBDFit:
         initial = (1.0, _default_rate_scale(x, T_), 1.0, float(np.mean(T_)) + 1.0)
     params, se, ll = _fit_ml(lambda p: _pnbd_nll(p, ux, utx, uT, w),
                              lambda p: _pnbd_nll_grad(p, ux, utx, uT, w),
-                             np.array(initial, dtype=float), ["r", "alpha", "s", "beta"])
+                             np.array(initial, dtype=float), ["r", "alpha", "s", "beta"],
+                             scale=[1.0, max(float(np.mean(T_)), 1e-12), 1.0,
+                                    max(float(np.mean(T_)), 1e-12)],
+                             model="Pareto/NBD", data_name="frequency", data=frequency)
     return ParetoNBDFit(params=params, se=se, loglik=ll, n=int(x.size))
 
 
