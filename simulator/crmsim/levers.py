@@ -25,7 +25,8 @@ class Levers:
     discount: dict = field(default_factory=dict)
     #: strategy -> multiplier on the chance that an order leads to a service call
     calls: dict = field(default_factory=dict)
-    #: per customer: until when a personal offer applies, its rate lift and price cut
+    #: per customer: until when a personal offer (a coupon for one order) is valid; while
+    #: held it lifts the purchase rate, and the next order redeems its price cut
     offer_until: np.ndarray = None
     offer_rate: float = 1.0
     offer_discount: float = 0.0
@@ -53,12 +54,25 @@ class Levers:
         return out
 
     def price_cuts(self, ids: np.ndarray, t) -> dict[str, np.ndarray]:
-        """Share of list price taken off orders of ``ids`` at time(s) ``t``, per strategy."""
+        """Share of list price taken off orders of ``ids`` at times ``t`` (sorted by customer,
+        then time), per strategy; the first order of a customer holding a valid offer
+        redeems it."""
         cuts = {name: arr[ids] for name, arr in self.discount.items()}
         if self.offer_discount > 0:
-            on = np.where(self.offer_until[ids] > t, self.offer_discount, 0.0)
-            cuts[self.offer_by] = cuts.get(self.offer_by, 0.0) + on
+            redeem = _first_per_customer(ids, self.offer_until[ids] > t)
+            self.offer_until[ids[redeem]] = -np.inf
+            cuts[self.offer_by] = cuts.get(self.offer_by, 0.0) + redeem * self.offer_discount
         return cuts
 
     def seat_count(self) -> int:
         return int(sum(self.extra_seats.values()))
+
+
+def _first_per_customer(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mark, for each customer in ``ids`` (sorted), the first position where ``mask`` holds."""
+    out = np.zeros(len(ids), bool)
+    pos = np.flatnonzero(mask)
+    if len(pos):
+        _, first = np.unique(ids[pos], return_index=True)
+        out[pos[first]] = True
+    return out

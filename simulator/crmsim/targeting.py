@@ -5,8 +5,8 @@ line (``decision_right:target=temperament=choleric``) or as a dict in Python
 (``{"tier": ["A", "B"], "rfm": ">=12"}``). Attributes:
 
 =================  =============================================================
-``tier``           value tier by revenue so far among current customers: A (top
-                   1%), B (next 4%), C (next 15%), D (the other 80%) (客户金字塔)
+``tier``           value tier by revenue so far among all acquired customers: A
+                   (top 1%), B (next 4%), C (next 15%), D (the other 80%) (客户金字塔)
 ``stage``          lifecycle stage (potential ... win_back)
 ``rfm``            R + F + M quintile scores (3-15) among current customers
 ``orders``         number of orders so far
@@ -97,7 +97,7 @@ def describe(rule: tuple) -> str:
 
 
 def value_tiers(revenue: np.ndarray, current: np.ndarray) -> np.ndarray:
-    """Tier codes 0-3 (A-D) by revenue rank among ``current`` customers; -1 for the rest."""
+    """Tier codes 0-3 (A-D) by revenue rank among the ``current`` mask; -1 for the rest."""
     tier = np.full(len(revenue), -1, np.int8)
     idx = np.flatnonzero(current)
     if not len(idx):
@@ -132,7 +132,7 @@ def select(m, rule: tuple, ids: np.ndarray) -> np.ndarray:
     pp = m.people
     for attr, op, val in rule:
         if attr == "tier":
-            codes = value_tiers(m.revenue, current_customers(m))[ids]
+            codes = value_tiers(m.revenue, m.acquired)[ids]
             keep &= np.isin(codes, [TIERS.index(v) for v in val])
         elif attr == "stage":
             keep &= np.isin(m.stage[ids], [CODE[v] for v in val])
