@@ -74,8 +74,9 @@ def compare(scenario="retail", strategies=("none", "loyalty_program"), *, replic
                     f"[1, {MAX_JOBS}]")
     sc = scenarios.load(scenario).with_overrides(overrides, customers=customers, years=years)
     for e in strategies:
-        if not isinstance(e, str | list | tuple):
-            raise invalid("strategies", e, "a name, 'a+b' or a list of names")
+        if not isinstance(e, str | list | tuple) or (isinstance(e, str) and e != "none"
+                                                       and not _split(e)):
+            raise invalid("strategies", e, "a name, 'a+b', 'none' or a list of names")
     entries = [_split(e) for e in strategies]
     for e in entries:
         check_strategies(e, sc)  # validate before starting any process

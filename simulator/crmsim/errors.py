@@ -9,6 +9,8 @@ from pathlib import Path
 #: largest magnitude a model parameter may take: far beyond any real market, and small
 #: enough that sums and products of parameters over millions of orders stay finite
 MAX_NUMBER = 1e12
+#: smallest non-zero magnitude: tinier values underflow prices and rates to zero
+MIN_NUMBER = 1e-9
 
 
 class CrmsimError(ValueError):

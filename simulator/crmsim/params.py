@@ -10,7 +10,7 @@ import math
 import numbers
 from dataclasses import dataclass
 
-from crmsim.errors import MAX_NUMBER, CrmsimError, check_range, invalid
+from crmsim.errors import MAX_NUMBER, MIN_NUMBER, CrmsimError, check_range, invalid
 
 #: longest text value and longest list of names a parameter may hold
 MAX_TEXT = 200
@@ -65,9 +65,10 @@ class Param:
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise invalid(name, value, f"a number ({self.unit})")
         check_range(name, value, self.lo, self.hi, lo_open=self.lo_open, hi_open=self.hi_open)
-        if abs(float(value)) > MAX_NUMBER:
-            raise invalid(name, value, f"a number of magnitude at most {MAX_NUMBER:g} "
-                          f"({self.unit})")
+        size = abs(float(value))
+        if size > MAX_NUMBER or 0 < size < MIN_NUMBER:
+            raise invalid(name, value, f"0 or a number of magnitude {MIN_NUMBER:g} to "
+                          f"{MAX_NUMBER:g} ({self.unit})")
         if self.kind == "int":
             if not float(value).is_integer():
                 raise invalid(name, value, "a whole number")

@@ -283,9 +283,9 @@ def check_limits(values: dict) -> None:
     for key, length in (("market.step", mk["step"]), ("market.kpi_period", mk["kpi_period"]),
                         ("acquisition.campaign_interval", acq["campaign_interval"])):
         if horizon / length > MAX_STEPS:
-            raise invalid(key, length, f"at least market.years / {MAX_STEPS:,} (at least "
-                          f"{horizon / MAX_STEPS:.4g} {mk['time_unit']}s for this horizon): "
-                          f"at most {MAX_STEPS:,} per run")
+            raise invalid(key, length, f"at least {horizon / MAX_STEPS:.4g} "
+                          f"{mk['time_unit']}s here: at most {MAX_STEPS:,} per run (horizon "
+                          f"{horizon:g} {mk['time_unit']}s)")
     if mk["customers"] * mk["years"] > MAX_CUSTOMER_YEARS:
         raise invalid("market.customers", mk["customers"], f"customers x years at most "
                       f"{MAX_CUSTOMER_YEARS:,} (years = {mk['years']:g})")
