@@ -6,7 +6,6 @@ Python API; the folder the command works in is compared before and after.
 
 import errno
 import hashlib
-import os
 from pathlib import Path
 
 import pandas as pd

@@ -254,6 +254,14 @@ def _on_sigterm(signum, frame):
     raise Interrupted()
 
 
+def _stop_workers() -> None:
+    """Kill joblib's worker processes now instead of leaving them to time out."""
+    loky = sys.modules.get("joblib.externals.loky.reusable_executor")
+    executor = getattr(loky, "_executor", None)
+    if executor is not None:
+        executor.shutdown(wait=True, kill_workers=True)
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
@@ -274,6 +282,7 @@ def main(argv=None) -> int:
         print(f"crmsim: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
+        _stop_workers()
         name = "SIGTERM" if isinstance(exc, Interrupted) else "SIGINT"
         print(f"crmsim: interrupted by {name}; unfinished output removed", file=sys.stderr)
         return 143 if isinstance(exc, Interrupted) else 130
