@@ -1,36 +1,56 @@
 """The ``crmsim`` command line: simulate, compare, scenarios, strategies (and grading).
 
 Bad input prints one line ``crmsim: error: ...`` and exits with code 2; nothing
-is written.
+is written. Output folders and files appear complete or not at all, and existing
+output is replaced only with ``--force``. Ctrl-C (SIGINT) and SIGTERM stop the run,
+remove unfinished output and exit with 130 / 143 after one line.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from crmsim.errors import CrmsimError, check_out_folder, invalid
+from crmsim.errors import CrmsimError, invalid
+from crmsim.output import check_target_folder, staged_folder, write_file
 
 
 def _set_pairs(pairs: list[str]) -> dict:
     """``section.param=value`` strings -> ``{section: {param: value}}``."""
     import yaml
 
+    from crmsim.scenarios import iso_dates, safe_yaml
+
     out: dict = {}
     for item in pairs or []:
         key, eq, raw = item.partition("=")
         section, dot, param = key.partition(".")
-        if not eq or not dot:
+        if not eq or not dot or not section or not param:
             raise invalid("--set", item, "section.param=value, e.g. service.seats=4")
-        out.setdefault(section, {})[param] = yaml.safe_load(raw)
+        if param in out.get(section, {}):
+            raise invalid("--set", item, f"each parameter once ({key} is set twice)")
+        try:
+            value = iso_dates(safe_yaml(raw))
+        except (yaml.YAMLError, RecursionError, ValueError) as exc:
+            first = (str(exc).splitlines() or ["?"])[0][:120]
+            raise invalid("--set", item, f"section.param=VALUE with a YAML value ({first})") \
+                from None
+        if isinstance(value, str):
+            try:
+                value = float(value)  # 1e5 is a number to a user, a string to YAML 1.1
+            except ValueError:
+                pass
+        out.setdefault(section, {})[param] = value
     return out
 
 
-def _check_out(path: str) -> Path:
-    return check_out_folder("--out", path)
+def _check_out(args) -> Path | None:
+    return check_target_folder("--out", args.out, force=args.force) if args.out else None
 
 
 def _number(x) -> str:
@@ -54,15 +74,16 @@ def _print_table(df: pd.DataFrame) -> None:
 def cmd_simulate(args) -> int:
     import crmsim
 
-    out = _check_out(args.out) if args.out else None
+    out = _check_out(args)
     res = crmsim.simulate(args.scenario, strategies=args.strategy, seed=args.seed,
                           customers=args.customers, years=args.years,
                           overrides=_set_pairs(args.set), progress=not args.quiet)
     summary = res.summary()
     if out is not None:
-        res.save(out, csv=args.csv)
-        if args.report:
-            write_report(res, out)
+        with staged_folder("--out", out, force=args.force) as tmp:
+            res.write_tables(tmp, csv=args.csv)
+            if args.report:
+                write_report(res, tmp)
     _print_table(summary)
     if out is not None:
         print(f"\ntables written to {out}/")
@@ -101,7 +122,7 @@ def write_report(res, out: Path) -> Path:
 def cmd_compare(args) -> int:
     from crmsim.comparison import compare
 
-    out = _check_out(args.out) if args.out else None
+    out = _check_out(args)
     table = compare(args.scenario, args.strategies, replications=args.replications,
                     seed=args.seed, customers=args.customers, years=args.years,
                     overrides=_set_pairs(args.set), n_jobs=args.jobs, progress=True)
@@ -113,12 +134,12 @@ def cmd_compare(args) -> int:
 
         from crmsim.plots import plot_comparison
 
-        out.mkdir(exist_ok=True)
-        table.to_csv(out / "comparison.csv", index=False, lineterminator="\n")
-        ax = plot_comparison(table)
-        ax.figure.tight_layout()
-        ax.figure.savefig(out / "comparison.png", dpi=110, metadata={"Software": None})
-        plt.close(ax.figure)
+        with staged_folder("--out", out, force=args.force) as tmp:
+            table.to_csv(tmp / "comparison.csv", index=False, lineterminator="\n")
+            ax = plot_comparison(table)
+            ax.figure.tight_layout()
+            ax.figure.savefig(tmp / "comparison.png", dpi=110, metadata={"Software": None})
+            plt.close(ax.figure)
         print(f"\ncomparison.csv and comparison.png written to {out}/")
     return 0
 
@@ -128,7 +149,8 @@ def cmd_scenarios(args) -> int:
 
     if args.save:
         name, path = args.save
-        scenarios.load(name).save(path)
+        sc = scenarios.load(name)
+        write_file("--save", path, sc.text(path, "--save"), force=args.force)
         print(f"scenario {name} written to {path}")
         return 0
     if args.explain:
@@ -177,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--set", action="append", metavar="SECTION.PARAM=VALUE",
                         help="change one scenario parameter, e.g. service.seats=4")
 
+    def force(sp, what):
+        sp.add_argument("--force", action="store_true", help=f"replace an existing {what}")
+
     s = sub.add_parser("simulate", help="simulate one scenario and write its tables")
     common(s)
     s.add_argument("--strategy", action="append", metavar="NAME[:param=value,...]",
@@ -186,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--report", action="store_true", help="also write report.md and "
                    "report.png (needs --out)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
+    force(s, "--out folder (in one step: no stale files are left)")
     s.set_defaults(func=cmd_simulate)
 
     c = sub.add_parser("compare", help="compare strategies on common random numbers")
@@ -195,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--replications", type=int, default=5, help="runs per strategy")
     c.add_argument("--jobs", type=int, default=-1, help="parallel processes (-1 = all cores)")
     c.add_argument("--out", help="folder for comparison.csv and comparison.png")
+    force(c, "--out folder")
     c.set_defaults(func=cmd_compare)
 
     sc = sub.add_parser("scenarios", help="list scenarios and explain their parameters")
@@ -203,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--section", help="only this section (with --explain)")
     sc.add_argument("--save", nargs=2, metavar=("NAME", "PATH"), help="write a built-in "
                     "scenario to a .toml/.yaml file to edit")
+    force(sc, "--save file")
     sc.set_defaults(func=cmd_scenarios)
 
     st = sub.add_parser("strategies", help="list strategies, or one strategy's parameters")
@@ -218,6 +246,26 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so every ``finally`` cleans up on the way out."""
+
+
+def _on_sigterm(signum, frame):
+    raise Interrupted()
+
+
+def _stop_workers() -> None:
+    """Kill joblib's worker processes now instead of leaving them to time out."""
+    loky = sys.modules.get("joblib.externals.loky.reusable_executor")
+    executor = getattr(loky, "_executor", None)
+    if executor is not None:
+        executor.shutdown(wait=True, kill_workers=True)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 def main(argv=None) -> int:
     import matplotlib
 
@@ -226,14 +274,31 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "report", False) and not args.out:
         parser.error("--report needs --out")
+    previous = None
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave signals alone
+        pass
     try:
         return args.func(args)
     except CrmsimError as exc:
-        print(f"crmsim: error: {exc}", file=sys.stderr)
+        print(f"crmsim: error: {_one_line(exc)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("crmsim: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        _stop_workers()
+        name = "SIGTERM" if isinstance(exc, Interrupted) else "SIGINT"
+        print(f"crmsim: interrupted by {name}; unfinished output removed", file=sys.stderr)
+        return 143 if isinstance(exc, Interrupted) else 130
+    except MemoryError:
+        print("crmsim: error: out of memory; use fewer --customers or --years",
+              file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

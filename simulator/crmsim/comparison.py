@@ -14,10 +14,13 @@ from joblib import Parallel, delayed
 from scipy import stats
 
 from crmsim import scenarios
-from crmsim.errors import invalid
+from crmsim.errors import check_whole, invalid
 from crmsim.result import headline
-from crmsim.simulation import check_seed, simulate
-from crmsim.strategies import resolve
+from crmsim.simulation import check_seed, check_strategies, simulate
+
+#: bounds on the work of one comparison (runs = replications x strategies)
+MAX_RUNS = 10_000
+MAX_JOBS = 256
 
 METRICS = ("profit", "revenue", "retention", "customer_value", "strategy_cost", "discounts",
            "first_to_repeat", "mean_satisfaction")
@@ -54,14 +57,23 @@ def compare(scenario="retail", strategies=("none", "loyalty_program"), *, replic
     metrics are returned as a second table; ``progress=True`` shows a progress bar.
     """
     check_seed(seed)
-    if isinstance(replications, bool) or not isinstance(replications, int) or replications < 2:
-        raise invalid("replications", replications, "a whole number >= 2")
-    if isinstance(strategies, str) or len(strategies) == 0:
+    replications = check_whole("replications", replications, 2, MAX_RUNS)
+    if isinstance(strategies, str) or not isinstance(strategies, list | tuple) or not strategies:
         raise invalid("strategies", strategies, "a list of one or more strategy names")
+    if replications * len(strategies) > MAX_RUNS:
+        raise invalid("replications", replications, f"replications x strategies at most "
+                      f"{MAX_RUNS:,} runs ({len(strategies)} strategies)")
+    if n_jobs != -1:
+        check_whole("n_jobs", n_jobs, 1, MAX_JOBS, f"-1 (all cores) or a whole number in "
+                    f"[1, {MAX_JOBS}]")
     sc = scenarios.load(scenario).with_overrides(overrides, customers=customers, years=years)
+    for e in strategies:
+        if not isinstance(e, str | list | tuple) or (isinstance(e, str) and e != "none"
+                                                       and not _split(e)):
+            raise invalid("strategies", e, "a name, 'a+b', 'none' or a list of names")
     entries = [_split(e) for e in strategies]
     for e in entries:
-        resolve(e)  # validate before starting any process
+        check_strategies(e, sc)  # validate before starting any process
     labels = [_label(e) for e in strategies]
     if len(set(labels)) != len(labels):
         raise invalid("strategies", labels, "distinct entries")

@@ -143,7 +143,7 @@ def regenerate_reference(name: str | None = None, root=None) -> list[Path]:
     for n in names:
         spec = dict(REFERENCE_RUNS[n])
         res = simulate(spec.pop("scenario"), **spec)
-        out.append(res.save(root / n))
+        out.append(res.save(root / n, force=True))  # regenerating replaces
     return out
 
 

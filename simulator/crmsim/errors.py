@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
+
+#: largest magnitude a model parameter may take: far beyond any real market, and small
+#: enough that sums and products of parameters over millions of orders stay finite
+MAX_NUMBER = 1e12
+#: smallest non-zero magnitude: tinier values underflow prices and rates to zero
+MIN_NUMBER = 1e-9
 
 
 class CrmsimError(ValueError):
@@ -21,8 +28,8 @@ def check_range(param: str, value, lo=None, hi=None, *, lo_open=False, hi_open=F
         v = float(value)
     except (TypeError, ValueError):
         raise invalid(param, value, "a number") from None
-    if v != v:  # NaN
-        raise invalid(param, value, "a number, not NaN")
+    if not math.isfinite(v):  # NaN or infinite
+        raise invalid(param, value, "a finite number")
     bad_lo = lo is not None and (v <= lo if lo_open else v < lo)
     bad_hi = hi is not None and (v >= hi if hi_open else v > hi)
     if bad_lo or bad_hi:
@@ -32,6 +39,16 @@ def check_range(param: str, value, lo=None, hi=None, *, lo_open=False, hi_open=F
         hi_s = "inf" if hi is None else f"{hi:g}"
         raise invalid(param, value, f"a number in {left}{lo_s}, {hi_s}{right}")
     return value
+
+
+def check_whole(param: str, value, lo: int, hi: int, allowed: str | None = None) -> int:
+    """Return ``value`` as an int, or raise unless it is a whole number in ``[lo, hi]``."""
+    import numbers
+
+    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if not ok or not lo <= int(value) <= hi:
+        raise invalid(param, value, allowed or f"a whole number in [{lo:,}, {hi:,}]")
+    return int(value)
 
 
 def check_out_folder(param: str, path, *, parents: bool = False) -> Path:

@@ -6,9 +6,15 @@ can change it and a student can question it (``crmsim scenarios --explain``).
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 
-from crmsim.errors import CrmsimError, check_range, invalid
+from crmsim.errors import MAX_NUMBER, MIN_NUMBER, CrmsimError, check_range, invalid
+
+#: longest text value and longest list of names a parameter may hold
+MAX_TEXT = 200
+MAX_NAMES = 100
 
 
 @dataclass(frozen=True)
@@ -30,14 +36,7 @@ class Param:
     def check(self, name: str, value):
         """Return ``value`` converted to the parameter's kind, or raise a one-line error."""
         if self.kind in ("float", "int"):
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise invalid(name, value, f"a number ({self.unit})")
-            check_range(name, value, self.lo, self.hi, lo_open=self.lo_open, hi_open=self.hi_open)
-            if self.kind == "int":
-                if float(value) != int(value):
-                    raise invalid(name, value, "a whole number")
-                return int(value)
-            return float(value)
+            return self._number(name, value)
         if self.kind == "bool":
             if not isinstance(value, bool):
                 raise invalid(name, value, "true or false")
@@ -46,7 +45,7 @@ class Param:
             if not isinstance(value, str) or (self.choices and value not in self.choices):
                 allowed = " | ".join(self.choices) if self.choices else "a string"
                 raise invalid(name, value, allowed)
-            return value
+            return check_text(name, value)
         if self.kind == "dict":
             return _check_shares(name, value, self.choices)
         if self.kind == "target":
@@ -66,11 +65,40 @@ class Param:
             return [float(v) for v in value]
         if self.kind == "list":
             if not isinstance(value, list | tuple) or not value or not all(
-                isinstance(v, str) for v in value
-            ):
-                raise invalid(name, value, "a non-empty list of names")
+                isinstance(v, str) and v.strip() for v in value
+            ) or len(value) > MAX_NAMES:
+                raise invalid(name, value, f"a list of 1 to {MAX_NAMES} non-empty names")
+            for v in value:
+                check_text(name, v)
+            if len(set(value)) != len(value):
+                dup = sorted({v for v in value if list(value).count(v) > 1})
+                raise invalid(name, value, f"distinct names ({', '.join(dup)} repeated)")
             return list(value)
         raise CrmsimError(f"internal: unknown parameter kind {self.kind!r} for {name}")
+
+
+    def _number(self, name: str, value):
+        """Finite numbers within the range and within +-MAX_NUMBER; whole for ints."""
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise invalid(name, value, f"a number ({self.unit})")
+        check_range(name, value, self.lo, self.hi, lo_open=self.lo_open, hi_open=self.hi_open)
+        size = abs(float(value))
+        if size > MAX_NUMBER or 0 < size < MIN_NUMBER:
+            raise invalid(name, value, f"0 or a number of magnitude {MIN_NUMBER:g} to "
+                          f"{MAX_NUMBER:g} ({self.unit})")
+        if self.kind == "int":
+            if not float(value).is_integer():
+                raise invalid(name, value, "a whole number")
+            return int(value)
+        return float(value)
+
+
+def check_text(name: str, value: str) -> str:
+    """A printable one-line text of at most MAX_TEXT characters (labels, names, dates)."""
+    if len(value) > MAX_TEXT or not value.isprintable():
+        raise invalid(name, value if len(value) <= 60 else value[:60] + "...",
+                      f"one line of at most {MAX_TEXT} printable characters")
+    return value
 
 
 def _check_shares(name: str, value, keys: tuple) -> dict:
@@ -79,11 +107,11 @@ def _check_shares(name: str, value, keys: tuple) -> dict:
         raise invalid(name, value, "a table of shares, e.g. {consumer = 1.0}")
     out = {}
     for k, v in value.items():
-        if keys and k not in keys:
+        if not isinstance(k, str) or (keys and k not in keys):
             raise invalid(f"{name}.{k}", v, "one of " + ", ".join(keys))
         check_range(f"{name}.{k}", v, 0.0, 1.0)
         out[k] = float(v)
-    total = sum(out.values())
+    total = math.fsum(out.values())
     if abs(total - 1.0) > 1e-6:
         raise invalid(name, value, f"shares that sum to 1 (they sum to {total:g})")
     return out

@@ -6,9 +6,6 @@ Columns of every table are documented in :mod:`crmsim.schema`.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from crmsim import schema
-from crmsim.errors import check_out_folder, invalid
 from crmsim.acquisition import CHANNELS
 from crmsim.engine import TRUE_KINDS
+from crmsim.errors import CrmsimError, invalid
 from crmsim.latent import DIMENSIONS, TEMPERAMENTS
 from crmsim.ledger import money_columns
 from crmsim.lifecycle import STAGES
@@ -52,42 +49,48 @@ class SimulationResult:
         from crmsim.scenarios import build
 
         folder = Path(folder)
-        meta_path = folder / "run.json"
-        if not meta_path.is_file():
-            raise invalid("folder", str(folder), "a folder written by SimulationResult.save "
-                          "(with run.json)")
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        sc = dict(meta["scenario"])
-        scenario = build(sc.pop("name"), sc.pop("description", ""), sc)
-        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
-        strategies = [(s["name"], s["params"]) for s in meta["strategies"]]
-        return cls(**tables, scenario=scenario, strategies=strategies, seed=meta["seed"])
+        allowed = "a folder written by SimulationResult.save (run.json and Parquet tables)"
+        try:
+            meta = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+            sc = dict(meta["scenario"])
+            scenario = build(sc.pop("name"), sc.pop("description", ""), sc)
+            tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
+            strategies = [(s["name"], s["params"]) for s in meta["strategies"]]
+            seed = meta["seed"]
+        except CrmsimError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            why = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+            raise invalid("folder", str(folder), f"{allowed}; {why[:200]}") from None
+        return cls(**tables, scenario=scenario, strategies=strategies, seed=seed)
 
-    def save(self, out, *, csv: bool = False) -> Path:
+    def save(self, out, *, csv: bool = False, force: bool = False) -> Path:
         """Write every table as Parquet (and CSV if asked) plus ``run.json`` into ``out``.
 
-        The files are written to a temporary folder next to ``out`` and moved into
-        place at the end, so a failure leaves nothing half-written.
+        Everything is written to a hidden sibling folder that is renamed to ``out`` at the
+        end, so a failure or interrupt leaves nothing half-written. ``out`` must be new or
+        empty; ``force=True`` replaces an existing folder (in one step, no stale files).
         """
-        out = check_out_folder("out", out)
-        parent = out.resolve().parent
-        tmp = Path(tempfile.mkdtemp(prefix=".crmsim-", dir=parent))
-        try:
-            for name in TABLES:
-                df = getattr(self, name)
-                df.to_parquet(tmp / f"{name}.parquet", index=False)
-                if csv:
-                    df.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
-            meta = {"scenario": self.scenario.to_dict(), "seed": self.seed,
-                    "strategies": [{"name": s, "params": p} for s, p in self.strategies]}
-            (tmp / "run.json").write_text(json.dumps(meta, indent=2, sort_keys=True,
-                                                     ensure_ascii=False, default=str) + "\n")
-            out.mkdir(exist_ok=True)
-            for f in sorted(tmp.iterdir()):
-                os.replace(f, out / f.name)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return out
+        from crmsim.output import staged_folder
+
+        with staged_folder("out", out, force=force) as tmp:
+            self.write_tables(tmp, csv=csv)
+        return Path(out)
+
+    def write_tables(self, folder, *, csv: bool = False) -> None:
+        """Write the tables and ``run.json`` into an existing ``folder`` (used by
+        :meth:`save` and by the CLI, which adds the report before moving into place)."""
+        folder = Path(folder)
+        for name in TABLES:
+            df = getattr(self, name)
+            df.to_parquet(folder / f"{name}.parquet", index=False)
+            if csv:
+                df.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+        meta = {"scenario": self.scenario.to_dict(), "seed": self.seed,
+                "strategies": [{"name": s, "params": p} for s, p in self.strategies]}
+        (folder / "run.json").write_text(json.dumps(meta, indent=2, sort_keys=True,
+                                                    ensure_ascii=False, default=str) + "\n",
+                                         encoding="utf-8")
 
 
 def _dates(sc, ts) -> np.ndarray:

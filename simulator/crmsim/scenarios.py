@@ -19,7 +19,7 @@ import yaml
 
 from crmsim.errors import CrmsimError, invalid
 from crmsim.latent import BEHAVIOUR
-from crmsim.params import Param
+from crmsim.params import Param, check_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -244,6 +244,8 @@ class Scenario:
 
     def with_overrides(self, overrides: dict | None = None, **flat) -> Scenario:
         """Return a copy with ``{section: {param: value}}`` and flat ``param=value`` changes."""
+        if overrides is not None and not isinstance(overrides, dict):
+            raise invalid("overrides", overrides, "a dict {section: {param: value}} or None")
         data = _merge(copy.deepcopy(self.values), overrides or {})
         for key, value in flat.items():
             if value is None:
@@ -255,20 +257,25 @@ class Scenario:
     def to_dict(self) -> dict:
         return {"name": self.name, "description": self.description, **copy.deepcopy(self.values)}
 
-    def save(self, path) -> Path:
-        """Write the scenario to ``path`` (``.toml``, ``.yaml`` or ``.yml``)."""
+    def save(self, path, *, force: bool = False) -> Path:
+        """Write the scenario to ``path`` (``.toml``, ``.yaml`` or ``.yml``).
+
+        An existing file is never replaced unless ``force=True``; the write is atomic.
+        """
+        from crmsim.output import write_file
+
+        return write_file("path", path, self.text(path), force=force)
+
+    def text(self, path, param: str = "path") -> str:
+        """The scenario as TOML or YAML text, chosen by the suffix of ``path``."""
         import tomli_w
 
-        path = Path(path)
-        suffix = path.suffix.lower()
+        suffix = Path(path).suffix.lower()
         if suffix == ".toml":
-            text = tomli_w.dumps(self.to_dict())
-        elif suffix in (".yaml", ".yml"):
-            text = yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
-        else:
-            raise invalid("path", str(path), "a file name ending in .toml, .yaml or .yml")
-        path.write_text(text, encoding="utf-8")
-        return path
+            return tomli_w.dumps(self.to_dict())
+        if suffix in (".yaml", ".yml"):
+            return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+        raise invalid(param, str(path), "a file name ending in .toml, .yaml or .yml")
 
 
 def _section_of(key: str) -> str:
@@ -300,19 +307,64 @@ def defaults() -> dict:
 
 def build(name: str, description: str, data: dict) -> Scenario:
     """Validate ``data`` (missing parameters take defaults) and return a Scenario."""
+    if not isinstance(data, dict):
+        raise invalid("scenario", data, "a table of sections such as [purchase]")
+    if not isinstance(name, str) or not name.strip():
+        raise invalid("name", name, "a scenario name (text)")
+    check_text("name", name)
+    if not isinstance(description, str) or len(description) > MAX_DESCRIPTION:
+        shown = description if not isinstance(description, str) else description[:60] + "..."
+        raise invalid("description", shown, f"text of at most {MAX_DESCRIPTION:,} characters")
     full = _merge(defaults(), data)
     checked = {
         s: {k: SPEC[s][k].check(f"{s}.{k}", v) for k, v in params.items()}
         for s, params in full.items()
     }
+    check_limits(checked)
+    return Scenario(name=name, description=description, values=checked)
+
+
+#: limits on what sizes a run's work and memory (see :func:`check_limits`)
+FIRST_DATE, LAST_DATE = dt.date(1700, 1, 1), dt.date(2200, 1, 1)
+MAX_STEPS = 20_000
+MAX_CUSTOMER_YEARS = 10_000_000
+MAX_ORDERS_PER_CUSTOMER = 10_000
+MAX_DESCRIPTION = 10_000
+
+
+def check_limits(values: dict) -> None:
+    """Checks that involve several parameters: a real calendar date, and bounded work.
+
+    Steps, KPI periods and campaigns per run are at most MAX_STEPS (a 50-year daily run
+    has 18,250); customers x years at most MAX_CUSTOMER_YEARS (a 100,000 x 3-year run
+    peaks near 0.7 GB); the mean purchase rate r/alpha over the horizon at most
+    MAX_ORDERS_PER_CUSTOMER. Dates are limited so that every timestamp of the run fits
+    pandas' nanosecond calendar (1677-2262) instead of wrapping round.
+    """
+    mk, pu, acq = values["market"], values["purchase"], values["acquisition"]
+    start = mk["start_date"]
     try:
-        dt.date.fromisoformat(checked["market"]["start_date"])
+        day = dt.date.fromisoformat(start)
     except ValueError:
-        raise invalid("market.start_date", checked["market"]["start_date"],
-                      "an ISO date such as 2025-01-01") from None
-    if len(set(checked["population"]["regions"])) != len(checked["population"]["regions"]):
-        raise invalid("population.regions", checked["population"]["regions"], "distinct names")
-    return Scenario(name=str(name), description=str(description), values=checked)
+        raise invalid("market.start_date", start, "an ISO date such as 2025-01-01") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise invalid("market.start_date", start, f"an ISO date from {FIRST_DATE} to "
+                      f"{LAST_DATE}")
+    horizon = mk["years"] * 365.0 / (1.0 if mk["time_unit"] == "day" else 7.0)
+    for key, length in (("market.step", mk["step"]), ("market.kpi_period", mk["kpi_period"]),
+                        ("acquisition.campaign_interval", acq["campaign_interval"])):
+        if horizon / length > MAX_STEPS:
+            raise invalid(key, length, f"at least {horizon / MAX_STEPS:.4g} "
+                          f"{mk['time_unit']}s here: at most {MAX_STEPS:,} per run (horizon "
+                          f"{horizon:g} {mk['time_unit']}s)")
+    if mk["customers"] * mk["years"] > MAX_CUSTOMER_YEARS:
+        raise invalid("market.customers", mk["customers"], f"customers x years at most "
+                      f"{MAX_CUSTOMER_YEARS:,} (years = {mk['years']:g})")
+    per_customer = pu["r"] / pu["alpha"] * horizon
+    if per_customer > MAX_ORDERS_PER_CUSTOMER:
+        raise invalid("purchase.alpha", pu["alpha"], f"a value giving at most "
+                      f"{MAX_ORDERS_PER_CUSTOMER:,} purchases per customer over the horizon "
+                      f"(r / alpha x horizon = {per_customer:.3g})")
 
 
 def builtin_names() -> list[str]:
@@ -320,21 +372,82 @@ def builtin_names() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML without anchors/aliases (no expansion bombs) and without duplicate keys."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.YAMLError("anchors and aliases (&, *) are not allowed")
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        keys = [self.construct_object(k, deep=True) for k, _ in node.value]
+        seen = set()
+        for k in keys:
+            if isinstance(k, str | int | float | bool) and k in seen:
+                raise yaml.YAMLError(f"duplicate key {k!r}")
+            seen.add(k) if isinstance(k, str | int | float | bool) else None
+        return super().construct_mapping(node, deep=deep)
+
+
+def safe_yaml(text: str):
+    """Parse YAML safely: no object tags, no anchors/aliases, no duplicate keys."""
+    return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
+
+
+#: largest scenario file read (real ones are under 5 KB)
+MAX_FILE_BYTES = 1_000_000
+
+
+def iso_dates(data):
+    """TOML and YAML turn ``2025-01-01`` into a date object; keep it as ISO text."""
+    if isinstance(data, dict):
+        return {k: iso_dates(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [iso_dates(v) for v in data]
+    if isinstance(data, dt.date):
+        return data.isoformat()
+    return data
+
+
 def _parse(text: str, fmt: str, source: str) -> dict:
     try:
-        data = tomllib.loads(text) if fmt == "toml" else yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
-        first = str(exc).splitlines()[0]
+        data = tomllib.loads(text) if fmt == "toml" else safe_yaml(text)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError, RecursionError, ValueError) as exc:
+        first = (str(exc).splitlines() or [exc.__class__.__name__])[0][:200]
         raise invalid("scenario file", source, f"valid {fmt.upper()} ({first})") from None
     if not isinstance(data, dict):
         raise invalid("scenario file", source, "a table of sections such as [purchase]")
-    return data
+    return iso_dates(data)
+
+
+def _read_text(path: Path, source: str) -> str:
+    """The file's text, or a one-line error for unreadable, huge or non-UTF-8 files."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise invalid("scenario", source, f"a readable scenario file ({exc.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise invalid("scenario", source, f"a scenario file of at most {MAX_FILE_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise invalid("scenario", source, "a UTF-8 text file (this one is binary or in "
+                      "another encoding)") from None
+    if "\x00" in text:
+        raise invalid("scenario", source, "a UTF-8 text file (this one holds NUL bytes)")
+    return text.removeprefix("\ufeff")
 
 
 def load(name_or_path) -> Scenario:
     """Load a built-in scenario by name, or a TOML/YAML scenario file, and validate it."""
     if isinstance(name_or_path, Scenario):
         return name_or_path
+    if not isinstance(name_or_path, str | Path):
+        raise invalid("scenario", name_or_path, "a scenario name, a .toml/.yaml path or a "
+                      "Scenario")
     key = str(name_or_path)
     if key in builtin_names():
         text = (resources.files("crmsim") / "scenarios" / f"{key}.toml").read_text("utf-8")
@@ -348,7 +461,7 @@ def load(name_or_path) -> Scenario:
             raise invalid("scenario", key, "an existing scenario file or one of "
                           + ", ".join(builtin_names()))
         fmt = "toml" if path.suffix.lower() == ".toml" else "yaml"
-        data = _parse(path.read_text(encoding="utf-8"), fmt, key)
+        data = _parse(_read_text(path, key), fmt, key)
     name = data.get("name", Path(key).stem)
     return build(name, data.get("description", ""), data)
 

@@ -35,6 +35,7 @@ from crmsim.lifecycle import CODE
 from crmsim.params import Param
 from crmsim.targeting import parse, select
 
+
 @dataclass(frozen=True)
 class Strategy:
     name: str
