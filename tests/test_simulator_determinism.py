@@ -16,7 +16,7 @@ def test_same_seed_same_bytes(tmp_path):
     b = crmsim.simulate("retail", seed=5, **kw).save(tmp_path / "b", csv=True)
     c = crmsim.simulate("retail", seed=6, **kw).save(tmp_path / "c", csv=True)
     da, db, dc = _digest(a), _digest(b), _digest(c)
-    assert len(da) == 13  # 6 tables x (parquet + csv) + run.json
+    assert len(da) == 15  # 7 tables x (parquet + csv) + run.json
     assert da == db
     differ = {k for k in da if da[k] != dc[k]}
     assert {"transactions.parquet", "customers.parquet", "events.parquet"} <= differ

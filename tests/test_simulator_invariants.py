@@ -62,8 +62,12 @@ def test_revenue_equals_transactions_and_costs_are_nonnegative(small_run):
     calls = ev[ev["kind"] == "service_request"]
     assert len(calls) > 100
     assert (calls["wait"] >= 0).all() and (calls["service_time"] >= 0).all()
-    assert (ev["cost"] >= 0).all()
-    for col in ("acquisition_cost", "service_cost", "strategy_cost"):
+    led = small_run.ledger
+    acc = led["account"].astype(str)
+    assert (led.loc[acc == "sales", "amount"] > 0).all()
+    assert (led.loc[acc != "sales", "amount"] < 0).all()  # every other booking is money out
+    for col in ("acquisition_cost", "service_cost", "strategy_cost", "discounts",
+                "cost_of_goods"):
         assert (k[col] >= 0).all()
     assert np.allclose(k["profit"], k["gross_margin"] - k["acquisition_cost"]
                        - k["service_cost"] - k["strategy_cost"])
