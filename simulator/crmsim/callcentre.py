@@ -50,12 +50,18 @@ def place_calls(m, o_cust, o_time, nth, depth):
     tt = tt + svc["request_delay"] * crn.exponential(m.seed, crn.CALL_DELAY, c, k)
     tt = arrival_times(tt, crn.uniform(m.seed, crn.CALL_HOUR, c, k), m.hours, svc["open_hours"])
     inside = tt < m.horizon
-    for cid, arrival in zip(c[inside], tt[inside], strict=True):
-        m.env.process(service_call(m.env, m, int(cid), float(arrival)))
+    c, tt, k = c[inside], tt[inside], k[inside]
+    talk = svc["service_time"] * crn.exponential(m.seed, crn.TALK, c, k)
+    upset = crn.uniform(m.seed, crn.COMPLAINT, c, k)
+    for call in zip(c.tolist(), tt.tolist(), talk.tolist(), upset.tolist(), strict=True):
+        m.env.process(service_call(m.env, m, *call))
 
 
-def service_call(env, m, cid: int, arrival: float):
-    """One customer's call: queue for a seat (or give up), be served, update satisfaction."""
+def service_call(env, m, cid: int, arrival: float, talk: float, upset: float):
+    """One customer's call: queue for a seat (or give up), be served, update satisfaction.
+
+    Handling time ``talk`` (hours) and the complaint draw ``upset`` belong to the call
+    (common random numbers), so a strategy elsewhere does not reshuffle them."""
     yield env.timeout(arrival - env.now)
     svc, beh, hours = m.sc["service"], m.sc["behaviour"], m.hours
     priority = 0 if m.levers.priority[cid] else 1
@@ -68,10 +74,8 @@ def service_call(env, m, cid: int, arrival: float):
             served = seat in got
         wait_h = (env.now - t0) * hours
         if served:
-            talk = m.rng_service.exponential(svc["service_time"])
             yield env.timeout(talk / hours)
-            complaint = m.rng_service.random() < (beh["complaint_prob"]
-                                                  + beh["complaint_prob_per_hour"] * wait_h)
+            complaint = upset < beh["complaint_prob"] + beh["complaint_prob_per_hour"] * wait_h
             outcome = "served"
         else:
             talk, complaint, outcome = 0.0, True, "abandoned"

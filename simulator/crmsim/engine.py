@@ -34,7 +34,7 @@ from crmsim.population import catalogue, draw_people
 
 # sequential streams for what is drawn once or does not decide the money; the rest
 # (gaps, lifetimes, dropout coins, spend, calls, campaigns, referrals) is crmsim.crn
-STREAMS = ("population", "launch", "baskets", "service")
+STREAMS = ("population", "launch", "baskets")
 STAGE_CHANGE = kind("stage_change", "the firm moved a customer to another lifecycle stage")
 STRATEGY_ACTION = kind("strategy_action", "a strategy acted (detail: strategy and number of "
                        "customers targeted)")
@@ -79,7 +79,6 @@ class Market:
         self.sc, self.env, self.seed = sc, env, seed
         seqs = np.random.SeedSequence(seed).spawn(len(STREAMS))
         rng = {name: np.random.default_rng(s) for name, s in zip(STREAMS, seqs, strict=True)}
-        self.rng_service = rng["service"]
         self.people = draw_people(sc, rng["population"])
         self.products = catalogue(sc["population"], sc["market"]["gross_margin"])
         self.baskets = Baskets(sc, self.products, self.people["prefs"], rng["baskets"])
