@@ -76,7 +76,7 @@ def test_mbgnbd_lets_buyers_leave_right_after_the_first_purchase():
         one_order[name] = at_first.sum()
     assert one_order["bg"] == 0
     assert one_order["mbg"] > 0.15 * 4000
-    assert first_to_repeat(mbg) < first_to_repeat(bg) - 0.1
+    assert first_to_repeat(mbg) < first_to_repeat(bg) - 0.05
 
 
 def test_profit_profile_by_stage_emerges_from_behaviour(retail):
@@ -151,24 +151,31 @@ def test_seats_and_waits_move_satisfaction():
 
 @pytest.mark.parametrize("name", ["vip_tiering", "proactive_care"])
 def test_service_strategies_retain_the_group_they_target(name):
-    """Among the customers a service strategy spent money on, more are alive at the end
-    than among the same customers without it (pooled over seeds, same people)."""
-    alive_with = alive_without = n = 0
-    for seed in (1, 2, 3):
-        kw = dict(customers=6000, years=3, seed=seed)
+    """The customers a service strategy works on stay longer than the very same customers
+    without it (common random numbers make the comparison customer by customer): more
+    relationships are lengthened than shortened, and more are alive at the end."""
+    longer = shorter = alive_with = alive_without = n = 0
+    for seed in (1, 2):
+        kw = dict(customers=10_000, years=3, seed=seed)
         base = crmsim.simulate("retail", **kw)
         treated = crmsim.simulate("retail", strategies=[name], **kw)
-        ev = treated.events
         if name == "vip_tiering":  # the VIPs: every customer the tier spent money on
             led = treated.ledger
             group = led.loc[(led["account"] == f"strategy:{name}"), "customer_id"].unique()
         else:  # the customers it checked in with when their orders slowed down
+            ev = treated.events
             group = ev.loc[ev["detail"] == "proactive_care check-in", "customer_id"].unique()
-        alive_with += treated.customers.loc[group, "true_alive"].sum()
-        alive_without += base.customers.loc[group, "true_alive"].sum()
+        horizon = base.scenario.horizon
+        end_with = treated.customers.loc[group, "true_dropout_time"].fillna(horizon)
+        end_without = base.customers.loc[group, "true_dropout_time"].fillna(horizon)
+        longer += int((end_with > end_without + 1e-9).sum())
+        shorter += int((end_with < end_without - 1e-9).sum())
+        alive_with += int(treated.customers.loc[group, "true_alive"].sum())
+        alive_without += int(base.customers.loc[group, "true_alive"].sum())
         n += len(group)
-    assert n > 300
-    assert (alive_with - alive_without) / n > 0.01, (alive_with, alive_without, n)
+    assert n > 400
+    assert longer > 3 * shorter and longer > 0.05 * n, (longer, shorter, n)
+    assert alive_with > alive_without, (alive_with, alive_without)
 
 
 def test_no_strategy_lifts_revenue_by_more_than_about_ten_percent():
