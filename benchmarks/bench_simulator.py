@@ -5,7 +5,8 @@ events, wall seconds, peak memory, purchases per second, and the ratios of the
 full model against
 
 * a naive per-customer SimPy model: one process per customer drawing numpy
-  scalars, purchases + silent dropout + a 20-seat call centre for 10% of purchases;
+  scalars, the retail scenario's Pareto/NBD purchases and lifetime + a 20-seat call
+  centre for 10% of purchases;
 * a vectorised numpy generator of the same purchase/dropout process (the
   practical limit: no call centre, no latent state, no logs).
 
@@ -28,13 +29,19 @@ import time
 
 import numpy as np
 
-R, ALPHA, A, B = 0.9, 30.0, 1.0, 8.0  # the retail scenario's BG/NBD parameters (per day)
+
+def retail_purchase() -> dict:
+    """The retail scenario's Pareto/NBD and spend parameters (per day), from the scenario."""
+    import crmsim
+
+    return crmsim.load_scenario("retail")["purchase"]
 
 
 def naive(n: int, years: float, seed: int) -> dict:
     """One SimPy process per customer, scalar draws, a 20-seat call centre."""
     import simpy
 
+    pur = retail_purchase()
     rng = np.random.default_rng(seed)
     env = simpy.Environment()
     seats = simpy.Resource(env, capacity=20)
@@ -50,15 +57,16 @@ def naive(n: int, years: float, seed: int) -> dict:
         calls.append((cid, arrive, wait))
 
     def customer(env, cid):
-        lam, p = rng.gamma(R, 1 / ALPHA), rng.beta(A, B)
-        nu = rng.gamma(4.0, 1 / 30.0)
+        lam, mu = rng.gamma(pur["r"], 1 / pur["alpha"]), rng.gamma(pur["s"], 1 / pur["beta"])
+        nu = rng.gamma(pur["q"], 1 / pur["v"])
+        end = env.now + rng.exponential(1 / mu)  # Pareto/NBD: a lifetime in time
         while True:
             yield env.timeout(rng.exponential(1 / lam))
-            purchases.append((cid, env.now, rng.gamma(6.0, 1 / nu)))
+            if env.now > end:
+                return
+            purchases.append((cid, env.now, rng.gamma(pur["p"], 1 / nu)))
             if rng.random() < 0.1:
                 env.process(call(env, cid))
-            if rng.random() < p:
-                return
 
     for cid in range(n):
         env.process(customer(env, cid))
@@ -71,14 +79,15 @@ def naive(n: int, years: float, seed: int) -> dict:
 
 
 def vectorised(n: int, years: float, seed: int) -> dict:
-    """The same purchase/dropout process in a few numpy calls: Poisson count over the
-    horizon, then truncation at the geometric dropout purchase."""
+    """The same purchase/dropout process in a few numpy calls: a Poisson count over each
+    customer's lifetime within the horizon, uniform purchase times."""
+    pur = retail_purchase()
     rng = np.random.default_rng(seed)
     horizon = years * 365
-    lam, p = rng.gamma(R, 1 / ALPHA, n), rng.beta(A, B, n)
-    n_try = rng.poisson(lam * horizon)
-    k = np.minimum(n_try, rng.geometric(p))
-    times = np.repeat(np.zeros(n), k) + rng.random(k.sum()) * horizon  # times in the log
+    lam, mu = rng.gamma(pur["r"], 1 / pur["alpha"], n), rng.gamma(pur["s"], 1 / pur["beta"], n)
+    life = np.minimum(rng.exponential(1 / mu), horizon)
+    k = rng.poisson(lam * life)
+    times = np.repeat(life, k) * rng.random(k.sum())  # times in the log
     return {"purchases": int(k.sum()), "events": 0, "checksum": float(times.sum() % 1)}
 
 

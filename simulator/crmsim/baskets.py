@@ -41,6 +41,9 @@ class Baskets:
         line_order, prod = key // n_prod, key % n_prod
         weight = self.price[prod] * units
         share = weight / np.bincount(line_order, weights=weight, minlength=n_orders)[line_order]
+        # the step's lines in the order of the final table: time, customer, product
+        o = np.lexsort((prod, cust[line_order], time[line_order]))
+        line_order, prod, share = line_order[o], prod[o], share[o]
         list_amount = value[line_order] * share
         amount = np.round(list_amount * (1.0 - cut[line_order]), 2)
         discount = np.round(list_amount, 2) - amount
@@ -58,14 +61,16 @@ class Baskets:
         return lines
 
     def table(self) -> dict[str, np.ndarray]:
-        """All lines of the run, in order of time then customer, with global ``order_id``."""
+        """All lines of the run, in order of time then customer, with global ``order_id``.
+
+        Steps do not overlap in time and each step's lines are drawn sorted, so the
+        concatenation is already in order."""
         keys = ("customer", "time", "product", "quantity", "amount", "discount", "cost")
         if not self.parts:
             return {k: np.array([]) for k in ("order_id", *keys)}
-        cols = {k: np.concatenate([p[k] for p in self.parts]) for k in keys}
-        order = np.lexsort((cols["product"], cols["customer"], cols["time"]))
-        cols = {k: v[order] for k, v in cols.items()}
-        new = np.ones(len(order), bool)
+        cols = {k: np.concatenate([p.pop(k) for p in self.parts]) for k in keys}
+        self.parts = []  # the lines now live in ``cols`` only
+        new = np.ones(len(cols["time"]), bool)
         new[1:] = (cols["time"][1:] != cols["time"][:-1]) | (cols["customer"][1:]
                                                               != cols["customer"][:-1])
         cols["order_id"] = np.cumsum(new) - 1

@@ -82,7 +82,7 @@ def service_call(env, m, cid: int, arrival: float, talk: float, upset: float):
     damage = beh["wait_penalty"] * m.wait_sens[cid] * wait_h
     damage += beh["abandon_penalty"] * (outcome == "abandoned")
     damage += beh["complaint_penalty"] * complaint
-    m.stocks.service[cid] -= damage
+    m.stocks.add("service", cid, -damage)
     m.log.call(t0, cid, outcome, wait_h, talk)
     m.ledger.book(env.now, cid, "calls", -svc["call_cost"])
     if complaint:
@@ -90,6 +90,6 @@ def service_call(env, m, cid: int, arrival: float, talk: float, upset: float):
                   "after waiting" if wait_h > 0.25 else "service problem")
     lv = m.levers
     if lv.followup_boost > 0 and lv.followup[cid]:
-        m.stocks.service[cid] += lv.followup_boost
+        m.stocks.add("service", cid, lv.followup_boost)
         m.log.add(env.now, cid, CONTACT_EVENT, f"{lv.followup_by} follow-up")
         m.ledger.book(env.now, cid, f"strategy:{lv.followup_by}", -lv.followup_cost)

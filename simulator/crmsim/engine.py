@@ -26,7 +26,7 @@ from crmsim.acquisition import LAUNCH, campaigns, launch_times, referrals
 from crmsim.baskets import Baskets
 from crmsim.callcentre import open_call_centre, place_calls
 from crmsim.eventlog import EventLog, kind
-from crmsim.latent import TEMPERAMENTS, evaluate, sensitivity_matrix
+from crmsim.latent import TEMPERAMENTS, sensitivity_matrix
 from crmsim.ledger import Ledger
 from crmsim.levers import Levers
 from crmsim.lifecycle import STAGES, assign_stages
@@ -65,11 +65,24 @@ class Hidden:
 
 @dataclass
 class Stocks:
-    """What strategies and service experiences add to the latent chain (each fades)."""
+    """What strategies and service experiences add to the latent chain (each fades).
+
+    ``touched`` marks customers with a non-zero stock: only they differ from their
+    baseline, so only they are faded and re-evaluated each step."""
 
     dose: np.ndarray  # empowerment dose per dimension (n x 4)
     service: np.ndarray  # satisfaction shocks: waits, complaints, care
     bond: np.ndarray  # switching costs and rewards, added to loyalty
+    touched: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int) -> Stocks:
+        return cls(np.zeros((n, 4)), np.zeros(n), np.zeros(n), np.zeros(n, bool))
+
+    def add(self, stock: str, ids, amount) -> None:
+        """Add ``amount`` (per customer, or per dimension for ``dose``) to a stock of ``ids``."""
+        getattr(self, stock)[ids] += amount
+        self.touched[ids] = True
 
 
 class Market:
@@ -110,9 +123,9 @@ class Market:
         self.start_at[who] = when
         self.channel[who] = LAUNCH
         self.hidden = Hidden.empty(n)
-        self.stocks = Stocks(np.zeros((n, 4)), np.zeros(n), np.zeros(n))
-        self.latent = evaluate(self.people["base"], self.stocks.dose, self.stocks.service,
-                               self.stocks.bond, self.sens, beh)
+        self.stocks = Stocks.empty(n)
+        base = self.people["base"]
+        self.latent = {k: v.copy() for k, v in base.items()}  # no stock yet: the baseline
         self.levers = Levers(n)
         self.ledger = Ledger()
         self.log = EventLog()
@@ -196,8 +209,10 @@ def strategy_rounds(env, m: Market, strategy, params):
 
 def review(m: Market, t: float):
     """Stage review at the end of a step, and a KPI snapshot when a period ends."""
-    new = assign_stages(t, m.acquired, m.orders, m.first_order, m.last_order, m.won_back_at,
-                        m.sc["lifecycle"])
+    who = np.flatnonzero(m.acquired)  # prospects stay in 'potential'
+    new = m.stage.copy()
+    new[who] = assign_stages(t, m.acquired[who], m.orders[who], m.first_order[who],
+                             m.last_order[who], m.won_back_at[who], m.sc["lifecycle"])
     changed = np.flatnonzero(new != m.stage)
     names = np.asarray(STAGES, dtype=object)
     m.log.add(t, changed, STAGE_CHANGE, "", from_stage=names[m.stage[changed]],

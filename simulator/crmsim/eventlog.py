@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmsim.tables import sorted_frame
+
 #: kind -> description, filled by the writers' ``kind()`` calls at import
 KINDS: dict[str, str] = {}
 
@@ -24,52 +26,47 @@ def kind(name: str, doc: str) -> str:
 
 
 class EventLog:
-    """Append-only event records, vectorised batches plus single rows (calls)."""
+    """Append-only event records, kept as arrays per column until the run ends."""
+
+    _DTYPES = {"timestamp": float, "customer_id": np.int64, "kind": np.int16, "detail": object,
+               "from_stage": object, "to_stage": object, "wait": float, "service_time": float,
+               "related_customer": np.int64}
 
     def __init__(self):
-        self._batches: list[dict] = []
-        self._rows: list[tuple] = []
+        self._cols: dict[str, list] = {c: [] for c in COLUMNS}
+        self._rows: list[tuple] = []  # single events (calls, complaints)
+        self._code = {k: i for i, k in enumerate(KINDS)}
 
     def add(self, t, customers, kind_name: str, detail="", *, from_stage=None, to_stage=None,
             related=None) -> None:
         """Record one event (scalar customer) or a batch (array of customers)."""
         if isinstance(customers, int | np.integer) and np.ndim(t) == 0:
-            self._rows.append((float(t), int(customers), kind_name, detail, from_stage, to_stage,
-                               np.nan, np.nan, -1 if related is None else int(related)))
+            self._rows.append((float(t), int(customers), self._code[kind_name], detail,
+                               from_stage, to_stage, np.nan, np.nan,
+                               -1 if related is None else int(related)))
             return
         customers = np.atleast_1d(np.asarray(customers, np.int64))
         n = customers.size
         if n == 0:
             return
-
-        def col(x, dtype=object):
-            return np.broadcast_to(np.asarray(x, dtype=dtype), (n,))
-
-        self._batches.append((col(t, float), customers, col(kind_name), col(detail),
-                              col(from_stage), col(to_stage), col(np.nan, float),
-                              col(np.nan, float), col(-1 if related is None else related,
-                                                      np.int64)))
+        values = (t, customers, self._code[kind_name], detail, from_stage, to_stage, np.nan,
+                  np.nan, -1 if related is None else related)
+        for name, v in zip(COLUMNS, values, strict=True):
+            self._cols[name].append(np.broadcast_to(np.asarray(v, self._DTYPES[name]), (n,)))
 
     def call(self, t, customer: int, outcome: str, wait_h: float, talk_h: float) -> None:
-        self._rows.append((t, customer, "service_request", outcome, None, None, wait_h, talk_h,
-                           -1))
+        self._rows.append((t, customer, self._code["service_request"], outcome, None, None,
+                           wait_h, talk_h, -1))
 
     def frame(self) -> pd.DataFrame:
-        parts = list(self._batches)
+        """The log as a table sorted by time, kind and customer; the log is emptied (large
+        runs would otherwise hold every event twice)."""
         if self._rows:
-            parts.append(tuple(np.array(col, dtype=object) for col in zip(*self._rows,
-                                                                          strict=True)))
-        if parts:
-            cols = [np.concatenate(c) for c in zip(*parts, strict=True)]
-        else:
-            cols = [np.array([])] * len(COLUMNS)
-        ev = pd.DataFrame(dict(zip(COLUMNS, cols, strict=True)))
-        ev = ev.astype({"timestamp": float, "customer_id": np.int64, "wait": float,
-                        "service_time": float, "related_customer": np.int64,
-                        "detail": object, "from_stage": object, "to_stage": object})
-        rank = {k: i for i, k in enumerate(KINDS)}
-        ev["_k"] = ev["kind"].map(rank)
-        ev = ev.sort_values(["timestamp", "_k", "customer_id"], kind="stable").drop(columns="_k")
-        ev = ev.reset_index(drop=True)
-        ev["kind"] = pd.Categorical(ev["kind"], categories=list(KINDS))
-        return ev
+            for name, values in zip(COLUMNS, zip(*self._rows, strict=True), strict=True):
+                self._cols[name].append(np.array(values, self._DTYPES[name]))
+            self._rows = []
+        cols, self._cols = self._cols, {c: [] for c in COLUMNS}
+        kinds = list(KINDS)
+        return sorted_frame(cols, ("timestamp", "kind", "customer_id"),
+                            {"kind": lambda codes: pd.Categorical.from_codes(codes, kinds)},
+                            self._DTYPES)

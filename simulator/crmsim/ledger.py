@@ -29,14 +29,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmsim.tables import sorted_frame
+
 BASE_ACCOUNTS = ("sales", "cost_of_goods", "acquisition", "seats", "calls")
 
 
+COLUMNS = ("timestamp", "customer_id", "account", "amount")
+
+
 class Ledger:
-    """Append-only bookings, kept as arrays (vectorised) until the run ends."""
+    """Append-only bookings, kept as arrays per column (vectorised) until the run ends."""
 
     def __init__(self):
-        self._parts: list[tuple] = []
+        self._cols: dict[str, list] = {c: [] for c in COLUMNS}
         self._rows: list[tuple] = []  # single bookings (one call, one follow-up)
         self._accounts: dict[str, int] = {a: i for i, a in enumerate(BASE_ACCOUNTS)}
 
@@ -57,57 +62,62 @@ class Ledger:
         if not keep.any():
             return
         t = np.broadcast_to(np.asarray(t, float), customer.shape)
-        self._parts.append((t[keep].copy(), customer[keep].copy(),
-                            np.full(int(keep.sum()), self.code(account), np.int16),
-                            amount[keep].copy()))
+        for name, values in zip(COLUMNS, (t[keep], customer[keep],
+                                          np.full(int(keep.sum()), self.code(account), np.int16),
+                                          amount[keep]), strict=True):
+            self._cols[name].append(values.copy())
 
     def frame(self) -> pd.DataFrame:
-        """Bookings sorted by time, account and customer (columns: see ``schema.LEDGER``)."""
-        parts = list(self._parts)
+        """Bookings sorted by time, account and customer (columns: see ``schema.LEDGER``);
+        the ledger is emptied (large runs would otherwise hold every booking twice)."""
         if self._rows:
-            t, c, a, x = zip(*self._rows, strict=True)
-            parts.append((np.array(t), np.array(c, np.int64), np.array(a, np.int16),
-                          np.array(x)))
-        if parts:
-            t, c, a, x = (np.concatenate(cols) for cols in zip(*parts, strict=True))
-        else:
-            t, c, a, x = np.array([]), np.array([], np.int64), np.array([], np.int16), np.array([])
+            for name, values, dtype in zip(COLUMNS, zip(*self._rows, strict=True),
+                                           (float, np.int64, np.int16, float), strict=True):
+                self._cols[name].append(np.array(values, dtype))
+            self._rows = []
+        cols, self._cols = self._cols, {c: [] for c in COLUMNS}
         names = sorted(self._accounts, key=self._accounts.get)
-        order = np.lexsort((c, a, t))
-        return pd.DataFrame({
-            "timestamp": t[order],
-            "customer_id": c[order],
-            "account": pd.Categorical.from_codes(a[order], categories=names),
-            "amount": x[order],
-        })
+        return sorted_frame(cols, ("timestamp", "account", "customer_id"),
+                            {"account": lambda codes: pd.Categorical.from_codes(
+                                codes, categories=names)},
+                            {"timestamp": float, "customer_id": np.int64, "account": np.int16,
+                             "amount": float})
 
 
-def money_columns(ledger: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Per-row contributions of ``ledger`` to each KPI money column (same length as rows).
+def totals_by(ledger: pd.DataFrame, key: np.ndarray, n: int) -> pd.DataFrame:
+    """Sum of the ledger per account for each group ``key`` (integers 0..n-1, one per row):
+    a wide table, one row per group and one column per account."""
+    acc = ledger["account"].astype("category")
+    names = list(acc.cat.categories)
+    codes = acc.cat.codes.to_numpy().astype(np.int64)
+    flat = np.bincount(np.asarray(key, np.int64) * len(names) + codes,
+                       weights=ledger["amount"].to_numpy(float), minlength=n * len(names))
+    return pd.DataFrame(flat[: n * len(names)].reshape(n, len(names)), columns=names)
+
+
+def money_columns(totals: pd.DataFrame) -> dict[str, np.ndarray]:
+    """KPI money columns from a wide table of per-account sums (see :func:`totals_by`).
 
     revenue, discounts, cost_of_goods, gross_margin, acquisition_cost,
     service_cost, strategy_cost, profit: costs are positive numbers here.
     """
-    acc = ledger["account"].astype("category")
-    names = np.asarray(acc.cat.categories, str)
-    codes = acc.cat.codes.to_numpy()
-    x = ledger["amount"].to_numpy(float)
+    cols = totals.columns.astype(str)
 
-    def part(mask_of_names):
-        return np.where(np.asarray(mask_of_names, bool)[codes], x, 0.0)
+    def total(mask):
+        return totals.loc[:, np.asarray(mask, bool)].sum(axis=1).to_numpy(float)
 
-    sales = part(names == "sales")
-    disc = part(np.char.startswith(names, "discount:"))
-    cogs = part(names == "cost_of_goods")
+    sales = total(cols == "sales")
+    disc = total(cols.str.startswith("discount:"))
+    cogs = total(cols == "cost_of_goods")
     return {
         "revenue": sales + disc,
         "discounts": -disc,
         "cost_of_goods": -cogs,
         "gross_margin": sales + disc + cogs,
-        "acquisition_cost": -part(names == "acquisition"),
-        "service_cost": -part((names == "seats") | (names == "calls")),
-        "strategy_cost": -part(np.char.startswith(names, "strategy:")),
-        "profit": x,
+        "acquisition_cost": -total(cols == "acquisition"),
+        "service_cost": -total((cols == "seats") | (cols == "calls")),
+        "strategy_cost": -total(cols.str.startswith("strategy:")),
+        "profit": totals.sum(axis=1).to_numpy(float),
     }
 
 

@@ -31,16 +31,30 @@ from crmsim.latent import behaviour_multipliers, decay_factor, evaluate
 
 
 def refresh_latent(m, t: float, t_end: float) -> dict:
-    """Fade the stocks over the step, re-evaluate the latent chain, return the multipliers."""
+    """Fade the stocks over the step, re-evaluate the latent chain, return the multipliers.
+
+    Only customers with a non-zero stock differ from their baseline, so only they are
+    faded and re-evaluated; stocks that fade below 1e-9 are cleared and the customer
+    is back at its baseline."""
     beh = m.sc["behaviour"]
     weeks = (t_end - t) * m.days_per_unit / 7.0
-    st = m.stocks
-    st.dose *= decay_factor(weeks, beh["empowerment_half_life"])
-    st.service *= decay_factor(weeks, beh["service_half_life"])
-    st.bond *= decay_factor(weeks, beh["bond_half_life"])
-    base = m.people["base"]
-    m.latent = evaluate(base, st.dose, st.service, st.bond, m.sens, beh)
-    return behaviour_multipliers(m.latent["loyalty"], base["loyalty"], beh)
+    st, base, lat = m.stocks, m.people["base"], m.latent
+    idx = np.flatnonzero(st.touched)
+    dose = st.dose[idx] * decay_factor(weeks, beh["empowerment_half_life"])
+    service = st.service[idx] * decay_factor(weeks, beh["service_half_life"])
+    bond = st.bond[idx] * decay_factor(weeks, beh["bond_half_life"])
+    for stock in (dose, service, bond):
+        stock[np.abs(stock) < 1e-9] = 0.0
+    st.dose[idx], st.service[idx], st.bond[idx] = dose, service, bond
+    gone = (service == 0) & (bond == 0) & ~dose.any(axis=1)
+    st.touched[idx[gone]] = False
+    sub = evaluate({k: v[idx] for k, v in base.items()}, dose, service, bond, m.sens[idx], beh)
+    for k in lat:
+        lat[k][idx] = sub[k]
+    mult = {k: np.ones(m.n) for k in ("dropout", "rate", "spend")}
+    for k, v in behaviour_multipliers(sub["loyalty"], base["loyalty"][idx], beh).items():
+        mult[k][idx] = v
+    return mult
 
 
 def depth(orders, rel: dict) -> np.ndarray:

@@ -17,7 +17,7 @@ from crmsim.acquisition import CHANNELS
 from crmsim.engine import TRUE_KINDS
 from crmsim.errors import CrmsimError, invalid
 from crmsim.latent import DIMENSIONS, TEMPERAMENTS
-from crmsim.ledger import money_columns
+from crmsim.ledger import money_columns, totals_by
 from crmsim.lifecycle import STAGES
 from crmsim.population import CREDIT, CUSTOMER_TYPES
 
@@ -166,38 +166,46 @@ def _customers(m) -> pd.DataFrame:
 
 
 def _transactions(m, products: pd.DataFrame) -> pd.DataFrame:
-    """The basket lines drawn in the engine, as a tidy table."""
+    """The basket lines drawn in the engine, as a tidy table (built column by column,
+    releasing each source array, to keep the peak memory of large runs low)."""
     t = m.baskets.table()
-    prod = t["product"].astype(np.int64)
-    return pd.DataFrame({
-        "order_id": t["order_id"].astype(np.int64),
-        "customer_id": t["customer"].astype(np.int64),
-        "timestamp": t["time"].astype(float),
-        "date": _dates(m.sc, t["time"]),
-        "product": _cat(prod, products["product"]),
-        "category": _cat(products["category_code"].to_numpy()[prod],
-                         m.sc["population"]["categories"]),
-        "quantity": t["quantity"].astype(np.int64),
-        "amount": t["amount"].astype(float),
-        "discount": t["discount"].astype(float),
-        "cost": t["cost"].astype(float),
-    })
+    n = len(t["time"])
+    prod = t.pop("product").astype(np.int64)
+    df = pd.DataFrame(index=pd.RangeIndex(n))
+    df["order_id"] = t.pop("order_id").astype(np.int64)
+    df["customer_id"] = t.pop("customer").astype(np.int64)
+    time = t.pop("time").astype(float)
+    df["date"] = _dates(m.sc, time)
+    df.insert(2, "timestamp", time)
+    df["product"] = _cat(prod, products["product"])
+    df["category"] = _cat(products["category_code"].to_numpy()[prod],
+                          m.sc["population"]["categories"])
+    del prod
+    for col in ("quantity", "amount", "discount", "cost"):
+        df[col] = t.pop(col).astype(np.int64 if col == "quantity" else float)
+    return df
 
 
 def _true_events(m) -> pd.DataFrame:
-    parts = [pd.DataFrame({"timestamp": t, "customer_id": ids, "kind": what})
-             for t, ids, what in m.true_rows]
-    te = (pd.concat(parts, ignore_index=True) if parts
-          else pd.DataFrame({"timestamp": [], "customer_id": [], "kind": []}))
-    te = te.astype({"timestamp": float, "customer_id": np.int64})
-    te = te.sort_values(["timestamp", "customer_id"], kind="stable").reset_index(drop=True)
-    te["kind"] = pd.Categorical(te["kind"], categories=list(TRUE_KINDS))
-    return te
+    rows = m.true_rows
+    t = np.concatenate([r[0] for r in rows]) if rows else np.array([])
+    ids = np.concatenate([r[1] for r in rows]) if rows else np.array([], np.int64)
+    code = (np.concatenate([np.full(len(r[1]), TRUE_KINDS.index(r[2])) for r in rows])
+            if rows else np.array([], np.int64))
+    order = np.lexsort((ids, t))  # by time, then customer (stable)
+    return pd.DataFrame({
+        "timestamp": t[order].astype(float),
+        "customer_id": ids[order].astype(np.int64),
+        "kind": pd.Categorical.from_codes(code[order], categories=list(TRUE_KINDS)),
+    })
+
+
+def _period_index(ts, period, n):
+    return np.minimum((np.asarray(ts, float) // period).astype(np.int64), n - 1)
 
 
 def _per_period(ts, weights, period, n):
-    idx = np.minimum((np.asarray(ts, float) // period).astype(np.int64), n - 1)
-    return np.bincount(idx, weights=weights, minlength=n)[:n]
+    return np.bincount(_period_index(ts, period, n), weights=weights, minlength=n)[:n]
 
 
 def _kpis(m, tx, ev, te, ledger) -> pd.DataFrame:
@@ -210,8 +218,8 @@ def _kpis(m, tx, ev, te, ledger) -> pd.DataFrame:
     ts = ev["timestamp"].to_numpy()
     calls = kind == "service_request"
     lapsed = (kind == "stage_change") & (ev["to_stage"].to_numpy() == "terminated")
-    lt = ledger["timestamp"].to_numpy()
-    money = {k: _per_period(lt, v, period, n) for k, v in money_columns(ledger).items()}
+    per_period = totals_by(ledger, _period_index(ledger["timestamp"].to_numpy(), period, n), n)
+    money = money_columns(per_period)
     n_calls = _per_period(ts[calls], None, period, n)
     waits = _per_period(ts[calls], ev["wait"].to_numpy()[calls], period, n)
     snaps = pd.DataFrame(m.snapshots[:n])

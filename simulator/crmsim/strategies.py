@@ -97,7 +97,7 @@ def _empowerment(name, summary, doses, cost, cost_doc, extra=None, extra_act=Non
 
     def act(m, p, memory):
         idx = targets(m, p, active_customers(m))
-        m.stocks.dose[idx] += np.array([p[f"dose_{d}"] for d in DIMENSIONS])
+        m.stocks.add("dose", idx, np.array([p[f"dose_{d}"] for d in DIMENSIONS]))
         if extra_act:
             extra_act(m, p, idx)
         spend(m, name, idx, p["cost_per_customer"])
@@ -124,7 +124,7 @@ _empowerment("information_sharing", "Share information and knowledge (usage guid
 
 
 def _rewards_bond(m, p, idx):
-    m.stocks.bond[idx] += p["bond_per_round"]
+    m.stocks.add("bond", idx, p["bond_per_round"])
 
 
 _empowerment("customer_rewards", "Reward customers for contributions (reviews, ideas, "
@@ -136,7 +136,7 @@ _empowerment("customer_rewards", "Reward customers for contributions (reviews, i
 
 def _training(m, p, memory):
     idx = targets(m, p, active_customers(m))
-    m.stocks.dose[idx] += np.array([p[f"dose_{d}"] for d in DIMENSIONS])
+    m.stocks.add("dose", idx, np.array([p[f"dose_{d}"] for d in DIMENSIONS]))
     m.levers.calls.setdefault("customer_training", np.ones(m.n))[idx] = 1.0 - p["call_reduction"]
     spend(m, "customer_training", idx, p["cost_per_customer"])
     return len(idx)
@@ -198,7 +198,7 @@ def _loyalty_act(m, p, memory):
     members = np.flatnonzero(m.acquired & (m.orders >= p["min_orders"])
                              & (m.stage != CODE["terminated"]))
     members = targets(m, p, members)
-    m.stocks.bond[members] += p["bond_per_round"]
+    m.stocks.add("bond", members, p["bond_per_round"])
     revenue_since = m.revenue - memory.get("revenue", 0.0)
     memory["revenue"] = m.revenue.copy()
     spend(m, "loyalty_program", members,
@@ -236,7 +236,7 @@ def _care_act(m, p, memory):
     lv.followup[targets(m, p, current)] = True
     # proactive check-ins with targeted customers whose orders have slowed (decline stage)
     slow = targets(m, p, current[m.stage[current] == CODE["decline"]])
-    m.stocks.service[slow] += p["checkin_boost"]
+    m.stocks.add("service", slow, p["checkin_boost"])
     memory["round"] = memory.get("round", -1) + 1
     m.rescue(slow, p["rescue_prob"], memory["round"])
     m.log.add(m.now, slow, CONTACT_EVENT, "proactive_care check-in")
@@ -272,7 +272,7 @@ def _vip_act(m, p, memory):
     k = max(1, int(round(p["vip_share"] * len(current))))
     top = targets(m, p, current[np.argsort(-m.revenue[current], kind="stable")[:k]])
     m.levers.priority[top] = True
-    m.stocks.service[top] += p["care_boost"]
+    m.stocks.add("service", top, p["care_boost"])
     memory["round"] = memory.get("round", -1) + 1
     m.rescue(top, p["rescue_prob"], memory["round"])
     spend(m, "vip_tiering", top, p["cost_per_vip"])
@@ -302,7 +302,7 @@ def _winback_act(m, p, memory):
                             & (m.now - last >= m.units(p["recontact_gap"])))
     lapsed = targets(m, p, lapsed)
     last[lapsed] = m.now
-    m.stocks.service[lapsed] += p["care_boost"]
+    m.stocks.add("service", lapsed, p["care_boost"])
     round_no = memory["round"] = memory.get("round", -1) + 1
     back = lapsed[crn.uniform(m.seed, crn.WINBACK, lapsed, round_no) < p["comeback_prob"]]
     m.win_back(back)
@@ -329,7 +329,7 @@ register(Strategy(
 def _offers_act(m, p, memory):
     idx = targets(m, p, active_customers(m))
     m.levers.offer_until[idx] = m.now + m.units(p["interval"])
-    m.stocks.service[idx] += p["relevance_boost"]
+    m.stocks.add("service", idx, p["relevance_boost"])
     spend(m, "personalised_offers", idx, p["cost_per_offer"])
     return len(idx)
 
