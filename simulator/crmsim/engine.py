@@ -116,6 +116,7 @@ class Market:
         self.revenue = np.zeros(n)  # money paid so far
         self.stage = np.zeros(n, np.int8)
         self.won_back_at = np.full(n, np.nan)
+        self.orders_at_start = np.zeros(n, np.int64)  # orders before this relationship began
         # who starts when: launch times are preset; campaign/referral/win-back are queued
         self.start_at = np.full(n, np.nan)
         self.queued = np.zeros(n, bool)

@@ -58,7 +58,8 @@ def refresh_latent(m, t: float, t_end: float) -> dict:
 
 
 def depth(orders, rel: dict) -> np.ndarray:
-    """Relationship depth in [0, 1) after ``orders`` orders (the first does not count)."""
+    """Relationship depth in [0, 1) after ``orders`` orders of the current relationship
+    (the first does not count; a won-back customer starts again from zero)."""
     return -np.expm1(-np.maximum(np.asarray(orders, float) - 1.0, 0.0) / rel["depth_orders"])
 
 
@@ -120,6 +121,7 @@ def start_customers(m, t: float, t_end: float) -> tuple[np.ndarray, np.ndarray]:
     restart = ~h.alive[back] | h.declining[back]
     m.true_log(back_t[restart], back[restart], "reactivation")
     opens = np.concatenate([fresh, back[restart]])
+    m.orders_at_start[opens] = m.orders[opens]  # a restarted relationship has to grow again
     _new_gap(m, opens[~h.alive[opens]])
     _new_life(m, opens)
     h.alive[starting] = True
@@ -186,7 +188,7 @@ def advance_customers(m, t, t_end, starting, st, mult) -> dict[str, np.ndarray]:
     act = np.arange(len(live))
     while len(act):
         c = live[act]
-        lam = (lam0[act] * (1.0 + rel["rate_growth"] * depth(k[c], rel))
+        lam = (lam0[act] * (1.0 + rel["rate_growth"] * depth(k[c] - m.orders_at_start[c], rel))
                * np.where(h.declining[c], rel["decline_rate"], 1.0))
         with np.errstate(divide="ignore"):
             t_buy = cur[act] + np.where(lam > 0, h.gap_left[c] / lam, np.inf)
@@ -238,7 +240,7 @@ def price_orders(m, orders: dict, mult: dict, t: float) -> dict[str, np.ndarray]
     cust, time, before = orders["customer"], orders["time"], orders["orders_before"]
     order = np.lexsort((time, cust))
     cust, time, before = cust[order], time[order], before[order]
-    dep = depth(before + 1, rel)
+    dep = depth(before + 1 - m.orders_at_start[cust], rel)
     u = crn.uniform(m.seed, crn.SPEND, cust, before)
     value = (gammaincinv(pur["p"], u) / m.people["nu"][cust] * mult["spend"][cust]
              * (1.0 + rel["spend_growth"] * dep)

@@ -103,9 +103,11 @@ SPEC: dict[str, dict[str, Param]] = {
         "s": P(0.5, "-", "pareto_nbd: shape of the Gamma heterogeneity of dropout rates μ (s); "
                "small s = a few customers leave fast, most stay long", lo=0, lo_open=True),
         "beta": P(20.0, "time units", "pareto_nbd: scale of the Gamma heterogeneity of dropout "
-                  "rates (β); mean lifetime of a customer with rate μ is 1/μ; chosen so that "
-                  "about 45% of first-time retail buyers buy again (CDNOW: 46% within 78 weeks)",
-                  lo=0, lo_open=True),
+                  "rates (β); a customer with rate μ stays 1/μ on average; with r and α chosen "
+                  "so that about half of first-time retail buyers buy again within a year: "
+                  "more than the average online shop (Opensend 2025: 15-30% buy more than "
+                  "once) and like the CDNOW cohort (Fader, Hardie & Lee 2005: 40% within 39 "
+                  "weeks, 48% within 78)", lo=0, lo_open=True),
         "p": P(6.0, "-", "Gamma-Gamma shape of spend per order (p)", lo=0, lo_open=True),
         "q": P(4.0, "-", "Gamma-Gamma shape of the customers' spend scale (q)", lo=1,
                lo_open=True),

@@ -30,6 +30,7 @@ import numpy as np
 from crmsim import crn
 from crmsim.acquisition import CONTACT_EVENT
 from crmsim.errors import invalid
+from crmsim.evidence import cite
 from crmsim.latent import DIMENSIONS
 from crmsim.lifecycle import CODE
 from crmsim.params import Param
@@ -88,7 +89,11 @@ register(Strategy("none", "baseline", "Do nothing beyond selling and answering c
 def _empowerment(name, summary, doses, cost, cost_doc, extra=None, extra_act=None):
     params = {f"dose_{d}": Param(v, "dose units per round", f"{d} granted per round to each "
                                  "targeted customer (1 unit raises a fully sensitive customer's "
-                                 "gap to the maximum by 63%)", lo=0)
+                                 "gap to the maximum by 63%); calibrated so that a blanket "
+                                 "roll-out lifts revenue by 4-7%: published effects concern "
+                                 "self-selected joiners or single products, e.g. "
+                                 f"{cite('community_social_dollars')}, "
+                                 f"{cite('customer_ideated_label')}", lo=0)
               for d, v in zip(DIMENSIONS, doses, strict=True)}
     params["cost_per_customer"] = Param(cost, "currency per customer per round", cost_doc, lo=0)
     params["interval"] = _interval()
@@ -157,7 +162,7 @@ register(Strategy(
      "cost_per_customer": Param(3.5, "currency per customer per round", "trainers and "
                                 "materials", lo=0),
      "call_reduction": Param(0.3, "share of calls", "trained customers call the call centre "
-                             "less", lo=0, hi=1),
+                             "less (an assumption: no published figure found)", lo=0, hi=1),
      "interval": _interval(),
      "target": _target()},
     _training,
@@ -186,8 +191,11 @@ register(Strategy(
     "discount", "retention", "Permanent price discount: buys revenue, not loyalty. The price "
     "cut is booked as discount:discount (lower price, same cost of goods).",
     {"rate": Param(0.10, "share of price", "price cut on every order", lo=0, hi=1, hi_open=True),
-     "demand_lift": Param(1.18, "x purchase rate", "more frequent orders at lower prices: "
-                          "a price elasticity of -1.8", lo=0),
+     "demand_lift": Param(1.18, "x purchase rate", "more frequent orders at lower prices: a "
+                          "10% cut and x1.18 orders is a price elasticity of -1.8, inside "
+                          f"published means ({cite('price_elasticity_meta')}); promotions "
+                          f"leave no lasting preference ({cite('post_promotion_preference')})",
+                          lo=0),
      "interval": _interval(),
      "target": _target()},
     _discount_act, _discount_setup,
@@ -210,12 +218,15 @@ register(Strategy(
     "loyalty_program", "retention", "Points and member privileges for repeat buyers: builds "
     "switching costs (锁定).",
     {"min_orders": Param(2, "orders", "repeat buyers become members", lo=1, kind="int"),
-     "points_rate": Param(0.01, "share of members' revenue", "points handed back",
-                           lo=0, hi=1),
+     "points_rate": Param(0.01, "share of members' revenue", "points handed back "
+                           f"({cite('lp_reward_rate_tesco')})", lo=0, hi=1),
      "fee_per_member": Param(0.4, "currency per member per round", "programme administration",
                              lo=0),
      "bond_per_round": Param(0.004, "loyalty points per round", "switching cost accumulated "
-                             "by members; fades with behaviour.bond_half_life", lo=0),
+                             "by members; fades with behaviour.bond_half_life (26 weeks: "
+                             f"{cite('lp_lift_fades')}); small, as the causal effect of "
+                             "membership is a small part of the member/non-member gap "
+                             f"({cite('lp_share_of_wallet_selfselection')})", lo=0),
      "interval": _interval(),
      "target": _target()},
     _loyalty_act,
@@ -257,7 +268,11 @@ register(Strategy(
                             "slow down", lo=0),
      "checkin_cost": Param(3.0, "currency per check-in", "agent time for a check-in call", lo=0),
      "rescue_prob": Param(0.25, "probability per check-in", "chance that a check-in wins back "
-                          "a customer who is truly drifting away (hidden decline)", lo=0, hi=1),
+                          "a customer who is truly drifting away (hidden decline); an "
+                          "assumption: recovered customers mostly stay "
+                          f"({cite('complaint_resolved_loyal')}), but proactive contact can "
+                          f"also backfire ({cite('proactive_contact_backfire')}): set 0 to "
+                          "take that side", lo=0, hi=1),
      "interval": _interval(),
      "target": _target()},
     _care_act, _care_setup,
@@ -287,7 +302,8 @@ register(Strategy(
      "care_boost": Param(0.03, "satisfaction points per round", "personal attention of an "
                          "account manager", lo=0),
      "cost_per_vip": Param(6.0, "currency per VIP per round", "account manager time", lo=0),
-     "rescue_prob": Param(0.04, "probability per round", "chance that the account manager "
+     "rescue_prob": Param(0.04, "probability per round", "an assumption: chance that the "
+                          "account manager "
                           "notices and wins over a VIP who is truly drifting away (hidden "
                           "decline)", lo=0, hi=1),
      "interval": _interval(),
@@ -314,12 +330,14 @@ def _winback_act(m, p, memory):
 register(Strategy(
     "win_back", "retention", "Contact lapsed customers (客户流失) with an apology and an "
     "offer; some come back.",
-    {"comeback_prob": Param(0.08, "probability per contact", "share of contacted lapsed "
-                            "customers who return (industry win-back rates 10-20%)", lo=0, hi=1),
+    {"comeback_prob": Param(0.2, "probability per contact", "share of contacted lapsed "
+                            "customers who buy again and restart the relationship "
+                            f"({cite('winback_lapsed_sale_prob')}, a practitioner figure)",
+                            lo=0, hi=1),
      "care_boost": Param(0.05, "satisfaction points", "being missed and asked back", lo=0),
      "cost_per_contact": Param(8.0, "currency per contact", "call plus comeback voucher", lo=0),
-     "recontact_gap": Param(180.0, "days", "do not contact the same customer again sooner",
-                            lo=0),
+     "recontact_gap": Param(540.0, "days", "do not ask the same lapsed customer again "
+                           "sooner (an assumption: repeated pleas annoy and cost)", lo=0),
      "interval": _interval(),
      "target": _target()},
     _winback_act,
@@ -345,7 +363,11 @@ register(Strategy(
     "category (一对一营销): each round a targeted customer gets a coupon for one order; "
     "holding it brings orders forward.",
     {"rate_lift": Param(1.15, "x purchase rate", "a relevant coupon in hand brings the next "
-                        "order forward", lo=0),
+                        "order forward: -1.5 per 10% off, below a brand's promotional "
+                        f"elasticity ({cite('promotion_elasticity_mean')}) because most of "
+                        "that is switching between brands "
+                        f"({cite('promo_bump_switching_elasticity')}), which a retailer "
+                        "does not gain", lo=0),
      "offer_discount": Param(0.10, "share of price", "price cut on the order that redeems "
                                "the coupon", lo=0, hi=1),
      "relevance_boost": Param(0.004, "satisfaction points per round", "feeling understood",
