@@ -8,7 +8,7 @@ from crmsim.analysis.pyramid import value_pyramid
 CUTOFF = 365.0
 CONTACT_COST, ONBOARDING_COST, CALL_COST = 3.0, 10.0, 1.5
 QUIZ = {"a": "C", "b": "B", "c": "B", "d": "B", "e": "C", "f": "A", "g": "C", "h": "A",
-        "i": "A", "j": "A", "k": "B"}
+        "i": "A", "j": "A", "k": "B", "l": "A"}
 
 
 def growth_matrix(tx):
