@@ -1,14 +1,17 @@
 """Every topic of the CRM domain brief must be taught in ``course/``.
 
-The domain brief lives outside the repository, at ``../shared/DOMAIN.md``
-relative to the repository root. When it is present the topics and their
-Chinese terms are parsed from it; a hard-coded copy of the 26 topics below
-keeps the coverage checks running (and failing when they should) when it is
-absent, so the suite never passes silently.
+The domain brief lives outside the repository, at ``shared/DOMAIN.md`` in the
+repository's parent folder or one above it (``../shared`` for the main checkout,
+``../../shared`` for a worktree under ``wt/``), or where ``CRMSIM_DOMAIN_MD``
+points. When it is present the topics and their Chinese terms are parsed from
+it; a hard-coded copy of the 39 topics below keeps the coverage checks running
+(and failing when they should) when it is absent, so the suite never passes
+silently.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -17,11 +20,25 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COURSE = REPO_ROOT / "course"
-DOMAIN_MD = REPO_ROOT.parent / "shared" / "DOMAIN.md"
+
+
+def _find_domain() -> Path:
+    env = os.environ.get("CRMSIM_DOMAIN_MD")
+    if env:
+        return Path(env)
+    for parent in (REPO_ROOT.parent, REPO_ROOT.parent.parent):
+        if (parent / "shared" / "DOMAIN.md").exists():
+            return parent / "shared" / "DOMAIN.md"
+    return REPO_ROOT.parent / "shared" / "DOMAIN.md"
+
+
+DOMAIN_MD = _find_domain()
+N_TOPICS = 39
 README = COURSE / "README.md"
 GLOSSARY = COURSE / "glossary.md"
 
-# Section number of the brief -> lecture file that teaches it.
+# Section number of the brief -> course file that teaches it. Section 8 (teaching
+# forms) is for teachers, so the instructor guide teaches it, not a lecture.
 LECTURES = {
     1: "01-customers-and-value.md",
     2: "02-lifecycle.md",
@@ -29,7 +46,24 @@ LECTURES = {
     4: "04-empowerment.md",
     5: "05-crm-systems-and-analytics.md",
     6: "06-implementing-crm.md",
+    7: "00-crm-concept-and-strategy.md",
+    8: "instructor-guide.md",
 }
+# Topics taught outside their section's file: who the customer is and what a
+# customer relationship is open the course, with what CRM is (section 7);
+# customer development sits with the development stage of the lifecycle.
+TOPIC_LECTURES = {
+    27: "00-crm-concept-and-strategy.md",
+    28: "00-crm-concept-and-strategy.md",
+    30: "02-lifecycle.md",
+}
+# Lecture notes (the structure test applies to these, not to the instructor guide).
+LECTURE_FILES = sorted(f for f in LECTURES.values() if re.match(r"\d\d-", f))
+
+
+def lecture_of(number: int, section: int) -> str:
+    return TOPIC_LECTURES.get(number, LECTURES[section])
+
 
 NOTEBOOKS = {
     "00-getting-started",
@@ -40,6 +74,7 @@ NOTEBOOKS = {
     "05-empowerment",
     "06-analytical-crm",
     "07-implementing-crm",
+    "08-crm-strategy",
 }
 EXERCISES = {
     "ex02-segmentation",
@@ -48,6 +83,7 @@ EXERCISES = {
     "ex05-empowerment",
     "ex06-analytical-crm",
     "ex07-implementation",
+    "ex08-crm-strategy",
 }
 
 # (topic, section, title, first Chinese term or None). Kept in sync with the
@@ -55,30 +91,43 @@ EXERCISES = {
 TOPICS: list[tuple[int, int, str, str | None]] = [
     (1, 1, "Customer types by relationship to the firm", "一般客户"),
     (2, 1, "Customer types by distance to the firm", "非客户"),
-    (3, 1, "Customer value pyramid / ABC", "客户金字塔"),
+    (3, 1, "Customer value tiers", "根据客户价值分类"),
     (4, 1, "Combined classifications", "客户忠诚度"),
-    (5, 1, "Segmentation bases", "客户细分依据"),
-    (6, 1, "Sources of customer value", "口碑价值"),
-    (7, 1, "Customer selection", "门当户对"),
-    (8, 1, "Customer temperament and service tactics", "多血质"),
-    (9, 1, "Customer information management", "客户信息管理"),
-    (10, 2, "Six stages", "潜在客户期"),
+    (5, 1, "Segmentation", "客户细分"),
+    (6, 1, "Customer value", "认识客户价值"),
+    (7, 1, "Well-matched customers", "门当户对"),
+    (8, 1, "Customer temperament and service tactics", "攻击型服务"),
+    (9, 1, "Customer information management", "实施客户信息管理"),
+    (10, 2, "Six stages", "客户生命周期"),
     (11, 2, "Four-stage variant", "考察期"),
-    (12, 2, "Loyalty ladder", "培养忠诚客户六步"),
-    (13, 3, "Satisfaction drives loyalty", "客户保持"),
-    (14, 3, "Retention strategies", None),
+    (12, 2, "Process of cultivating customer loyalty", "培养客户忠诚度的流程"),
+    (13, 3, "Satisfaction, loyalty and retention", "客户保持的意义"),
+    (14, 3, "Retention strategies", "客户保持的策略"),
     (15, 3, "Relationship marketing", "关系营销"),
     (16, 4, "What the firm grants", "企业授权行为"),
     (17, 4, "Psychological empowerment, as the customer feels it", "消费意义"),
-    (18, 4, "Effects", "归属感"),
+    (18, 4, "Effects", "顾客心理受权模型"),
     (19, 5, "System types", "运营型"),
-    (20, 5, "Analytical CRM in four stages", None),
+    (20, 5, "Analytical CRM in four stages", "客户分析"),
     (21, 5, "Data warehouse", "数据仓库"),
     (22, 5, "Data mining", "数据挖掘"),
     (23, 5, "Call centre", "呼叫中心"),
     (24, 6, "Nine implementation phases", "项目准备"),
     (25, 6, "Success factors", None),
-    (26, 6, "CRM's \"iron triangle\"", None),
+    (26, 6, "CRM's \"iron triangle\"", "铁三角"),
+    (27, 1, "Who the customer is", "谁是我们的客户"),
+    (28, 1, "Customer relationship", "客户关系"),
+    (29, 1, "Customer-selection principles", "选择客户的指导思想"),
+    (30, 1, "Customer development", "客户开发"),
+    (31, 5, "CRM system content and objectives", "客户管理信息系统"),
+    (32, 5, "IT for relationships, front and back end", "好關係"),
+    (33, 5, "Strategy, process, technology, integration", None),
+    (34, 5, "Architectures", "顧客關係維繫平台"),
+    (35, 5, "AI, blockchain, privacy", "去信任化"),
+    (36, 7, "What CRM is", None),
+    (37, 7, "History, trends, China", "接触管理"),
+    (38, 7, "CRM strategy", "客户关系管理战略"),
+    (39, 8, "Lesson format", "教案"),
 ]
 
 CJK = "\u4e00-\u9fff"
@@ -202,7 +251,10 @@ def topic_list() -> list[tuple[int, int, str, list[str]]]:
 
 def test_hardcoded_topics_match_domain(domain):
     topics, _ = domain
-    assert sorted(topics) == list(range(1, 27)), "the brief should number its topics 1..26"
+    assert sorted(topics) == list(range(1, N_TOPICS + 1)), (
+        f"the brief should number its topics 1..{N_TOPICS}"
+    )
+    assert len(TOPICS) == N_TOPICS
     for number, section, title, first_term in TOPICS:
         parsed = topics[number]
         assert parsed["section"] == section, f"topic {number} moved to section {parsed['section']}"
@@ -213,10 +265,10 @@ def test_hardcoded_topics_match_domain(domain):
 
 def test_topic_list_is_complete():
     numbers = [n for n, *_ in topic_list()]
-    assert numbers == list(range(1, 27))
+    assert numbers == list(range(1, N_TOPICS + 1))
 
 
-@pytest.mark.parametrize("number", range(1, 27))
+@pytest.mark.parametrize("number", range(1, N_TOPICS + 1))
 def test_topic_has_coverage_row(number):
     rows = coverage_rows()
     assert number in rows, f"topic {number} has no row in the coverage table of course/README.md"
@@ -234,8 +286,9 @@ def test_coverage_row_points_to_existing_lecture_anchor(topic):
         path = COURSE / fname
         assert path.exists(), f"topic {number}: lecture file {fname} does not exist"
         assert anchor in anchors(path), f"topic {number}: anchor #{anchor} not found in {fname}"
-    assert any(f == LECTURES[section] for f, _ in links), (
-        f"topic {number} belongs to section {section}; expected {LECTURES[section]}"
+    expected = lecture_of(number, section)
+    assert any(f == expected for f, _ in links), (
+        f"topic {number} (section {section}) is taught in {expected}; link it"
     )
 
 
@@ -255,9 +308,10 @@ def test_coverage_row_names_known_notebook_and_exercise(topic):
 @pytest.mark.parametrize("topic", topic_list(), ids=lambda t: f"topic{t[0]}")
 def test_lecture_contains_chinese_terms_of_topic(topic):
     number, section, _title, terms = topic
-    text = (COURSE / LECTURES[section]).read_text(encoding="utf-8")
+    fname = lecture_of(number, section)
+    text = (COURSE / fname).read_text(encoding="utf-8")
     missing = [t for t in terms if t not in text]
-    assert not missing, f"topic {number}: {LECTURES[section]} lacks Chinese term(s) {missing}"
+    assert not missing, f"topic {number}: {fname} lacks Chinese term(s) {missing}"
 
 
 def test_glossary_contains_every_chinese_term(domain):
@@ -283,7 +337,7 @@ def test_glossary_is_alphabetical_table():
     assert key == sorted(key), "glossary rows must be alphabetical by English term"
 
 
-@pytest.mark.parametrize("fname", sorted(LECTURES.values()))
+@pytest.mark.parametrize("fname", LECTURE_FILES)
 def test_lecture_structure(fname):
     text = (COURSE / fname).read_text(encoding="utf-8")
     for part in ("Learning objectives", "Discussion questions", "Try it in the simulator"):
@@ -309,3 +363,16 @@ def test_glossary_links_resolve():
         path = COURSE / fname
         assert path.exists(), f"glossary links to missing {fname}"
         assert anchor in anchors(path), f"glossary links to missing anchor {fname}#{anchor}"
+
+
+def test_listed_notebooks_and_exercises_exist():
+    notebooks = {p.stem for p in (REPO_ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")}
+    exercises = {p.parent.name for p in (REPO_ROOT / "exercises").glob("ex*/exercise.toml")}
+    assert NOTEBOOKS == notebooks, f"NOTEBOOKS is out of step with notebooks/: {notebooks}"
+    assert EXERCISES == exercises, f"EXERCISES is out of step with exercises/: {exercises}"
+
+
+def test_hardcoded_copy_has_every_topic():
+    assert [n for n, *_ in TOPICS] == list(range(1, N_TOPICS + 1))
+    assert {s for _, s, *_ in TOPICS} == set(LECTURES)
+    assert set(TOPIC_LECTURES) <= {n for n, *_ in TOPICS}

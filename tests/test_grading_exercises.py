@@ -17,7 +17,7 @@ from crmsim.grading import Options, available, grade, load_exercise  # noqa: E40
 
 EXERCISES = available(S.EXERCISES)
 TOPICS = ["ex02-segmentation", "ex03-customer-value", "ex04-retention", "ex05-empowerment",
-          "ex06-analytical-crm", "ex07-implementation"]
+          "ex06-analytical-crm", "ex07-implementation", "ex08-crm-strategy"]
 
 
 def test_one_exercise_per_topic():

@@ -78,6 +78,7 @@ EXERCISE_DATA: dict[str, dict] = {
     "ex06-analytical-crm": {"scenario": "retail", "customers": 500, "years": 1.0},
     "ex07-implementation": {"scenario": "retail", "customers": 400, "years": 1.0,
                             "extras": ["project_plan"]},
+    "ex08-crm-strategy": {"scenario": "retail", "customers": 600, "years": 2.0},
 }
 
 def project_plan(rng: np.random.Generator) -> pd.DataFrame:
