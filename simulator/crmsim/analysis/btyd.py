@@ -23,6 +23,7 @@ objects with ``params``, ``se``, ``loglik``, ``n`` and pure prediction methods.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from scipy import special
@@ -94,36 +95,49 @@ def _mbgnbd_nll_grad(params, x, tx, T, w, grad=True):
 
 
 @dataclass(frozen=True)
-class MBGNBDFit:
-    """A fitted MBG/NBD model: parameters ``r, alpha, a, b``, standard errors, log-likelihood.
+class _CountModelFit:
+    """What MBG/NBD and Pareto/NBD fits share: parameters, their table, likelihood, P(alive).
 
-    Purchase rates λ ~ Gamma(r, α); dropout probability p ~ Beta(a, b), tossed right after
-    the first purchase and after every repeat purchase. Time is in the unit of the data.
-    """
+    A subclass names its parameters (``_names``) and its per-customer likelihood terms
+    (``_terms``, ``_nll``), as static functions of (params, x, t_x, T)."""
 
     params: dict
     se: dict
     loglik: float
     n: int
 
+    _names: ClassVar[tuple] = ()
+
     def summary(self):
         """Parameter table with estimate, standard error and a 95% Wald interval."""
         return _params_table(self.params, self.se)
 
     def _p(self):
-        p = self.params
-        return p["r"], p["alpha"], p["a"], p["b"]
+        return tuple(self.params[k] for k in self._names)
 
     def log_likelihood(self, frequency, recency, T) -> float:
         """Total log-likelihood of customers (x, t_x, T) under these parameters."""
         x, tx, T_ = _frt(frequency, recency, T)
-        return -_mbgnbd_nll(self._p(), x, tx, T_, np.ones_like(x))
+        return -type(self)._nll(self._p(), x, tx, T_, np.ones_like(x))
 
     def p_alive(self, frequency, recency, T):
-        """P(still alive | x, t_x, T); below 1 even for customers without repeats."""
+        """P(still alive | x, t_x, T)."""
         x, tx, T_ = _frt(frequency, recency, T)
-        _, t1, t2 = _mbgnbd_terms(self._p(), x, tx, T_)
+        _, t1, t2 = type(self)._terms(self._p(), x, tx, T_)
         return _wrap(special.expit(t1 - t2), frequency)
+
+
+@dataclass(frozen=True)
+class MBGNBDFit(_CountModelFit):
+    """A fitted MBG/NBD model: parameters ``r, alpha, a, b``, standard errors, log-likelihood.
+
+    Purchase rates λ ~ Gamma(r, α); dropout probability p ~ Beta(a, b), tossed right after
+    the first purchase and after every repeat purchase. Time is in the unit of the data.
+    """
+
+    _names: ClassVar[tuple] = ("r", "alpha", "a", "b")
+    _nll = staticmethod(_mbgnbd_nll)
+    _terms = staticmethod(_mbgnbd_terms)
 
     def expected_purchases(self, t, frequency, recency, T):
         """E[purchases in the next ``t`` time units | x, t_x, T].
@@ -230,36 +244,16 @@ def _growth(s, u):
 
 
 @dataclass(frozen=True)
-class ParetoNBDFit:
+class ParetoNBDFit(_CountModelFit):
     """A fitted Pareto/NBD model: parameters ``r, alpha, s, beta``, SEs and log-likelihood.
 
     Purchase rates λ ~ Gamma(r, α) and dropout rates μ ~ Gamma(s, β), independent; each
     customer's lifetime is exponential with rate μ. Time is in the unit of the data.
     """
 
-    params: dict
-    se: dict
-    loglik: float
-    n: int
-
-    def summary(self):
-        """Parameter table with estimate, standard error and a 95% Wald interval."""
-        return _params_table(self.params, self.se)
-
-    def _p(self):
-        p = self.params
-        return p["r"], p["alpha"], p["s"], p["beta"]
-
-    def log_likelihood(self, frequency, recency, T) -> float:
-        """Total log-likelihood of customers (x, t_x, T) under these parameters."""
-        x, tx, T_ = _frt(frequency, recency, T)
-        return -_pnbd_nll(self._p(), x, tx, T_, np.ones_like(x))
-
-    def p_alive(self, frequency, recency, T):
-        """P(still alive | x, t_x, T) (Fader & Hardie 2005 note, eq. 18)."""
-        x, tx, T_ = _frt(frequency, recency, T)
-        _, t1, t2 = _pnbd_terms(self._p(), x, tx, T_)
-        return _wrap(special.expit(t1 - t2), frequency)
+    _names: ClassVar[tuple] = ("r", "alpha", "s", "beta")
+    _nll = staticmethod(_pnbd_nll)
+    _terms = staticmethod(_pnbd_terms)
 
     def expected_purchases(self, t, frequency, recency, T):
         """E[purchases in the next ``t`` time units | x, t_x, T] (Fader & Hardie note, eq. 23).
