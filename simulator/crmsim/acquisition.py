@@ -39,7 +39,7 @@ def launch_times(acq: dict, n: int, rng: np.random.Generator) -> tuple[np.ndarra
 
 def prospects(m) -> np.ndarray:
     """People not yet customers and not already on their way to a first purchase."""
-    return np.flatnonzero(~m.acquired & ~m.queued & np.isnan(m.start_at))
+    return np.flatnonzero(~m.records.acquired & ~m.records.queued & np.isnan(m.records.start_at))
 
 
 def campaigns(env, m):
@@ -51,15 +51,15 @@ def campaigns(env, m):
         pool = prospects(m)
         reached = pool[crn.uniform(m.seed, crn.CONTACT, pool, round_no) < acq["contact_share"]]
         if len(reached):
-            m.contacted[reached] = True
+            m.records.contacted[reached] = True
             m.log.add(env.now, -1, CAMPAIGN_EVENT, f"acquisition campaign ({len(reached)} "
                       "contacts)")
             m.log.add(env.now, reached, CONTACT_EVENT, "acquisition")
             m.ledger.book(env.now, reached, "acquisition", -acq["contact_cost"])
             won = reached[crn.uniform(m.seed, crn.CONVERT, reached, round_no)
                           < acq["conversion_prob"]]
-            m.queued[won] = True
-            m.channel[won] = CAMPAIGN
+            m.records.queued[won] = True
+            m.records.channel[won] = CAMPAIGN
         round_no += 1
         yield env.timeout(acq["campaign_interval"])
 
@@ -88,10 +88,11 @@ def referrals(m, live, start, t_end):
     target = np.minimum((pick * m.n).astype(np.int64), m.n - 1)
     target, first = np.unique(target, return_index=True)
     referrer, when = referrer[first], when[first]
-    open_ = ~m.acquired[target] & ~m.queued[target] & np.isnan(m.start_at[target])
+    rec = m.records
+    open_ = ~rec.acquired[target] & ~rec.queued[target] & np.isnan(rec.start_at[target])
     won = open_ & (crn.uniform(m.seed, crn.REFERRAL_CONVERT, target, m.step_no)
                    < ref["conversion_prob"])
-    m.queued[target[won]] = True
-    m.channel[target[won]] = REFERRAL
+    m.records.queued[target[won]] = True
+    m.records.channel[target[won]] = REFERRAL
     outcome = np.where(won, "converted", np.where(open_, "not converted", "already a customer"))
     m.log.add(when, referrer, REFERRAL_EVENT, outcome, related=target)

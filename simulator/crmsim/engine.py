@@ -7,7 +7,7 @@ its own schedule. The purchase step (:mod:`crmsim.purchases`) advances the whole
 population at once and is exact in distribution.
 
 One run's state is split by what it is: ``people`` (drawn once, never changes),
-the firm's observable records (arrays on :class:`Market`), ``hidden`` (ground
+the firm's observable ``records``, ``hidden`` (ground
 truth: clocks, alive, declining), ``stocks`` (what strategies and service add to
 the latent chain), ``levers`` (what strategies set, :mod:`crmsim.levers`), the
 ``ledger`` (money, :mod:`crmsim.ledger`) and the ``log`` (events,
@@ -39,6 +39,33 @@ STAGE_CHANGE = kind("stage_change", "the firm moved a customer to another lifecy
 STRATEGY_ACTION = kind("strategy_action", "a strategy acted (detail: strategy and number of "
                        "customers targeted)")
 TRUE_KINDS = ("decline", "dropout", "reactivation", "rescue")
+
+
+@dataclass
+class Records:
+    """What the firm's CRM system knows about each person (observable)."""
+
+    acquired: np.ndarray
+    acq_time: np.ndarray
+    channel: np.ndarray  # code into acquisition.CHANNELS
+    contacted: np.ndarray  # reached by an acquisition campaign
+    orders: np.ndarray
+    first_order: np.ndarray
+    last_order: np.ndarray
+    revenue: np.ndarray  # money paid so far
+    stage: np.ndarray  # code into lifecycle.STAGES
+    won_back_at: np.ndarray  # time of the last win-back comeback
+    orders_at_start: np.ndarray  # orders before the current relationship began
+    start_at: np.ndarray  # when a launch, campaign, referral or win-back start happens
+    queued: np.ndarray  # to start during the next step
+
+    @classmethod
+    def empty(cls, n: int) -> Records:
+        nan = np.full(n, np.nan)
+        return cls(np.zeros(n, bool), nan.copy(), np.zeros(n, np.int8), np.zeros(n, bool),
+                   np.zeros(n, np.int64), nan.copy(), nan.copy(), np.zeros(n),
+                   np.zeros(n, np.int8), nan.copy(), np.zeros(n, np.int64), nan.copy(),
+                   np.zeros(n, bool))
 
 
 @dataclass
@@ -105,24 +132,10 @@ class Market:
         temper = self.people["temperament"]
         self.wait_sens = np.array([beh[f"wait_sensitivity_{t}"] for t in TEMPERAMENTS])[temper]
         self.sens = sensitivity_matrix(beh)[temper]
-        # the firm's records
-        self.acquired = np.zeros(n, bool)
-        self.acq_time = np.full(n, np.nan)
-        self.channel = np.zeros(n, np.int8)
-        self.contacted = np.zeros(n, bool)
-        self.orders = np.zeros(n, np.int64)
-        self.first_order = np.full(n, np.nan)
-        self.last_order = np.full(n, np.nan)
-        self.revenue = np.zeros(n)  # money paid so far
-        self.stage = np.zeros(n, np.int8)
-        self.won_back_at = np.full(n, np.nan)
-        self.orders_at_start = np.zeros(n, np.int64)  # orders before this relationship began
-        # who starts when: launch times are preset; campaign/referral/win-back are queued
-        self.start_at = np.full(n, np.nan)
-        self.queued = np.zeros(n, bool)
+        self.records = Records.empty(n)
         who, when = launch_times(sc["acquisition"], n, rng["launch"])
-        self.start_at[who] = when
-        self.channel[who] = LAUNCH
+        self.records.start_at[who] = when
+        self.records.channel[who] = LAUNCH
         self.hidden = Hidden.empty(n)
         self.stocks = Stocks.empty(n)
         base = self.people["base"]
@@ -161,8 +174,9 @@ class Market:
 
     def win_back(self, ids):
         """Lapsed customers who accept a win-back offer come back in the next step."""
-        ids = ids[~self.queued[ids] & np.isnan(self.start_at[ids])]
-        self.queued[ids] = True
+        rec = self.records
+        ids = ids[~rec.queued[ids] & np.isnan(rec.start_at[ids])]
+        rec.queued[ids] = True
 
 
 # ------------------------------------------------------------------ processes
@@ -186,7 +200,7 @@ def purchase_step(m: Market, t: float, t_end: float):
     orders = purchases.advance_customers(m, t, t_end, starting, st, mult)
     priced = purchases.price_orders(m, orders, mult, t)
     place_calls(m, priced["customer"], priced["time"], priced["orders_before"], priced["depth"])
-    referrals(m, m.last_live, m.last_pos, t_end)
+    referrals(m, orders["live"], orders["live_from"], t_end)
     m.step_no += 1
 
 
@@ -210,15 +224,16 @@ def strategy_rounds(env, m: Market, strategy, params):
 
 def review(m: Market, t: float):
     """Stage review at the end of a step, and a KPI snapshot when a period ends."""
-    who = np.flatnonzero(m.acquired)  # prospects stay in 'potential'
-    new = m.stage.copy()
-    new[who] = assign_stages(t, m.acquired[who], m.orders[who], m.first_order[who],
-                             m.last_order[who], m.won_back_at[who], m.sc["lifecycle"])
-    changed = np.flatnonzero(new != m.stage)
+    who = np.flatnonzero(m.records.acquired)  # prospects stay in 'potential'
+    new = m.records.stage.copy()
+    rec = m.records
+    new[who] = assign_stages(t, rec.acquired[who], rec.orders[who], rec.first_order[who],
+                             rec.last_order[who], rec.won_back_at[who], m.sc["lifecycle"])
+    changed = np.flatnonzero(new != m.records.stage)
     names = np.asarray(STAGES, dtype=object)
-    m.log.add(t, changed, STAGE_CHANGE, "", from_stage=names[m.stage[changed]],
+    m.log.add(t, changed, STAGE_CHANGE, "", from_stage=names[m.records.stage[changed]],
               to_stage=names[new[changed]])
-    m.stage = new
+    m.records.stage = new
     period = m.sc["market"]["kpi_period"]
     while t >= (len(m.snapshots) + 1) * period - 1e-9 or (t >= m.horizon - 1e-9
                                                           and len(m.snapshots) < m.n_periods):
@@ -226,11 +241,11 @@ def review(m: Market, t: float):
 
 
 def snapshot(m: Market):
-    aa = m.acquired & m.hidden.alive
+    aa = m.records.acquired & m.hidden.alive
     row = {"active": int(aa.sum()),
            "mean_satisfaction": float(m.latent["satisfaction"][aa].mean()) if aa.any() else np.nan,
            "mean_loyalty": float(m.latent["loyalty"][aa].mean()) if aa.any() else np.nan}
-    counts = np.bincount(m.stage, minlength=len(STAGES))
+    counts = np.bincount(m.records.stage, minlength=len(STAGES))
     row.update({f"n_{s}": int(counts[i]) for i, s in enumerate(STAGES)})
     m.snapshots.append(row)
 

@@ -83,7 +83,7 @@ def trial_boost(m, ids, t: float, t_end: float):
     pur = m.sc["purchase"]
     if pur["trial_boost"] <= 0:
         return 1.0
-    age = np.nan_to_num((t + t_end) / 2 - m.first_order[ids], nan=0.0).clip(0)
+    age = np.nan_to_num((t + t_end) / 2 - m.records.first_order[ids], nan=0.0).clip(0)
     return 1.0 + pur["trial_boost"] * np.exp(-age / pur["trial_boost_time"])
 
 
@@ -105,23 +105,24 @@ def start_customers(m, t: float, t_end: float) -> tuple[np.ndarray, np.ndarray]:
     relationship had ended or was declining restarts it (ground truth: reactivation).
     """
     h = m.hidden
-    q = np.flatnonzero(m.queued)
-    m.start_at[q] = t + crn.uniform(m.seed, crn.CONVERT, q, -1 - m.step_no) * (t_end - t)
-    m.queued[q] = False
-    starting = np.flatnonzero(m.start_at < t_end)
-    st = m.start_at[starting]
-    m.start_at[starting] = np.nan
-    new = ~m.acquired[starting]
+    q = np.flatnonzero(m.records.queued)
+    m.records.start_at[q] = t + crn.uniform(m.seed, crn.CONVERT, q, -1 - m.step_no) * (t_end - t)
+    m.records.queued[q] = False
+    starting = np.flatnonzero(m.records.start_at < t_end)
+    st = m.records.start_at[starting]
+    m.records.start_at[starting] = np.nan
+    new = ~m.records.acquired[starting]
     fresh, fresh_t = starting[new], st[new]
-    m.acquired[fresh] = True
-    m.acq_time[fresh] = fresh_t
+    m.records.acquired[fresh] = True
+    m.records.acq_time[fresh] = fresh_t
     m.ledger.book(fresh_t, fresh, "acquisition", -m.sc["acquisition"]["onboarding_cost"])
     back, back_t = starting[~new], st[~new]
-    m.won_back_at[back] = back_t
+    m.records.won_back_at[back] = back_t
     restart = ~h.alive[back] | h.declining[back]
     m.true_log(back_t[restart], back[restart], "reactivation")
     opens = np.concatenate([fresh, back[restart]])
-    m.orders_at_start[opens] = m.orders[opens]  # a restarted relationship has to grow again
+    # a restarted relationship has to grow again
+    m.records.orders_at_start[opens] = m.records.orders[opens]
     _new_gap(m, opens[~h.alive[opens]])
     _new_life(m, opens)
     h.alive[starting] = True
@@ -162,13 +163,14 @@ def advance_customers(m, t, t_end, starting, st, mult) -> dict[str, np.ndarray]:
     """Purchases and hidden state changes of every live customer in ``[t, t_end)``.
 
     Returns the step's orders: ``customer``, ``time`` and ``orders_before`` (how many
-    orders the customer had made before this one).
+    orders the customer had made before this one), and who was live in the step
+    (``live``) from when (``live_from``).
     """
     h, pp, rel = m.hidden, m.people, m.sc["relationship"]
     model = m.sc["purchase"]["model"]
     pos = np.full(m.n, t)
     pos[starting] = st
-    k = m.orders.copy()  # running order count within the step
+    k = m.records.orders.copy()  # running order count within the step
     o_cust, o_time, o_before = [starting], [st], [k[starting].copy()]
     k[starting] += 1
     if model == "mbgnbd" and len(starting):
@@ -188,7 +190,8 @@ def advance_customers(m, t, t_end, starting, st, mult) -> dict[str, np.ndarray]:
     act = np.arange(len(live))
     while len(act):
         c = live[act]
-        lam = (lam0[act] * (1.0 + rel["rate_growth"] * depth(k[c] - m.orders_at_start[c], rel))
+        grown = depth(k[c] - m.records.orders_at_start[c], rel)
+        lam = (lam0[act] * (1.0 + rel["rate_growth"] * grown)
                * np.where(h.declining[c], rel["decline_rate"], 1.0))
         with np.errstate(divide="ignore"):
             t_buy = cur[act] + np.where(lam > 0, h.gap_left[c] / lam, np.inf)
@@ -224,9 +227,8 @@ def advance_customers(m, t, t_end, starting, st, mult) -> dict[str, np.ndarray]:
         _stop(m, s[ending], t_next[change][ending])
         _end_or_decline(m, s[~ending], t_next[change][~ending])
         act = act[(buy | change) & h.alive[c]]
-    m.last_live, m.last_pos = live, pos[live]
     return {"customer": np.concatenate(o_cust), "time": np.concatenate(o_time),
-            "orders_before": np.concatenate(o_before)}
+            "orders_before": np.concatenate(o_before), "live": live, "live_from": pos[live]}
 
 
 def price_orders(m, orders: dict, mult: dict, t: float) -> dict[str, np.ndarray]:
@@ -240,7 +242,7 @@ def price_orders(m, orders: dict, mult: dict, t: float) -> dict[str, np.ndarray]
     cust, time, before = orders["customer"], orders["time"], orders["orders_before"]
     order = np.lexsort((time, cust))
     cust, time, before = cust[order], time[order], before[order]
-    dep = depth(before + 1 - m.orders_at_start[cust], rel)
+    dep = depth(before + 1 - m.records.orders_at_start[cust], rel)
     u = crn.uniform(m.seed, crn.SPEND, cust, before)
     value = (gammaincinv(pur["p"], u) / m.people["nu"][cust] * mult["spend"][cust]
              * (1.0 + rel["spend_growth"] * dep)
@@ -260,16 +262,16 @@ def price_orders(m, orders: dict, mult: dict, t: float) -> dict[str, np.ndarray]
         m.ledger.book(time, cust, f"discount:{name}", -discount * np.asarray(share) / total_cut)
     m.ledger.book(time, cust, "cost_of_goods", -cogs)
     paid = list_amount - discount
-    m.revenue += np.bincount(cust, weights=paid, minlength=m.n)
+    m.records.revenue += np.bincount(cust, weights=paid, minlength=m.n)
     counts = np.bincount(cust, minlength=m.n)
-    m.orders += counts
+    m.records.orders += counts
     got = counts > 0
     ends = np.cumsum(counts)
     first_t = np.full(m.n, np.nan)
     last_t = np.full(m.n, np.nan)
     first_t[got] = time[(ends - counts)[got]]
     last_t[got] = time[ends[got] - 1]
-    unset = got & np.isnan(m.first_order)
-    m.first_order[unset] = first_t[unset]
-    m.last_order[got] = last_t[got]
+    unset = got & np.isnan(m.records.first_order)
+    m.records.first_order[unset] = first_t[unset]
+    m.records.last_order[got] = last_t[got]
     return {"customer": cust, "time": time, "orders_before": before, "depth": dep}

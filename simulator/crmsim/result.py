@@ -141,20 +141,20 @@ def _customers(m) -> pd.DataFrame:
         "household_size": pp["household_size"],
         "credit_rating": _cat(pp["credit_rating"], CREDIT),
         "temperament": _cat(temperament, [*TEMPERAMENTS, ""]),
-        "channel": _cat(m.channel, CHANNELS),
-        "acquired": m.acquired.copy(),
-        "acquisition_time": m.acq_time,
-        "acquisition_date": _dates(sc, m.acq_time),
-        "contacted": m.contacted.copy(),
-        "final_stage": _cat(m.stage, STAGES),
+        "channel": _cat(m.records.channel, CHANNELS),
+        "acquired": m.records.acquired.copy(),
+        "acquisition_time": m.records.acq_time,
+        "acquisition_date": _dates(sc, m.records.acq_time),
+        "contacted": m.records.contacted.copy(),
+        "final_stage": _cat(m.records.stage, STAGES),
         "true_temperament": _cat(pp["temperament"], TEMPERAMENTS),
         "true_purchase_rate": pp["lam"],
         "true_dropout_prob": pp["p"],
         "true_dropout_rate": pp["mu"],
         "true_spend_scale": pp["nu"],
-        "true_alive": m.acquired & h.alive,
-        "true_declining": m.acquired & h.alive & h.declining,
-        "true_dropout_time": np.where(m.acquired & ~h.alive, h.dropout_time, np.nan),
+        "true_alive": m.records.acquired & h.alive,
+        "true_declining": m.records.acquired & h.alive & h.declining,
+        "true_dropout_time": np.where(m.records.acquired & ~h.alive, h.dropout_time, np.nan),
         "true_satisfaction": lat["satisfaction"],
         "true_trust": lat["trust"],
         "true_belonging": lat["belonging"],
@@ -213,7 +213,7 @@ def _kpis(m, tx, ev, te, ledger) -> pd.DataFrame:
     period, n = sc["market"]["kpi_period"], m.n_periods
     starts = np.arange(n) * period
     orders = tx.drop_duplicates("order_id")
-    acq = m.acq_time[m.acquired]
+    acq = m.records.acq_time[m.records.acquired]
     kind = ev["kind"].to_numpy()
     ts = ev["timestamp"].to_numpy()
     calls = kind == "service_request"

@@ -67,8 +67,9 @@ def _target():
 
 def active_customers(m) -> np.ndarray:
     """Indices of customers the firm regards as current (acquired, not terminated)."""
-    st = m.stage
-    return np.flatnonzero(m.acquired & (st != CODE["terminated"]) & (st != CODE["potential"]))
+    st = m.records.stage
+    return np.flatnonzero(m.records.acquired & (st != CODE["terminated"])
+                          & (st != CODE["potential"]))
 
 
 def targets(m, p, ids) -> np.ndarray:
@@ -203,12 +204,12 @@ register(Strategy(
 
 
 def _loyalty_act(m, p, memory):
-    members = np.flatnonzero(m.acquired & (m.orders >= p["min_orders"])
-                             & (m.stage != CODE["terminated"]))
+    members = np.flatnonzero(m.records.acquired & (m.records.orders >= p["min_orders"])
+                             & (m.records.stage != CODE["terminated"]))
     members = targets(m, p, members)
     m.stocks.add("bond", members, p["bond_per_round"])
-    revenue_since = m.revenue - memory.get("revenue", 0.0)
-    memory["revenue"] = m.revenue.copy()
+    revenue_since = m.records.revenue - memory.get("revenue", 0.0)
+    memory["revenue"] = m.records.revenue.copy()
     spend(m, "loyalty_program", members,
           p["points_rate"] * revenue_since[members] + p["fee_per_member"])
     return len(members)
@@ -246,7 +247,7 @@ def _care_act(m, p, memory):
     lv.followup[:] = False
     lv.followup[targets(m, p, current)] = True
     # proactive check-ins with targeted customers whose orders have slowed (decline stage)
-    slow = targets(m, p, current[m.stage[current] == CODE["decline"]])
+    slow = targets(m, p, current[m.records.stage[current] == CODE["decline"]])
     m.stocks.add("service", slow, p["checkin_boost"])
     memory["round"] = memory.get("round", -1) + 1
     m.rescue(slow, p["rescue_prob"], memory["round"])
@@ -280,12 +281,12 @@ register(Strategy(
 
 
 def _vip_act(m, p, memory):
-    current = np.flatnonzero(m.acquired & (m.stage != CODE["terminated"]))
+    current = np.flatnonzero(m.records.acquired & (m.records.stage != CODE["terminated"]))
     m.levers.priority[:] = False
     if len(current) == 0:
         return 0
     k = max(1, int(round(p["vip_share"] * len(current))))
-    top = targets(m, p, current[np.argsort(-m.revenue[current], kind="stable")[:k]])
+    top = targets(m, p, current[np.argsort(-m.records.revenue[current], kind="stable")[:k]])
     m.levers.priority[top] = True
     m.stocks.add("service", top, p["care_boost"])
     memory["round"] = memory.get("round", -1) + 1
@@ -314,7 +315,7 @@ register(Strategy(
 
 def _winback_act(m, p, memory):
     last = memory.setdefault("contacted_at", np.full(m.n, -np.inf))
-    lapsed = np.flatnonzero((m.stage == CODE["terminated"])
+    lapsed = np.flatnonzero((m.records.stage == CODE["terminated"])
                             & (m.now - last >= m.units(p["recontact_gap"])))
     lapsed = targets(m, p, lapsed)
     last[lapsed] = m.now

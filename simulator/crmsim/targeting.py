@@ -114,14 +114,15 @@ def rfm_score(m, current: np.ndarray) -> np.ndarray:
     idx = np.flatnonzero(current)
     if not len(idx):
         return score
-    for values in (-(m.now - m.last_order[idx]), m.orders[idx], m.revenue[idx]):
+    rec = m.records
+    for values in (-(m.now - rec.last_order[idx]), rec.orders[idx], rec.revenue[idx]):
         ranks = np.argsort(np.argsort(values, kind="stable"), kind="stable")
         score[idx] += 1 + (5 * ranks) // len(idx)
     return score
 
 
 def current_customers(m) -> np.ndarray:
-    return m.acquired & (m.stage != CODE["terminated"])
+    return m.records.acquired & (m.records.stage != CODE["terminated"])
 
 
 def select(m, rule: tuple, ids: np.ndarray) -> np.ndarray:
@@ -132,10 +133,10 @@ def select(m, rule: tuple, ids: np.ndarray) -> np.ndarray:
     pp = m.people
     for attr, op, val in rule:
         if attr == "tier":
-            codes = value_tiers(m.revenue, m.acquired)[ids]
+            codes = value_tiers(m.records.revenue, m.records.acquired)[ids]
             keep &= np.isin(codes, [TIERS.index(v) for v in val])
         elif attr == "stage":
-            keep &= np.isin(m.stage[ids], [CODE[v] for v in val])
+            keep &= np.isin(m.records.stage[ids], [CODE[v] for v in val])
         elif attr == "region":
             names = m.sc["population"]["regions"]
             bad = [v for v in val if v not in names]
@@ -149,6 +150,6 @@ def select(m, rule: tuple, ids: np.ndarray) -> np.ndarray:
             names = CUSTOMER_TYPES if attr == "customer_type" else CREDIT
             keep &= np.isin(pp[attr][ids], [names.index(v) for v in val])
         else:
-            x = (rfm_score(m, current_customers(m)) if attr == "rfm" else m.orders)[ids]
+            x = (rfm_score(m, current_customers(m)) if attr == "rfm" else m.records.orders)[ids]
             keep &= {">=": x >= val, "<=": x <= val, "==": x == val}[op]
     return ids[keep]
