@@ -25,9 +25,9 @@ EX = "ex02-segmentation"
 
 
 def _crmsim(*args, env=None, **kw):
-    return subprocess.run([sys.executable, "-m", "crmsim.cli", *args, "--exercises-dir",
-                           str(S.EXERCISES)], capture_output=True, text=True,
-                          env=env or os.environ, **kw)
+    more = ["--exercises-dir", str(S.EXERCISES)] if args[0] in ("grade", "release") else []
+    return subprocess.run([sys.executable, "-m", "crmsim.cli", *args, *more],
+                          capture_output=True, text=True, env=env or os.environ, **kw)
 
 
 def _tree(root: Path) -> dict:

@@ -43,19 +43,21 @@ def run_tasks(fn: Callable, tasks: Iterable[tuple], *, jobs: int = -1,
     Dask cluster instead (``jobs`` is then ignored).
     """
     if scheduler:
-        yield from _dask(fn, tasks, scheduler)
-        return
+        return _dask(fn, tasks, connect(scheduler))  # connect now: a bad address fails here
     n = (os.cpu_count() or 1) if jobs is None or jobs < 1 else jobs
     if threads:
-        with cf.ThreadPoolExecutor(n) as pool:
-            yield from _bounded(lambda i, a: pool.submit(_indexed, i, fn, a), tasks, 2 * n,
-                                lambda fs: cf.wait(fs, return_when=cf.FIRST_COMPLETED)[0],
-                                lambda f: f.cancel())
-        return
+        return _threads(fn, tasks, n)
     from joblib import Parallel, delayed
 
-    yield from Parallel(n_jobs=n, return_as="generator_unordered")(
+    return Parallel(n_jobs=n, return_as="generator_unordered")(
         delayed(_indexed)(i, fn, a) for i, a in enumerate(tasks))
+
+
+def _threads(fn, tasks, n: int):
+    with cf.ThreadPoolExecutor(n) as pool:
+        yield from _bounded(lambda i, a: pool.submit(_indexed, i, fn, a), tasks, 2 * n,
+                            lambda fs: cf.wait(fs, return_when=cf.FIRST_COMPLETED)[0],
+                            lambda f: f.cancel())
 
 
 def _bounded(submit, tasks, ahead: int, wait_some, cancel):
@@ -79,10 +81,9 @@ def _bounded(submit, tasks, ahead: int, wait_some, cancel):
             cancel(f)
 
 
-def _dask(fn, tasks, scheduler):
+def _dask(fn, tasks, client):
     from distributed import wait
 
-    client = connect(scheduler)
     try:
         ahead = 2 * max(1, sum(client.nthreads().values()))
         yield from _bounded(lambda i, a: client.submit(_indexed, i, fn, a, pure=False), tasks,

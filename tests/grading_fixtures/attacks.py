@@ -45,8 +45,13 @@ def tamper(submissions: str, out: str) -> str:
 def survivor(gradebook: str, token: str) -> str:
     """Double fork, setsid, exec a fresh interpreter with an empty environment that
     waits for the grader to finish and then appends a forged full-marks row."""
-    code = (f"import time, os; time.sleep(6); "
-            f"open({gradebook!r}, 'a').write('survivor,1,1,3,2,1,8,8,ok\\n')")
+    code = (f"import time, os\n"
+            f"for _ in range(400):\n"
+            f"    time.sleep(0.25)\n"
+            f"    if os.path.exists({gradebook!r}):\n"
+            f"        open({gradebook!r}, 'a').write('survivor,1,1,3,2,1,8,8,ok\\n')\n"
+            f"        break\n"
+            f"time.sleep(30)\n")
     return textwrap.dedent(f"""
         import os, sys
         if os.fork() == 0:
@@ -87,7 +92,8 @@ def snoop(reversed_secret: str, secret_file: str) -> str:
                 for name in files:
                     p = os.path.join(dirpath, name)
                     try:
-                        if os.path.getsize(p) < 2_000_000 and needle.encode() in open(p, 'rb').read():
+                        small = os.path.getsize(p) < 2_000_000
+                        if small and needle.encode() in open(p, 'rb').read():
                             where.append(p)
                     except OSError:
                         pass
