@@ -68,6 +68,7 @@ def attacked(tmp_path_factory):
             subs / "survivor.ipynb")
     S.write(S.insert_after(S.stub(ex, "snoop"), "setup",
                            A.snoop(secret[::-1], str(secret_file))), subs / "snoop.ipynb")
+    S.write(S.insert_after(S.stub(ex, "forker"), "setup", A.forker()), subs / "forker.ipynb")
     (subs / "linked.ipynb").symlink_to("/etc/passwd")
     (subs / "linkdir").symlink_to(secret_file.parent, target_is_directory=True)
     before = _hashes(subs)
@@ -119,6 +120,15 @@ def test_secret_never_readable(attacked):
     for p in attacked["out"].rglob("*"):
         if p.is_file():
             assert attacked["secret"] not in p.read_text()
+
+
+def test_process_count_is_limited(attacked):
+    from crmsim.grading.grader import NPROC
+
+    text = (attacked["out"] / "feedback" / "forker.md").read_text()
+    started = int(text.split("'FORKED:")[1].split("'")[0])
+    assert 0 < started < NPROC, started
+    assert float(attacked["rows"]["forker"]["total"]) == 0
 
 
 def test_links_are_never_followed(attacked):

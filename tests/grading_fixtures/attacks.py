@@ -99,3 +99,21 @@ def snoop(reversed_secret: str, secret_file: str) -> str:
                         pass
         top_region = ('FOUND:' + ';'.join(sorted(set(where)))) if where else 'NOTFOUND'
         """)
+
+
+def forker(n: int = 600) -> str:
+    """Start up to ``n`` processes (a bounded fork bomb); report how many started."""
+    return textwrap.dedent(f"""
+        import os, time
+        kids = 0
+        for _ in range({n}):
+            try:
+                pid = os.fork()
+            except OSError:
+                break
+            if pid == 0:
+                time.sleep(3)
+                os._exit(0)
+            kids += 1
+        top_region = f'FORKED:{{kids}}'
+        """)
