@@ -783,8 +783,7 @@ def write_outputs(ex: Exercise, results: list[Result], out: Path, batch: str = "
         for r in results:
             base = safe_name(r.student_id)
             if r.status.startswith(("unreadable_file", "invalid_student_id",
-                                    "duplicate_student_id")) or \
-                    "duplicate_student_id" in r.status:
+                                    "duplicate_student_id")):
                 base = "_" + hashlib.sha256(r.submission.encode()).hexdigest()[:10] + "-" + base
             n = names.get(base, 0)
             names[base] = n + 1
