@@ -7,6 +7,7 @@ for 300 submissions: measured if ``--n 300``, otherwise extrapolated linearly fr
 measured batch (and labelled so).
 
     python benchmarks/bench_grading.py [--n 20] [--exercise ex02-segmentation] [--jobs 2]
+        [--only sandbox|no-sandbox]
 """
 
 from __future__ import annotations
@@ -33,12 +34,14 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=20)
     ap.add_argument("--exercise", default="ex02-segmentation")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--only", choices=["sandbox", "no-sandbox"], help="measure one mode")
     args = ap.parse_args()
     ex = load_exercise(args.exercise, ROOT / "exercises")
     why = sandbox.problem()
     modes = ([] if why else [("sandbox", True)]) + [("no-sandbox", False)]
     if why:
         print(f"sandbox: NOT MEASURED ({why})")
+    modes = [m for m in modes if args.only in (None, m[0])]
     with tempfile.TemporaryDirectory() as tmp:
         subs = Path(tmp) / "subs"
         for i in range(args.n):

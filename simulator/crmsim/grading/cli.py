@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from crmsim.errors import CrmsimError, invalid
+from crmsim.errors import CrmsimError, check_out_folder, invalid
 
 
 def _error(exc: Exception) -> int:
@@ -24,10 +24,9 @@ def _error(exc: Exception) -> int:
 
 def cmd_release(args) -> int:
     from crmsim.grading.exercise import load_exercise, release
-    from crmsim.grading.grader import check_out_dir
     try:
         ex = load_exercise(args.exercise, args.exercises_dir)
-        out = check_out_dir(args.out)
+        out = check_out_folder("out", args.out, parents=True)
         path = release(ex, out, force=args.force)
     except CrmsimError as exc:
         return _error(exc)
