@@ -117,19 +117,25 @@ def problem() -> str | None:
         for d in ("work", "tmp"):
             (root / d).mkdir()
         uid = sandbox_uid()
-        cmd = [sys.executable, "-I", "-c", "import os, sys; sys.exit(os.getpid() != 2)"]
         if uid is not None:
-            cmd = [sys.executable, "-I", "-c",
-                   f"import os, sys; os.setgroups([]); os.setresgid({uid}, {uid}, {uid}); "
-                   f"os.setresuid({uid}, {uid}, {uid}); sys.exit(os.getpid() != 2)"]
+            for d in (root, root / "work", root / "tmp"):
+                os.chown(d, uid, uid)
+        # the same chain as a graded run: limits, own user id, Python with crmsim and nbval
+        limited = str(Path(__file__).with_name("_limited.py"))
+        cmd = [sys.executable, limited, "1024", "60", "64", "-" if uid is None else str(uid),
+               "--", sys.executable, "-c",
+               "import os, sys, crmsim.assignment, nbval.plugin; sys.exit(os.getpid() != 2)"]
         try:
             r = subprocess.run(wrap(cmd, root, uid=uid), capture_output=True, text=True,
-                               timeout=60, stdin=subprocess.DEVNULL)
+                               timeout=120, stdin=subprocess.DEVNULL)
         except (OSError, subprocess.TimeoutExpired) as exc:
             return f"bwrap could not be started: {exc}"
     if r.returncode != 0:
         why = (r.stderr.strip().splitlines() or [f"exit code {r.returncode}"])[-1]
-        return (f"bwrap is installed but cannot create its sandbox here ({why}); on Ubuntu "
-                "24.04+ allow user namespaces for bwrap (AppArmor), in a container run it "
-                "with user namespaces allowed")
+        if why.startswith("bwrap:"):
+            return (f"bwrap is installed but cannot create its sandbox here ({why}); on "
+                    "Ubuntu 24.04+ allow user namespaces for bwrap (AppArmor); in a "
+                    "container, allow user namespaces")
+        return (f"the sandbox could not start Python with crmsim in it ({why}); the Python "
+                "environment must be readable by other users")
     return None
