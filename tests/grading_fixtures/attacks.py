@@ -102,7 +102,8 @@ def snoop(reversed_secret: str, secret_file: str) -> str:
 
 
 def forker(n: int = 600) -> str:
-    """Start up to ``n`` processes (a bounded fork bomb); report how many started."""
+    """Start up to ``n`` processes at once (a bounded fork bomb); report how many started,
+    then wait for them."""
     return textwrap.dedent(f"""
         import os, time
         kids = 0
@@ -112,8 +113,10 @@ def forker(n: int = 600) -> str:
             except OSError:
                 break
             if pid == 0:
-                time.sleep(3)
+                time.sleep(2)
                 os._exit(0)
             kids += 1
+        for _ in range(kids):  # free the slots again, so later cells can start threads
+            os.wait()
         top_region = f'FORKED:{{kids}}'
         """)
