@@ -32,7 +32,7 @@ def _snapshot(folder: Path) -> dict:
 
 
 def _temp_leftovers() -> set:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("crmsim-grade-*")}
+    return {p.name for p in Path(tempfile.gettempdir()).glob("crmsim-grade*")}
 
 
 @pytest.fixture(scope="module")
@@ -80,13 +80,20 @@ def batch(tmp_path_factory):
     S.write(S.solved(ex, "folder-student"), subs / "folder-student" / "anything.ipynb")
 
     before, exercises_before = _snapshot(subs), _snapshot(ex.folder)
-    temps_before = _temp_leftovers()
     cwd_before = sorted(os.listdir("."))
-    results = grade(ex, subs, out, Options(jobs=2, cell_timeout=8, memory_mb=2048))
+    saved = tempfile.tempdir  # a private temp folder: other graders may share /tmp
+    tempfile.tempdir = str(tmp_path_factory.mktemp("tmp"))
+    try:
+        temps_before = _temp_leftovers()
+        results = grade(ex, subs, out, Options(jobs=2, cell_timeout=8, memory_mb=2048))
+        temps_after = _temp_leftovers()
+    finally:
+        tempfile.tempdir = saved
     rows = {r["student_id"]: r for r in csv.DictReader(open(out / "gradebook.csv"))}
     return {"ex": ex, "subs": subs, "out": out, "rows": rows, "results": results,
             "before": before, "exercises_before": exercises_before,
-            "temps_before": temps_before, "cwd_before": cwd_before}
+            "temps_before": temps_before, "temps_after": temps_after,
+            "cwd_before": cwd_before}
 
 
 def _scores(row):
@@ -187,7 +194,7 @@ def test_nothing_modified_nothing_left_behind(batch):
     assert S.EXERCISES.is_dir()
     assert _snapshot(batch["subs"]) == batch["before"]
     assert _snapshot(batch["ex"].folder) == batch["exercises_before"]
-    assert _temp_leftovers() <= batch["temps_before"]
+    assert batch["temps_after"] == batch["temps_before"] == set()
     assert sorted(os.listdir(".")) == batch["cwd_before"]
     out_files = {str(p.relative_to(batch["out"])) for p in batch["out"].rglob("*")
                  if p.is_file()}

@@ -125,7 +125,8 @@ def cmd_compare(args) -> int:
     out = _check_out(args)
     table = compare(args.scenario, args.strategies, replications=args.replications,
                     seed=args.seed, customers=args.customers, years=args.years,
-                    overrides=_set_pairs(args.set), n_jobs=args.jobs, progress=True)
+                    overrides=_set_pairs(args.set), n_jobs=args.jobs, progress=True,
+                    scheduler=args.scheduler)
     cols = ["strategy", "profit", "profit_ci95", "profit_vs_first", "profit_vs_first_ci95",
             "roi", "revenue", "retention", "customer_value", "strategy_cost"]
     _print_table(table[cols])
@@ -220,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="strategies to compare; the first is the reference")
     c.add_argument("--replications", type=int, default=5, help="runs per strategy")
     c.add_argument("--jobs", type=int, default=-1, help="parallel processes (-1 = all cores)")
+    c.add_argument("--scheduler", metavar="ADDRESS", help="run the replications on this Dask "
+                   "cluster (e.g. tcp://host:8786) instead of local processes")
     c.add_argument("--out", help="folder for comparison.csv and comparison.png")
     force(c, "--out folder")
     c.set_defaults(func=cmd_compare)

@@ -3,18 +3,19 @@
 Replication ``k`` of every strategy uses the same seed, hence the same people and
 the same random streams (common random numbers), so differences between
 strategies come from the strategies, not from luck. Replications run in
-parallel processes (joblib).
+parallel processes (joblib) or on a Dask cluster (``scheduler``), see
+:mod:`crmsim.parallel`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 from scipy import stats
 
 from crmsim import scenarios
 from crmsim.errors import check_whole, invalid
+from crmsim.parallel import run_tasks
 from crmsim.result import headline
 from crmsim.simulation import check_seed, check_strategies, simulate
 
@@ -46,7 +47,7 @@ def run_metrics(scenario, strategies, seed, customers=None, years=None, override
 def compare(scenario="retail", strategies=("none", "loyalty_program"), *, replications: int = 5,
             seed: int = 0, customers: int | None = None, years: float | None = None,
             overrides: dict | None = None, n_jobs: int = -1, runs: bool = False,
-            progress: bool = False):
+            progress: bool = False, scheduler: str | None = None):
     """Mean and 95% CI of profit, revenue, retention and customer value per strategy.
 
     ``strategies`` entries are names, ``"a+b"`` combinations, ``"name:target=tier=A|B"``
@@ -55,6 +56,7 @@ def compare(scenario="retail", strategies=("none", "loyalty_program"), *, replic
     CI is narrow thanks to common random numbers, and ``roi``: that difference per unit of
     money the strategy spent (its ledger spending plus discounts). With ``runs=True`` the per-run
     metrics are returned as a second table; ``progress=True`` shows a progress bar.
+    ``scheduler``: address of a Dask scheduler to run the replications on (same results).
     """
     check_seed(seed)
     replications = check_whole("replications", replications, 2, MAX_RUNS)
@@ -80,13 +82,13 @@ def compare(scenario="retail", strategies=("none", "loyalty_program"), *, replic
     seeds = np.random.SeedSequence(seed).generate_state(replications).tolist()
     tasks = [(lab, e, r, s) for r, s in enumerate(seeds) for lab, e in zip(labels, entries,
                                                                            strict=True)]
-    gen = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(run_metrics)(sc, e, s) for _, e, _, s in tasks)
+    gen = run_tasks(run_metrics, [(sc, e, s) for _, e, _, s in tasks], jobs=n_jobs,
+                    scheduler=scheduler)
     if progress:
         from tqdm.auto import tqdm
 
         gen = tqdm(gen, total=len(tasks), unit="run", leave=False)
-    out = list(gen)
+    out = [m for _, m in sorted(gen, key=lambda im: im[0])]
     per_run = pd.DataFrame([{"strategy": lab, "replication": r, "seed": s, **m}
                             for (lab, _, r, s), m in zip(tasks, out, strict=True)])
     table = summarise_runs(per_run, labels)

@@ -8,11 +8,13 @@ returns 2 before anything is written.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections import Counter
+from pathlib import Path
 
-from crmsim.errors import CrmsimError, invalid
+from crmsim.errors import CrmsimError, check_out_folder, invalid
 
 
 def _error(exc: Exception) -> int:
@@ -22,11 +24,10 @@ def _error(exc: Exception) -> int:
 
 def cmd_release(args) -> int:
     from crmsim.grading.exercise import load_exercise, release
-    from crmsim.grading.grader import check_out_dir
     try:
         ex = load_exercise(args.exercise, args.exercises_dir)
-        out = check_out_dir(args.out)
-        path = release(ex, out)
+        out = check_out_folder("out", args.out, parents=True)
+        path = release(ex, out, force=args.force)
     except CrmsimError as exc:
         return _error(exc)
     print(f"released {ex.id}: {path} ({len(ex.questions)} questions, "
@@ -41,7 +42,7 @@ def _positive(name, cast):
         except ValueError:
             raise argparse.ArgumentTypeError(
                 str(invalid(name, text, "a positive number"))) from None
-        if v <= 0:
+        if not math.isfinite(v) or v <= 0:
             raise argparse.ArgumentTypeError(str(invalid(name, text, "a positive number")))
         return v
     return conv
@@ -49,23 +50,16 @@ def _positive(name, cast):
 
 def cmd_grade(args) -> int:
     from crmsim.grading.exercise import load_exercise
-    from crmsim.grading.grader import (
-        Options,
-        check_out_dir,
-        check_submissions_dir,
-        grade,
-    )
+    from crmsim.grading.grader import Interrupted, Options, grade
+    opts = Options(jobs=args.jobs, cell_timeout=args.cell_timeout, memory_mb=args.memory_mb,
+                   wall_timeout=args.timeout, keep_temp=args.keep_temp,
+                   sandbox=not args.no_sandbox, scheduler=args.scheduler)
     try:
         ex = load_exercise(args.exercise, args.exercises_dir)
-        subs = check_submissions_dir(args.submissions)
-        out = check_out_dir(args.out)
-        if out.resolve() == ex.folder.resolve():
-            raise invalid("out", str(args.out), "a folder other than the exercise folder")
-    except CrmsimError as exc:
+        out = Path(args.out)
+        results = grade(ex, args.submissions, out, opts)
+    except (CrmsimError, Interrupted) as exc:
         return _error(exc)
-    opts = Options(jobs=args.jobs, cell_timeout=args.cell_timeout, memory_mb=args.memory_mb,
-                   wall_timeout=args.timeout, keep_temp=args.keep_temp)
-    results = grade(ex, subs, out, opts)
     counts = Counter(s for r in results for s in r.status.split(";"))
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     print(f"graded {len(results)} submissions of {ex.id} -> {out / 'gradebook.csv'} "
@@ -85,6 +79,8 @@ def add_commands(subparsers) -> None:
     p.add_argument("exercise", help=ex_help)
     p.add_argument("--out", required=True, help="folder for the student notebook")
     p.add_argument("--exercises-dir", default=None, help=dir_help)
+    p.add_argument("--force", action="store_true",
+                   help="overwrite OUT/<exercise>.ipynb even if it is not an earlier release")
     p.set_defaults(func=cmd_release)
 
     g = subparsers.add_parser("grade", help="grade a folder of submitted notebooks",
@@ -104,12 +100,20 @@ def add_commands(subparsers) -> None:
     g.add_argument("--memory-mb", type=_positive("memory-mb", int), default=3072,
                    help="address-space limit of the grading processes, MB (default 3072)")
     g.add_argument("--keep-temp", action="store_true", help="keep the temp folders (debug)")
+    g.add_argument("--no-sandbox", action="store_true",
+                   help="run notebooks WITHOUT the bubblewrap sandbox (as your own user, able "
+                   "to see your files and processes); recorded as isolation=none")
+    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the notebooks on this Dask cluster (e.g. tcp://host:8786); its "
+                   "workers need crmsim and bubblewrap; the course secret stays here")
     g.set_defaults(func=cmd_grade)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="crmsim", description="crmsim grading commands")
-    sub = parser.add_subparsers(dest="command", required=True)
+    from crmsim.cli import _Parser  # one-line errors, exit 2
+
+    parser = _Parser(prog="crmsim", description="crmsim grading commands")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     add_commands(sub)
     args = parser.parse_args(argv)
     return args.func(args)

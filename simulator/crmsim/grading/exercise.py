@@ -250,11 +250,41 @@ def source_checksum(ex: Exercise) -> str:
     return h.hexdigest()[:16]
 
 
-def release(ex: Exercise, out: Path) -> Path:
-    """Write the student notebook to ``out/<exercise-id>.ipynb`` and return its path."""
+def _is_release(path: Path, ex: Exercise) -> bool:
+    """Whether ``path`` is a student notebook an earlier ``release`` of ``ex`` wrote."""
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("crmsim")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(meta, dict) and meta.get("exercise") == ex.id and "source_checksum" in meta
+
+
+def release(ex: Exercise, out: Path, *, force: bool = False) -> Path:
+    """Write the student notebook to ``out/<exercise-id>.ipynb`` and return its path.
+
+    Never writes into the exercise's own folder (its source notebook would be lost) and
+    overwrites only a file an earlier release wrote, unless ``force``.
+    """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    src = ex.folder.resolve()
+    target = out.resolve()
+    if target == src or src in target.parents:
+        raise invalid("out", str(out), "a folder outside the exercise's source folder "
+                      f"{ex.folder}")
     path = out / f"{ex.id}.ipynb"
+    if path.is_symlink() or path.is_dir() or (path.exists() and not force
+                                              and not _is_release(path, ex)):
+        raise invalid("out", str(out), f"a folder where {path.name} is absent or an earlier "
+                      "release (pass --force to overwrite it)")
     nb = student_version(ex)
-    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / f".{ex.id}.ipynb.tmp-{os.getpid()}"
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise CrmsimError(f"out={str(out)!r} could not be written: {exc.strerror or exc}") \
+            from None
     return path

@@ -1,38 +1,45 @@
-"""Grade a folder of submissions: isolated execution, outside-kernel checks, gradebook.
+"""Grade a folder of submissions: sandboxed execution, outside-kernel checks, gradebook.
 
-For each ``*.ipynb`` (student id from the file name, ``<id>.ipynb`` or
+For each ``*.ipynb`` (any case; student id from the file name, ``<id>.ipynb`` or
 ``<exercise-id>_<id>.ipynb``, or from the folder, ``<id>/<anything>.ipynb``):
 
-1. read the file once (never written), parse it, check the exercise id, and compare
-   every locked cell with the source notebook (edited or deleted cells are detected by
-   checksum and zero the questions they belong to);
-2. regenerate the student's data from the course secret in this process, compute the
-   expected answers here and choose the hidden test inputs;
-3. in a private temporary folder, write the notebook with the hidden test cells and a
-   final answer-export cell appended, plus the student's *observable* data and the
-   hidden inputs (never the expected values), and run ``pytest -p nbval`` on it in a
-   child process with a per-cell timeout, a wall-clock timeout and ``RLIMIT_AS``;
-4. read the answers JSON the kernel exported and compare it with the expected values
-   here, outside the kernel, so nothing the notebook does can change a check;
-5. write ``gradebook.csv`` and ``feedback/<student>.md``; the temporary folder and any
-   process left behind are removed.
+1. before anything runs, every submission is read once into memory (symbolic links and
+   special files are never followed or opened) and hashed; the folder is never written;
+2. in this process only (the course secret never leaves it): parse the notebook, check
+   the exercise id and the locked cells (edited or deleted cells zero their questions),
+   regenerate the student's data, compute the expected answers, choose hidden inputs;
+3. a runner (a local thread, or a Dask worker with ``--scheduler``) writes the notebook
+   with the hidden test cells and an answer-export cell, plus the student's *observable*
+   data and the hidden inputs (never the expected values or the secret) into a private
+   temp folder and runs ``pytest -p nbval`` on it inside a bubblewrap sandbox
+   (:mod:`crmsim.grading.sandbox`) with per-cell and wall-clock timeouts and limits;
+4. the answers JSON the kernel exported is read back (no link followed) and compared
+   with the expected values here, outside the kernel;
+5. ``gradebook.csv`` (with each submission's sha256 and isolation) and
+   ``feedback/<student>.md`` are written atomically at the end; temp folders are removed.
+
+SIGINT or SIGTERM stop the batch promptly: running sandboxes are killed, finished rows
+are written with ``batch=interrupted`` and :class:`Interrupted` is raised.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import copy
 import csv
 import hashlib
+import io
 import json
+import math
 import os
 import pickle
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -42,12 +49,17 @@ import nbformat
 import numpy as np
 
 from crmsim import assignment
-from crmsim.errors import check_out_folder, invalid
+from crmsim.errors import CrmsimError, check_out_folder, invalid
+from crmsim.grading import sandbox
 from crmsim.grading.checks import compare
 from crmsim.grading.exercise import Exercise, cell_meta, checksum
+from crmsim.parallel import run_tasks
 
 # Status codes, most severe first; a row's status lists every one that applies.
 STATUSES = {
+    "not_graded": "grading was interrupted before this submission ran; no points yet",
+    "unreadable_file": "the submission is a symbolic link, a special file or larger than "
+                       "the limit; it was not opened",
     "malformed_notebook": "the file is not a readable Jupyter notebook; nothing was run",
     "invalid_student_id": "no valid student id in the file or folder name; nothing was run",
     "duplicate_student_id": "another submission has the same student id; nothing was run",
@@ -66,6 +78,20 @@ STATUSES = {
 HERE = Path(__file__).resolve().parent
 SID_SEPARATORS = ("__", "_", "-", ".")
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+MAX_BYTES = 50 * 1024 * 1024  # a submission larger than this is not opened
+NPROC = 256  # processes + threads of one submission (kernel, pytest and their threads)
+
+
+class Interrupted(KeyboardInterrupt):
+    """The batch was stopped by SIGINT/SIGTERM; finished rows were written."""
+
+    def __init__(self, signame: str, written: int = 0, total: int = 0, path=None):
+        super().__init__(signame)
+        self.signame, self.written, self.total, self.path = signame, written, total, path
+
+    def __str__(self) -> str:
+        return (f"grading interrupted by {self.signame}: {self.written} of {self.total} "
+                f"submissions finished, written to {self.path} with batch=interrupted")
 
 
 @dataclass
@@ -77,6 +103,19 @@ class Options:
     secret: str | None = None
     generator: object = None
     keep_temp: bool = False
+    sandbox: bool = True  # False only with the instructor's explicit --no-sandbox
+    scheduler: str | None = None  # address of a Dask scheduler; None: local threads
+
+
+@dataclass
+class Submission:
+    """One submission as read before grading: bytes in memory, never re-read."""
+
+    path: str  # relative to the submissions folder
+    student_id: str
+    raw: bytes | None  # None: not opened (link, special file, too large)
+    sha256: str = ""
+    status: str | None = None  # a status that stops grading before anything runs
 
 
 @dataclass
@@ -89,6 +128,8 @@ class Result:
     notes: list = field(default_factory=list)
     failed_cells: list = field(default_factory=list)  # (label, message)
     seconds: float = 0.0
+    sha256: str = ""
+    isolation: str = "not_run"  # sandbox.ISOLATIONS key, or not_run
 
     def add(self, status):
         if status not in self.statuses:
@@ -106,20 +147,29 @@ class Result:
 
 
 # ---------------------------------------------------------------- discovery
+def _is_notebook(name: str) -> bool:
+    return name.lower().endswith(".ipynb") and not name.startswith(".")
+
+
 def find_submissions(folder: Path) -> list[Path]:
+    """``*.ipynb`` (any case) in ``folder`` and in its sub-folders one level down.
+
+    Symbolic links are listed (they get an ``unreadable_file`` row) but never followed:
+    a linked sub-folder is not entered.
+    """
     out = []
     for p in sorted(folder.iterdir()):
-        if p.is_file() and p.suffix == ".ipynb":
+        if _is_notebook(p.name) and not p.is_dir():
             out.append(p)
-        elif p.is_dir() and not p.name.startswith("."):
-            out += [q for q in sorted(p.iterdir()) if q.is_file() and q.suffix == ".ipynb"]
+        elif not p.is_symlink() and p.is_dir() and not p.name.startswith("."):
+            out += [q for q in sorted(p.iterdir()) if _is_notebook(q.name) and not q.is_dir()]
     return out
 
 
 def student_id_for(path: Path, folder: Path, exercise_id: str) -> str:
     if path.parent != folder:
         return path.parent.name
-    stem = path.stem
+    stem = path.name[: -len(".ipynb")]
     for sep in SID_SEPARATORS:
         if stem.startswith(exercise_id + sep):
             return stem[len(exercise_id) + len(sep):]
@@ -133,20 +183,89 @@ def safe_name(sid: str) -> str:
     return s or "unnamed"
 
 
+def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (not a link) within ``limit``."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            data = fh.read(limit + 1)
+        return data if len(data) <= limit else None
+    finally:
+        os.close(fd)
+
+
+def read_submissions(folder: Path, exercise_id: str) -> list[Submission]:
+    """Read and hash every submission into memory (before any of them runs)."""
+    subs, seen = [], set()
+    for p in find_submissions(folder):
+        sid = student_id_for(p, folder, exercise_id)
+        raw = read_regular(p)
+        sub = Submission(path=str(p.relative_to(folder)), student_id=sid, raw=raw,
+                         sha256=hashlib.sha256(raw).hexdigest() if raw is not None else "")
+        if raw is None:
+            sub.status = "unreadable_file"
+        elif not assignment.STUDENT_ID_RE.match(sid):
+            sub.status = "invalid_student_id"
+        elif sid in seen:
+            sub.status = "duplicate_student_id"
+        seen.add(sid)
+        subs.append(sub)
+    return subs
+
+
 # ---------------------------------------------------------------- validation
 def check_out_dir(out) -> Path:
     """The grading output folder: writable, created with its parents if needed."""
-    return check_out_folder("out", out, parents=True)
+    out = check_out_folder("out", out, parents=True)
+    for name, kind in (("gradebook.csv", "file"), ("feedback", "folder")):
+        p = out / name
+        if p.is_symlink() or (p.exists() and (p.is_dir() != (kind == "folder"))):
+            raise invalid("out", str(out), f"a folder whose {name} is a {kind} (or absent)")
+    return out
 
 
 def check_submissions_dir(path) -> Path:
     p = Path(path)
     if not p.is_dir():
         raise invalid("submissions", str(path), "an existing folder of *.ipynb files")
-    if not find_submissions(p):
-        raise invalid("submissions", str(path), "a folder containing at least one *.ipynb "
-                      "(directly or in one sub-folder per student)")
+    try:
+        found = find_submissions(p)
+    except OSError:
+        found = []
+    if not found:
+        raise invalid("submissions", str(path), "a readable folder containing at least one "
+                      "*.ipynb (directly or in one sub-folder per student)")
     return p
+
+
+def check_isolation(opts: Options) -> str:
+    """``"bwrap"``, or ``"none"`` with the explicit opt-out; refuse if bwrap cannot run."""
+    if not opts.sandbox:
+        return "none"
+    why = None if opts.scheduler else sandbox.problem()
+    if why:
+        raise CrmsimError(f"sandbox is unavailable: {why}; to grade without it (each "
+                          "notebook then runs as your user) pass --no-sandbox")
+    return "bwrap"
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    child, parent = child.resolve(), parent.resolve()
+    return child == parent or parent in child.parents
+
+
+def check_places(ex: Exercise, folder: Path, out: Path) -> None:
+    """The output folder is neither in the submissions folder nor in the exercise's."""
+    if _inside(out, folder):
+        raise invalid("out", str(out), "a folder outside the submissions folder")
+    if _inside(out, ex.folder):
+        raise invalid("out", str(out), "a folder outside the exercise folder")
 
 
 # ---------------------------------------------------------------- preparing one run
@@ -218,8 +337,8 @@ def graded_notebook(ex: Exercise, nb, export_names: list[str]):
 
 # ---------------------------------------------------------------- running one notebook
 def _kill_tagged(token: str) -> None:
-    """Kill every process that carries this run's token (the kernel runs in its own
-    session, so killing the pytest process group does not reach it)."""
+    """Without a sandbox: kill every process that carries this run's token (best effort;
+    a process that clears its environment escapes it, which the sandbox prevents)."""
     needle = f"CRMSIM_GRADE_TOKEN={token}".encode()
     for d in Path("/proc").glob("[0-9]*"):
         try:
@@ -229,89 +348,157 @@ def _kill_tagged(token: str) -> None:
             continue
 
 
-def child_env(tmp: Path, token: str) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k != assignment.SECRET_ENV and not k.startswith(("CRMSIM_", "PYTEST_", "JUPYTER"))}
-    home = tmp / "home"
-    for d in ("home", "tmp", "ipython", "jupyter/runtime", "jupyter/data", "jupyter/config",
-              "cache", "config", "mpl"):
-        (tmp / d).mkdir(parents=True, exist_ok=True)
+def child_env(root: str, token: str) -> dict:
+    """The run's environment: nothing of the grader's ``CRMSIM_*`` (the secret), paths
+    under ``root`` (``/sandbox`` inside the sandbox)."""
+    keep = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TERM")
+    env = {k: v for k, v in os.environ.items() if k in keep}
     env.update({
-        "HOME": str(home), "TMPDIR": str(tmp / "tmp"), "IPYTHONDIR": str(tmp / "ipython"),
-        "JUPYTER_RUNTIME_DIR": str(tmp / "jupyter/runtime"),
-        "JUPYTER_DATA_DIR": str(tmp / "jupyter/data"),
-        "JUPYTER_CONFIG_DIR": str(tmp / "jupyter/config"),
-        "XDG_CACHE_HOME": str(tmp / "cache"), "XDG_CONFIG_HOME": str(tmp / "config"),
-        "MPLCONFIGDIR": str(tmp / "mpl"), "MPLBACKEND": "Agg",
+        "HOME": f"{root}/home", "USER": "student", "LOGNAME": "student",
+        "TMPDIR": f"{root}/tmp", "IPYTHONDIR": f"{root}/ipython",
+        "JUPYTER_RUNTIME_DIR": f"{root}/jupyter/runtime",
+        "JUPYTER_DATA_DIR": f"{root}/jupyter/data",
+        "JUPYTER_CONFIG_DIR": f"{root}/jupyter/config",
+        "XDG_CACHE_HOME": f"{root}/cache", "XDG_CONFIG_HOME": f"{root}/config",
+        "MPLCONFIGDIR": f"{root}/mpl", "MPLBACKEND": "Agg",
         "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
         "CRMSIM_GRADE_TOKEN": token,
-        "CRMSIM_GRADE_REPORT": str(tmp / "report.json"),
-        assignment.GRADING_DATA_ENV: str(tmp / "work" / "assignment.pkl"),
-        assignment.ANSWERS_ENV: str(tmp / "work" / "answers.json"),
+        "CRMSIM_GRADE_REPORT": f"{root}/report.json",
+        assignment.GRADING_DATA_ENV: f"{root}/work/assignment.pkl",
+        assignment.ANSWERS_ENV: f"{root}/work/answers.json",
     })
+    assert assignment.SECRET_ENV not in env
     return env
 
 
-def run_isolated(nb, bundle: dict, *, cell_timeout: float, wall_timeout: float,
-                 memory_mb: int, keep: bool = False) -> dict:
-    """Execute ``nb`` with pytest + nbval in a private temp folder; return what it left."""
+def _prepare_folder(tmp: Path, nb_json: str, bundle: dict, uid: int | None) -> None:
+    for d in ("work", "home", "tmp", "ipython", "jupyter/runtime", "jupyter/data",
+              "jupyter/config", "cache", "config", "mpl"):
+        (tmp / d).mkdir(parents=True, exist_ok=True)
+    work = tmp / "work"
+    (work / "pytest.ini").write_text("[pytest]\n")
+    (work / "submission.ipynb").write_text(nb_json, encoding="utf-8")
+    with open(work / "assignment.pkl", "wb") as fh:
+        pickle.dump(bundle, fh)
+    # Both helpers run as plain files: importing the crmsim package would cost a second.
+    shutil.copyfile(HERE / "_nbplugin.py", work / "conftest.py")
+    shutil.copyfile(HERE / "_limited.py", tmp / "_limited.py")
+    if uid is not None:
+        for p in [tmp, *tmp.rglob("*")]:
+            os.chown(p, uid, uid, follow_symlinks=False)
+
+
+def run_isolated(nb_json: str, bundle: dict, *, cell_timeout: float, wall_timeout: float,
+                 memory_mb: int, isolation: str = "bwrap", keep: bool = False,
+                 cancel: threading.Event | None = None) -> dict:
+    """Execute a notebook with pytest + nbval in a private temp folder, sandboxed unless
+    ``isolation="none"``; return what it left (answers, report, output tail).
+
+    Takes no secret: ``bundle`` holds only the student's observable data and hidden
+    inputs. Runs in the grader (a thread) or on a Dask worker.
+    """
+    if isolation == "bwrap" and sandbox.problem():
+        raise CrmsimError(f"sandbox is unavailable on this worker: {sandbox.problem()}")
     tmp = Path(tempfile.mkdtemp(prefix="crmsim-grade-"))
     token = uuid.uuid4().hex
+    uid = sandbox.sandbox_uid() if isolation == "bwrap" else None
+    log = tempfile.TemporaryFile(prefix="crmsim-grade-log-")
     try:
-        work = tmp / "work"
-        work.mkdir()
-        (work / "pytest.ini").write_text("[pytest]\n")
-        nbformat.write(nb, work / "submission.ipynb")
-        with open(work / "assignment.pkl", "wb") as fh:
-            pickle.dump(bundle, fh)
+        _prepare_folder(tmp, nb_json, bundle, uid)
+        root = sandbox.INSIDE if isolation == "bwrap" else str(tmp)
         cpu = int(wall_timeout) * 2 + 10
-        # Both helpers run as plain files: importing the crmsim package would cost a second.
-        shutil.copyfile(HERE / "_nbplugin.py", work / "conftest.py")
-        cmd = [sys.executable, str(HERE / "_limited.py"), str(memory_mb), str(cpu), "--",
-               sys.executable, "-m", "pytest", "-p", "nbval.plugin", "-p", "no:cacheprovider",
+        py = sys.executable
+        cmd = [py, f"{root}/_limited.py", str(memory_mb), str(cpu), str(NPROC),
+               "-" if uid is None else str(uid), "--",
+               py, "-m", "pytest", "-p", "nbval.plugin", "-p", "no:cacheprovider",
                "--nbval-lax", "--nbval-current-env", f"--nbval-cell-timeout={cell_timeout:g}",
                "--nbval-kernel-startup-timeout=60", "-q", "--no-header", "-rN", "--tb=short",
-               "-c", str(work / "pytest.ini"), "--rootdir", str(work), "submission.ipynb"]
+               "-c", f"{root}/work/pytest.ini", "--rootdir", f"{root}/work", "submission.ipynb"]
+        if isolation == "bwrap":
+            cmd = sandbox.wrap(cmd, tmp, uid=uid)
         t0 = time.monotonic()
-        wall_hit = False
-        proc = subprocess.Popen(cmd, cwd=work, env=child_env(tmp, token),
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            stdout, _ = proc.communicate(timeout=wall_timeout)
-        except subprocess.TimeoutExpired:
-            wall_hit = True
+        proc = subprocess.Popen(cmd, cwd=tmp / "work", env=child_env(root, token),
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        stopped = _wait(proc, wall_timeout, cancel)
+        if isolation == "none":
             _kill_tagged(token)
+        log.seek(0, io.SEEK_END)
+        log.seek(max(0, log.tell() - 8000))
+        out = {"returncode": proc.returncode, "wall_timeout": stopped == "timeout",
+               "cancelled": stopped == "cancelled",
+               "stdout": log.read().decode("utf-8", "replace"),
+               "seconds": time.monotonic() - t0, "isolation": isolation,
+               "answers": _read_json(tmp, "work", "answers.json"),
+               "report": _read_json(tmp, "report.json")}
+        return out
+    finally:
+        log.close()
+        if keep:
+            print(f"kept {tmp}", file=sys.stderr)
+        else:
+            _remove(tmp)
+
+
+def _wait(proc: subprocess.Popen, timeout: float, cancel) -> str | None:
+    """Wait for the run; kill its whole process group on timeout or cancellation."""
+    end = time.monotonic() + timeout
+    why = None
+    while proc.poll() is None:
+        if cancel is not None and cancel.is_set():
+            why = "cancelled"
+        elif time.monotonic() > end:
+            why = "timeout"
+        if why:
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except OSError:
                 pass
-            stdout, _ = proc.communicate()
-        _kill_tagged(token)
-        out = {"returncode": proc.returncode, "wall_timeout": wall_hit,
-               "stdout": stdout.decode("utf-8", "replace")[-8000:],
-               "seconds": time.monotonic() - t0}
-        out["answers"] = _read_json(work / "answers.json")
-        out["report"] = _read_json(tmp / "report.json")
-        return out
-    finally:
-        if keep:
-            print(f"kept {tmp}", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+            proc.wait()
+            break
+        try:
+            proc.wait(timeout=0.1)
+        except subprocess.TimeoutExpired:
+            pass
+    return why
 
 
-def _read_json(path: Path):
+def _remove(tmp: Path) -> None:
+    def fix(func, path, _exc):  # a notebook may have made its folders unwritable
+        try:
+            os.chmod(os.path.dirname(path), 0o700)
+            func(path)
+        except OSError:
+            pass
+    shutil.rmtree(tmp, onerror=fix)
+
+
+def _read_json(root: Path, *parts: str):
+    """Read a JSON object the run left under ``root`` without following any link (the
+    notebook could have replaced files or folders by links or FIFOs)."""
+    fds = []
     try:
-        if path.stat().st_size > 50 * 1024 * 1024:
+        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        fds.append(fd)
+        for d in parts[:-1]:
+            fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            fds.append(fd)
+        fd = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
+        fds.append(fd)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
             return None
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            doc = json.loads(fh.read(MAX_BYTES).decode("utf-8"))
         return doc if isinstance(doc, dict) else None
     except (OSError, ValueError):
         return None
+    finally:
+        for fd in fds:
+            os.close(fd)
 
 
 # ---------------------------------------------------------------- grading one submission
@@ -328,62 +515,87 @@ class Prepared:
         self.expected = solution.expected(full, self.hidden)
 
 
-def grade_one(ex: Exercise, path: Path, sid: str, opts: Options, solution,
-              status: str | None = None, folder: Path | None = None) -> Result:
-    rel = str(path.relative_to(folder)) if folder else path.name
-    res = Result(student_id=sid, submission=rel)
+@dataclass
+class Job:
+    """What the grader keeps about a submission while its notebook runs elsewhere."""
+
+    result: Result
+    prep: Prepared | None = None
+    labels: list = field(default_factory=list)
+    zeroed: set = field(default_factory=set)
+    run_args: tuple | None = None  # arguments of run_isolated; None: nothing to run
+
+
+def _fail(ex: Exercise, res: Result, exc: BaseException, where: str) -> Result:
     res.scores = {q.id: 0.0 for q in ex.questions}
-    t0 = time.monotonic()
-    try:
-        if status:
-            res.add(status)
-            return res
-        _grade_one(ex, path, sid, opts, solution, res)
-    except Exception as exc:  # noqa: BLE001 - one submission must never stop the batch
-        res.scores = {q.id: 0.0 for q in ex.questions}
-        res.add("grader_error")
-        res.notes.append("the grader failed; your instructor has been told")
-        print(f"grader error on {rel}: {type(exc).__name__}: {exc}", file=sys.stderr)
-    finally:
-        res.seconds = time.monotonic() - t0
+    res.add("grader_error")
+    res.notes.append("the grader failed; your instructor has been told")
+    print(f"grader error on {where}: {type(exc).__name__}: {exc}", file=sys.stderr)
     return res
 
 
-def _grade_one(ex, path, sid, opts, solution, res: Result):
-    raw = path.read_bytes()
+def prepare(ex: Exercise, sub: Submission, opts: Options, solution, isolation: str) -> Job:
+    """Everything before the run, in the grader's process: checks, data, expected values."""
+    res = Result(student_id=sub.student_id, submission=sub.path, sha256=sub.sha256)
+    res.scores = {q.id: 0.0 for q in ex.questions}
+    job = Job(res)
+    if sub.status:
+        res.add(sub.status)
+        return job
     try:
-        nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
-        nbformat.validate(nb)
-    except Exception as exc:  # noqa: BLE001 - every parse failure is the same status
-        res.add("malformed_notebook")
-        res.notes.append(f"could not read the notebook: {type(exc).__name__}: "
-                         f"{str(exc).splitlines()[0][:200] if str(exc) else ''}")
-        return
-    meta_ex = nb.metadata.get("crmsim", {}).get("exercise") if isinstance(
-        nb.metadata.get("crmsim"), dict) else None
-    if meta_ex is not None and meta_ex != ex.id:
-        res.add("wrong_exercise")
-        res.notes.append(f"this notebook is exercise {str(meta_ex)[:60]!r}, not {ex.id!r}")
-        return
-    zeroed = check_locked(ex, nb, res)
+        try:
+            nb = nbformat.reads(sub.raw.decode("utf-8"), as_version=4)
+            nbformat.validate(nb)
+        except Exception as exc:  # noqa: BLE001 - every parse failure is the same status
+            res.add("malformed_notebook")
+            res.notes.append(f"could not read the notebook: {type(exc).__name__}: "
+                             f"{str(exc).splitlines()[0][:200] if str(exc) else ''}")
+            return job
+        crm = nb.metadata.get("crmsim")
+        meta_ex = crm.get("exercise") if isinstance(crm, dict) else None
+        if meta_ex is not None and meta_ex != ex.id:
+            res.add("wrong_exercise")
+            res.notes.append(f"this notebook is exercise {str(meta_ex)[:60]!r}, not {ex.id!r}")
+            return job
+        job.zeroed = check_locked(ex, nb, res)
+        job.prep = Prepared(ex, sub.student_id, opts, solution)
+        hidden_q = {cell_meta(c).get("question") for c in ex.cells("hidden")}
+        export = [a for q in ex.questions if q.id not in hidden_q for a in q.answers]
+        gnb, job.labels = graded_notebook(ex, nb, export)
+        n_code = sum(1 for c in gnb.cells if c.cell_type == "code")
+        cell_timeout = opts.cell_timeout or ex.cell_timeout
+        wall = opts.wall_timeout or min(n_code * (cell_timeout + 6) + 60, 1800)
+        bundle = {"exercise_id": ex.id, "student_id": sub.student_id,
+                  "data": job.prep.observable, "hidden": job.prep.hidden}
+        job.run_args = (nbformat.writes(gnb), bundle, cell_timeout, wall, opts.memory_mb,
+                        isolation, opts.keep_temp)
+    except Exception as exc:  # noqa: BLE001 - one submission must never stop the batch
+        _fail(ex, res, exc, sub.path)
+        job.run_args = None
+    return job
 
-    prep = Prepared(ex, sid, opts, solution)
-    hidden_q = {cell_meta(c).get("question") for c in ex.cells("hidden")}
-    export = [a for q in ex.questions if q.id not in hidden_q for a in q.answers]
-    gnb, labels = graded_notebook(ex, nb, export)
-    n_code = sum(1 for c in gnb.cells if c.cell_type == "code")
-    cell_timeout = opts.cell_timeout or ex.cell_timeout
-    wall = opts.wall_timeout or min(n_code * (cell_timeout + 6) + 60, 1800)
-    bundle = {"exercise_id": ex.id, "student_id": sid, "data": prep.observable,
-              "hidden": prep.hidden}
-    run = run_isolated(gnb, bundle, cell_timeout=cell_timeout, wall_timeout=wall,
-                       memory_mb=opts.memory_mb, keep=opts.keep_temp)
-    _interpret_run(ex, run, labels, res)
 
+def run_job(nb_json, bundle, cell_timeout, wall, memory_mb, isolation, keep, cancel=None):
+    """The part of a submission that runs on a worker: the sandboxed notebook run only."""
+    try:
+        return run_isolated(nb_json, bundle, cell_timeout=cell_timeout, wall_timeout=wall,
+                            memory_mb=memory_mb, isolation=isolation, keep=keep, cancel=cancel)
+    except Exception as exc:  # noqa: BLE001 - reported as this submission's grader_error
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def finish(ex: Exercise, job: Job, run: dict) -> Result:
+    """Interpret a run and compare its answers with the expected values (in the grader)."""
+    res = job.result
+    if "error" in run:
+        return _fail(ex, res, RuntimeError(run["error"]), res.submission)
+    res.isolation = run["isolation"]
+    _interpret_run(ex, run, job.labels, res)
     doc = run["answers"] or {}
     answers = doc.get("answers") if isinstance(doc.get("answers"), dict) else {}
     errors = doc.get("errors") if isinstance(doc.get("errors"), dict) else {}
     used = doc.get("student_ids") if isinstance(doc.get("student_ids"), list) else []
+    sid = res.student_id
     wrong_id = [str(u)[:64] for u in used if u != sid]
     if wrong_id:
         res.add("wrong_student_id")
@@ -395,7 +607,7 @@ def _grade_one(ex, path, sid, opts, solution, res: Result):
         passed_all = True
         for name in q.answers:
             if name in answers:
-                ok, msg = compare(q, answers[name], prep.expected.get(name))
+                ok, msg = compare(q, answers[name], job.prep.expected.get(name))
             else:
                 missing = True
                 ok = False
@@ -405,10 +617,11 @@ def _grade_one(ex, path, sid, opts, solution, res: Result):
                 msg = f"no answer: {why}"
             res.answers[name] = (ok, msg)
             passed_all &= ok
-        zero = q.id in zeroed or bool(wrong_id)
+        zero = q.id in job.zeroed or bool(wrong_id)
         res.scores[q.id] = float(q.points) if passed_all and not zero else 0.0
     if missing:
         res.add("missing_answers")
+    return res
 
 
 def _interpret_run(ex, run, labels, res: Result):
@@ -466,56 +679,139 @@ def _short_error(msg: str) -> str:
 
 # ---------------------------------------------------------------- the batch
 def grade(ex: Exercise, submissions, out, opts: Options | None = None) -> list[Result]:
-    """Grade every notebook in ``submissions``; write ``out/gradebook.csv`` and feedback."""
+    """Grade every notebook in ``submissions``; write ``out/gradebook.csv`` and feedback.
+
+    Raises :class:`CrmsimError` before anything runs if an input is bad or the sandbox
+    cannot start (without ``opts.sandbox=False``), and :class:`Interrupted` after writing
+    the finished rows if SIGINT/SIGTERM stopped the batch.
+    """
     opts = opts or Options()
     folder = check_submissions_dir(submissions)
     out = check_out_dir(out)
+    check_places(ex, folder, out)
+    if opts.cell_timeout is not None and not (math.isfinite(opts.cell_timeout)
+                                              and opts.cell_timeout > 0):
+        raise invalid("cell_timeout", opts.cell_timeout, "a positive number of seconds")
+    isolation = check_isolation(opts)
     solution = ex.solution_module()
-    paths = find_submissions(folder)
-    jobs, seen = [], set()
-    for p in paths:
-        sid = student_id_for(p, folder, ex.id)
-        status = None
-        if not assignment.STUDENT_ID_RE.match(sid):
-            status = "invalid_student_id"
-        elif sid in seen:
-            status = "duplicate_student_id"
-        seen.add(sid)
-        jobs.append((p, sid, status))
-    with cf.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
-        futs = [pool.submit(grade_one, ex, p, sid, opts, solution, st, folder)
-                for p, sid, st in jobs]
-        results = [f.result() for f in futs]
-    write_outputs(ex, results, out)
+    subs = read_submissions(folder, ex.id)  # all in memory before anything runs
+    jobs = [None] * len(subs)
+    results: list[Result | None] = [None] * len(subs)
+    cancel = threading.Event()
+
+    def tasks():
+        for i, sub in enumerate(subs):
+            jobs[i] = job = prepare(ex, sub, opts, solution, isolation)
+            if job.run_args is None:
+                results[i] = job.result
+                yield ()  # nothing to run: an empty task
+            else:
+                yield (*job.run_args, None if opts.scheduler else cancel)
+
+    def task(*args):
+        return run_job(*args) if args else None
+
+    stop = _on_signals(cancel)
+    interrupted = None
+    try:
+        for i, run in run_tasks(task, tasks(), jobs=opts.jobs, scheduler=opts.scheduler,
+                                threads=True):
+            if run is not None:
+                results[i] = finish(ex, jobs[i], run) if not run.get("cancelled") else None
+    except KeyboardInterrupt:
+        interrupted = stop.name or "SIGINT"
+    finally:
+        stop.restore()
+    done = [r for r in results if r is not None]
+    if interrupted:
+        for i, r in enumerate(results):
+            if r is None:
+                results[i] = r = Result(student_id=subs[i].student_id,
+                                        submission=subs[i].path, sha256=subs[i].sha256)
+                r.scores = {q.id: 0.0 for q in ex.questions}
+                r.add("not_graded")
+    write_outputs(ex, results, out, batch="interrupted" if interrupted else "complete")
+    if interrupted:
+        raise Interrupted(interrupted, len(done), len(subs), out / "gradebook.csv")
     return results
 
 
-def write_outputs(ex: Exercise, results: list[Result], out: Path) -> None:
+class _Signals:
+    """SIGINT/SIGTERM set ``cancel`` (running sandboxes are killed) and interrupt."""
+
+    def __init__(self, cancel: threading.Event):
+        self.name, self.saved = None, {}
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self.saved[sig] = signal.signal(sig, self.handler)
+        self.cancel = cancel
+
+    def handler(self, signum, _frame):
+        self.cancel.set()
+        if self.name is None:
+            self.name = signal.Signals(signum).name
+            raise KeyboardInterrupt
+
+    def restore(self):
+        for sig, h in self.saved.items():
+            signal.signal(sig, h)
+
+
+def _on_signals(cancel: threading.Event) -> _Signals:
+    return _Signals(cancel)
+
+
+def write_outputs(ex: Exercise, results: list[Result], out: Path, batch: str = "complete"):
+    """Write ``gradebook.csv`` and ``feedback/`` atomically: everything goes to temp names
+    in ``out`` first and is renamed into place only when all of it was written."""
     out.mkdir(parents=True, exist_ok=True)
-    fb = out / "feedback"
-    fb.mkdir(exist_ok=True)
-    with open(out / "gradebook.csv", "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+    tag = uuid.uuid4().hex[:8]
+    fb_new, fb_old = out / f".feedback-new-{tag}", out / f".feedback-old-{tag}"
+    gb_new = out / f".gradebook-new-{tag}.csv"
+    try:
+        fb_new.mkdir()
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
         w.writerow(["student_id", *[q.id for q in ex.questions], "total", "max", "status",
-                    "submission"])
+                    "submission", "sha256", "isolation", "batch"])
         for r in results:
             w.writerow([r.student_id, *[f"{r.scores[q.id]:g}" for q in ex.questions],
-                        f"{r.total:g}", f"{ex.max_points:g}", r.status, r.submission])
-    names: dict[str, int] = {}
-    for r in results:
-        base = safe_name(r.student_id)
-        if r.status.startswith(("invalid_student_id", "duplicate_student_id")):
-            base = "_" + hashlib.sha256(r.submission.encode()).hexdigest()[:10] + "-" + base
-        n = names.get(base, 0)
-        names[base] = n + 1
-        name = base if n == 0 else f"{base}-{n}"
-        (fb / f"{name}.md").write_text(feedback(ex, r), encoding="utf-8")
+                        f"{r.total:g}", f"{ex.max_points:g}", r.status, r.submission,
+                        r.sha256, r.isolation, batch])
+        names: dict[str, int] = {}
+        for r in results:
+            base = safe_name(r.student_id)
+            if r.status.startswith(("unreadable_file", "invalid_student_id",
+                                    "duplicate_student_id")):
+                base = "_" + hashlib.sha256(r.submission.encode()).hexdigest()[:10] + "-" + base
+            n = names.get(base, 0)
+            names[base] = n + 1
+            name = base if n == 0 else f"{base}-{n}"
+            (fb_new / f"{name}.md").write_text(feedback(ex, r, batch), encoding="utf-8")
+        gb_new.write_text(buf.getvalue(), encoding="utf-8")
+        fb = out / "feedback"
+        if fb.is_dir():
+            fb.rename(fb_old)
+        fb_new.rename(fb)
+        gb_new.replace(out / "gradebook.csv")
+    except OSError as exc:
+        raise CrmsimError(f"out={str(out)!r} could not be written: {exc.strerror or exc}; "
+                          "nothing was written") from None
+    finally:
+        shutil.rmtree(fb_new, ignore_errors=True)
+        shutil.rmtree(fb_old, ignore_errors=True)
+        gb_new.unlink(missing_ok=True)
 
 
-def feedback(ex: Exercise, r: Result) -> str:
+def feedback(ex: Exercise, r: Result, batch: str = "complete") -> str:
     lines = [f"# Feedback: {ex.title}", "",
              f"- student: `{r.student_id}`", f"- submission: `{r.submission}`",
-             f"- score: **{r.total:g} / {ex.max_points:g}**", f"- status: `{r.status}`", ""]
+             f"- score: **{r.total:g} / {ex.max_points:g}**", f"- status: `{r.status}`",
+             f"- isolation: `{r.isolation}`"]
+    if batch != "complete":
+        lines.append(f"- batch: `{batch}` (grading was stopped; this is not final)")
+    lines.append("")
     for st in r.status.split(";"):
         lines.append(f"  - `{st}`: {STATUSES[st]}")
     lines += ["", "## Questions", "", "| question | points | result |", "|---|---|---|"]
