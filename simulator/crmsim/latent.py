@@ -56,7 +56,8 @@ BEHAVIOUR: dict[str, Param] = {
     "attitude_dropout_correlation": Param(
         0.4, "correlation (Gaussian copula)", "attitudinal and behavioural loyalty go together "
         "(Dick & Basu 1994): the latent attitude behind baseline satisfaction, trust and "
-        "belonging is correlated with a low BG/NBD dropout probability; 0 = independent",
+        "belonging is correlated with a low dropout propensity (dropout probability p under "
+        "bgnbd/mbgnbd, dropout rate μ under pareto_nbd); 0 = independent",
         lo=0, hi=0.95),
     "empowerment_half_life": Param(12.0, "weeks", "perceived empowerment fades when the firm "
                                    "stops granting rights", lo=0, lo_open=True),
