@@ -75,7 +75,7 @@ def test_interrupted_simulate_keeps_the_earlier_run(sig, tmp_path):
     (tmp_path / "run").mkdir()
     (tmp_path / "run" / "notes.txt").write_text("earlier run")
     before = listing(tmp_path)
-    code, err, took, _ = interrupt(["simulate", "--customers", "60000", "--years", "3",
+    code, err, took, _ = interrupt(["simulate", "--customers", "100000", "--years", "3",
                                     "--report", "--out", "run", "--force"],
                                    tmp_path, sig)
     assert code == EXIT[sig]
