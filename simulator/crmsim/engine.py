@@ -167,8 +167,7 @@ class Market:
         ids = ids[h.alive[ids] & h.declining[ids]]
         ids = ids[crn.uniform(self.seed, crn.RESCUE, ids, occasion) < prob]
         h.declining[ids] = False
-        h.life_left[ids] = crn.exponential(self.seed, crn.LIFE, ids, h.lives[ids])
-        h.lives[ids] += 1
+        purchases.new_life(self, ids)
         self.true_log(self.now, ids, "rescue")
         return ids
 

@@ -87,7 +87,7 @@ def trial_boost(m, ids, t: float, t_end: float):
     return 1.0 + pur["trial_boost"] * np.exp(-age / pur["trial_boost_time"])
 
 
-def _new_life(m, ids):
+def new_life(m, ids):
     """Start a fresh relationship clock (Pareto/NBD lifetime) for ``ids``."""
     m.hidden.life_left[ids] = crn.exponential(m.seed, crn.LIFE, ids, m.hidden.lives[ids])
     m.hidden.lives[ids] += 1
@@ -124,7 +124,7 @@ def start_customers(m, t: float, t_end: float) -> tuple[np.ndarray, np.ndarray]:
     # a restarted relationship has to grow again
     m.records.orders_at_start[opens] = m.records.orders[opens]
     _new_gap(m, opens[~h.alive[opens]])
-    _new_life(m, opens)
+    new_life(m, opens)
     h.alive[starting] = True
     h.declining[starting] = False
     return starting, st
