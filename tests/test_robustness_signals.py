@@ -44,8 +44,11 @@ def listing(folder):
 def interrupt(argv, cwd, sig, *, wait_for_children=0):
     """Start the command, wait until its progress bar shows it is working (and its
     workers exist), send ``sig``; return exit code, stderr, seconds to stop, workers."""
+    # as in a terminal: a shell running this suite in the background (CI) starts it with
+    # SIGINT ignored, and the child would inherit that
     p = subprocess.Popen([EXE, *argv], cwd=cwd, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, text=True)
+                         stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     seen = ""
     while "it/s" not in seen and "run/s" not in seen and "period/s" not in seen:
         ch = p.stderr.read(1)
