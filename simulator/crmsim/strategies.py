@@ -140,34 +140,17 @@ _empowerment("customer_rewards", "Reward customers for contributions (reviews, i
              extra_act=_rewards_bond)
 
 
-def _training(m, p, memory):
-    idx = targets(m, p, active_customers(m))
-    m.stocks.add("dose", idx, np.array([p[f"dose_{d}"] for d in DIMENSIONS]))
+def _training_calls(m, p, idx):
     m.levers.calls.setdefault("customer_training", np.ones(m.n))[idx] = 1.0 - p["call_reduction"]
-    spend(m, "customer_training", idx, p["cost_per_customer"])
-    return len(idx)
 
 
-register(Strategy(
-    "customer_training",
-    "empowerment",
-    "Train customers (workshops, tutorials) so they use the product well.",
-    {"dose_meaning": Param(0.01, "dose units per round", "training gives some sense of meaning",
-                           lo=0),
-     "dose_competence": Param(0.07, "dose units per round", "training is the strongest lever "
-                              "on competence", lo=0),
-     "dose_autonomy": Param(0.01, "dose units per round", "competent customers act on their "
-                            "own", lo=0),
-     "dose_impact": Param(0.005, "dose units per round", "little direct effect on impact",
-                          lo=0),
-     "cost_per_customer": Param(3.5, "currency per customer per round", "trainers and "
-                                "materials", lo=0),
-     "call_reduction": Param(0.3, "share of calls", "trained customers call the call centre "
-                             "less (an assumption: no published figure found)", lo=0, hi=1),
-     "interval": _interval(),
-     "target": _target()},
-    _training,
-))
+_empowerment("customer_training", "Train customers (workshops, tutorials) so they use the "
+             "product well; competence is its strongest lever.", (0.01, 0.07, 0.01, 0.005), 3.5,
+             "trainers and materials",
+             extra={"call_reduction": Param(0.3, "share of calls", "trained customers call the "
+                                            "call centre less (an assumption: no published "
+                                            "figure found)", lo=0, hi=1)},
+             extra_act=_training_calls)
 
 
 # ---------------------------------------------------------------- retention
