@@ -37,9 +37,16 @@ def launch_times(acq: dict, n: int, rng: np.random.Generator) -> tuple[np.ndarra
     return who, (slot + rng.uniform(0, 1, k)) * width
 
 
+def is_prospect(m, ids=slice(None)) -> np.ndarray:
+    """Whether people (all, or ``ids``) are not yet customers and not already on their way
+    to a first purchase."""
+    rec = m.records
+    return ~rec.acquired[ids] & ~rec.queued[ids] & np.isnan(rec.start_at[ids])
+
+
 def prospects(m) -> np.ndarray:
-    """People not yet customers and not already on their way to a first purchase."""
-    return np.flatnonzero(~m.records.acquired & ~m.records.queued & np.isnan(m.records.start_at))
+    """Indices of the people :func:`is_prospect` selects."""
+    return np.flatnonzero(is_prospect(m))
 
 
 def campaigns(env, m):
@@ -88,8 +95,7 @@ def referrals(m, live, start, t_end):
     target = np.minimum((pick * m.n).astype(np.int64), m.n - 1)
     target, first = np.unique(target, return_index=True)
     referrer, when = referrer[first], when[first]
-    rec = m.records
-    open_ = ~rec.acquired[target] & ~rec.queued[target] & np.isnan(rec.start_at[target])
+    open_ = is_prospect(m, target)
     won = open_ & (crn.uniform(m.seed, crn.REFERRAL_CONVERT, target, m.step_no)
                    < ref["conversion_prob"])
     m.records.queued[target[won]] = True

@@ -41,7 +41,8 @@ def run_metrics(scenario, strategies, seed, customers=None, years=None, override
     """Headline metrics of one run (what ``compare`` aggregates; see ``result.headline``)."""
     res = simulate(scenario, strategies=strategies, seed=seed, customers=customers, years=years,
                    overrides=overrides)
-    return {k: headline(res)[k] for k in METRICS}
+    h = headline(res)
+    return {k: h[k] for k in METRICS}
 
 
 def compare(scenario="retail", strategies=("none", "loyalty_program"), *, replications: int = 5,
