@@ -48,6 +48,7 @@ __all__ = [
     "hidden_input",
     "load",
     "observable",
+    "option_order",
     "seed_for",
     "submit",
     "submit_from",
@@ -131,6 +132,24 @@ class AssignmentData:
     student_id: str = ""
     seed: int = 0
     extra: dict = field(default_factory=dict)
+    #: question id -> option labels in this student's order (choice/ranking questions)
+    choices: dict = field(default_factory=dict)
+    choices_error: str = ""  # why ``choices`` could not be computed (practice mode)
+
+    def options(self, question: str) -> list[str]:
+        """The options of a choice or ranking question, in this student's own order.
+
+        The order is shuffled per student, exercise and question (the same every time);
+        answer with one label (choice) or all labels in your order (ranking).
+        """
+        if question not in self.choices:
+            allowed = ("one of " + ", ".join(sorted(self.choices))) if self.choices else \
+                f"a choice or ranking question of {self.exercise_id}"
+            if self.choices_error:
+                raise CrmsimError(f"options of {question!r} are unavailable: "
+                                  f"{self.choices_error}")
+            raise invalid("question", question, allowed)
+        return list(self.choices[question])
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {t: getattr(self, t) for t in TABLES if getattr(self, t) is not None}
@@ -209,7 +228,37 @@ def observable(data: AssignmentData) -> AssignmentData:
     return AssignmentData(customers=strip(data.customers), transactions=strip(data.transactions),
                           events=strip(data.events), kpis=strip(data.kpis), true_events=None,
                           exercise_id=data.exercise_id, student_id=data.student_id,
-                          seed=data.seed, extra=dict(data.extra))
+                          seed=data.seed, extra=dict(data.extra), choices=dict(data.choices),
+                          choices_error=data.choices_error)
+
+
+def option_order(exercise_id: str, student_id: str, question: str, labels) -> list[str]:
+    """``labels`` shuffled for one student: seeded by exercise, student and question only
+    (not the course secret), so the order at home is the order the grader uses."""
+    msg = "\x1f".join(["options", exercise_id, student_id, question]).encode()
+    rng = np.random.default_rng(int.from_bytes(hashlib.sha256(msg).digest()[:8], "big"))
+    labels = [str(x) for x in labels]
+    return [labels[i] for i in rng.permutation(len(labels))]
+
+
+def _practice_choices(full: AssignmentData) -> AssignmentData:
+    """Options of the exercise's choice/ranking questions, computed from the solution
+    module as the grader does (needs the course's ``exercises`` folder)."""
+    from crmsim.grading.exercise import interpretation_options, load_exercise
+
+    try:
+        ex = load_exercise(full.exercise_id)
+        if any(q.type in ("choice", "ranking") for q in ex.questions):
+            solution = ex.solution_module()
+            make_hidden = getattr(solution, "hidden_inputs", None)
+            rng = np.random.default_rng(seed_for(ex.id, full.student_id, purpose="hidden"))
+            hidden = make_hidden(observable(full), rng) if make_hidden else {}
+            full.choices = {k: v["options"] for k, v in
+                            interpretation_options(ex, solution, full, hidden).items()}
+    except CrmsimError as exc:
+        full.choices_error = (f"{exc} (options need the course's exercises folder: run the "
+                              "notebook in the course repository or set CRMSIM_EXERCISES_DIR)")
+    return full
 
 
 # ---------------------------------------------------------------- grading-mode state
@@ -234,7 +283,8 @@ def load(exercise_id: str, student_id: str, *, generator=None) -> AssignmentData
     check_student_id(student_id)
     bundle = _grading_bundle()
     if bundle is None:
-        return observable(generate(exercise_id, student_id, generator=generator))
+        full = generate(exercise_id, student_id, generator=generator)
+        return observable(_practice_choices(full))
     # Grading: the grader generated the data already; record which id the notebook used.
     _requested.append(student_id)
     _write_answers({}, {})

@@ -105,3 +105,56 @@ def _compare_mapping(q: Question, got, expected) -> tuple[bool, str]:
     if wrong:
         parts.append(f"{wrong} of {len(e)} values not correct")
     return False, ", ".join(parts)
+
+
+# ---------------------------------------------------------------- partial credit
+def compare_choice(got, spec: dict) -> tuple[float, str]:
+    """Share of the points (0 or 1) for a chosen label; ``spec`` = options + correct."""
+    if not isinstance(got, str):
+        return 0.0, f"expected one option label (a text), got {type(got).__name__}"
+    if got not in spec["options"]:
+        return 0.0, (f"{_fmt(got)} is not one of your options: answer with one label from "
+                     "data.options(...) exactly as printed")
+    if got == spec["correct"]:
+        return 1.0, "correct"
+    return 0.0, f"{_fmt(got)} is not the option your data supports best"
+
+
+def kendall_tau(order: list, correct: list) -> float:
+    """Kendall's tau between two orders of the same labels: (concordant - discordant)
+    pairs / all pairs, from 1 (same order) to -1 (reversed)."""
+    pos = {label: i for i, label in enumerate(order)}
+    ranks = [pos[label] for label in correct]
+    n = len(ranks)
+    pairs = n * (n - 1) // 2
+    if pairs == 0:
+        return 1.0
+    s = sum(1 if ranks[j] > ranks[i] else -1 for i in range(n) for j in range(i + 1, n))
+    return s / pairs
+
+
+def compare_ranking(got, spec: dict) -> tuple[float, str]:
+    """Share of the points = max(0, Kendall's tau) between the student's order and the
+    right one; an answer that is not an order of exactly the options scores 0."""
+    if not isinstance(got, list) or not all(isinstance(x, str) for x in got):
+        return 0.0, f"expected a list of option labels, got {type(got).__name__}"
+    if sorted(got) != sorted(spec["options"]):
+        return 0.0, ("your list is not an order of exactly your options (each label of "
+                     "data.options(...) once)")
+    tau = kendall_tau(got, spec["correct"])
+    n = len(got)
+    agree = round((tau + 1) / 2 * n * (n - 1) / 2)
+    if tau >= 1:
+        return 1.0, "correct"
+    return max(0.0, tau), (f"{agree} of {n * (n - 1) // 2} pairs in the right order "
+                           f"(Kendall's tau {tau:.2f}; points x max(0, tau))")
+
+
+def decision_share(student: float, baseline: float, best: float) -> float:
+    """clip((student - baseline) / (best - baseline), 0, 1); full points when nothing
+    beats the baseline and the student does not fall below it."""
+    if not all(map(math.isfinite, (student, baseline, best))):
+        return 0.0
+    if best - baseline <= 1e-9 * max(1.0, abs(baseline)):
+        return 1.0 if student >= baseline - 1e-9 * max(1.0, abs(baseline)) else 0.0
+    return min(1.0, max(0.0, (student - baseline) / (best - baseline)))

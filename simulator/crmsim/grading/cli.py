@@ -57,7 +57,7 @@ def cmd_grade(args) -> int:
     try:
         ex = load_exercise(args.exercise, args.exercises_dir)
         out = Path(args.out)
-        results = grade(ex, args.submissions, out, opts)
+        results = grade(ex, args.submissions, out, opts, manual=args.manual)
     except (CrmsimError, Interrupted) as exc:
         return _error(exc)
     counts = Counter(s for r in results for s in r.status.split(";"))
@@ -106,6 +106,10 @@ def add_commands(subparsers) -> None:
     g.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run the notebooks on this Dask cluster (e.g. tcp://host:8786); its "
                    "workers need crmsim and bubblewrap; the course secret stays here")
+    g.add_argument("--manual", default=None, metavar="MARKS.CSV",
+                   help="marks of written answers to merge into the gradebook: OUT/manual.csv "
+                   "with its points (and comment) column filled in, or any CSV with columns "
+                   "student, exercise, question, points, comment")
     g.set_defaults(func=cmd_grade)
 
 

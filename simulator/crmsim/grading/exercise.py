@@ -5,10 +5,14 @@ An exercise is a folder ``exercises/<exercise-id>/`` with
 ``exercise.toml``
     ``id``, ``title``, ``notebook`` (source notebook file), ``solution`` (Python file
     defining ``expected(data, hidden) -> {answer name: value}`` and optionally
-    ``hidden_inputs(data, rng) -> {name: value}``), ``cell_timeout`` (seconds) and one
-    ``[[questions]]`` table per question: ``id``, ``points``, ``answers`` (names the
-    notebook exports), ``type`` (``number``, ``integer``, ``text``, ``set``, ``mapping``,
-    ``table``), tolerances ``abs_tol`` / ``rel_tol``, optional ``title`` and ``hint``.
+    ``hidden_inputs(data, rng) -> {name: value}``), ``cell_timeout`` (seconds), ``unit``
+    (lecture number 0-6), ``minutes`` (expected working time), ``objectives`` (list of
+    learning objectives) and one ``[[questions]]`` table per question: ``id``, ``points``,
+    ``answers`` (names the notebook exports), ``type`` (see :data:`TYPES`), ``topics``
+    (DOMAIN.md item numbers it assesses), ``hint`` (shown when the question loses
+    points; never the answer), tolerances ``abs_tol`` / ``rel_tol``, optional ``title``;
+    per type: ``options`` (choice, ranking), ``candidates`` / ``evaluate`` / ``budget``
+    (decision), ``rubric`` / ``words`` (written). ``exercises/README.md`` has every key.
 the source notebook
     Every cell the grader must recognise has ``metadata.crmsim = {"cell": <unique name>,
     "kind": <kind>, "question": <question id, optional>}``. Kinds: ``locked`` (setup,
@@ -16,10 +20,14 @@ the source notebook
     ``solution`` (contains ``### BEGIN SOLUTION`` ... ``### END SOLUTION``; replaced by a
     stub in the release), ``hidden`` (hidden test: removed from the release, appended to
     the copy that is graded), ``student`` (free cell, e.g. the student id).
+``wrong/<name>.py`` (optional)
+    Wrong solutions CI grades: a docstring naming the mistake, ``LOSES`` (question ids
+    that must score 0) and ``CELLS`` (solution cell name -> code replacing it).
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import hashlib
 import importlib.util
@@ -40,7 +48,12 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 KINDS = ("locked", "solution", "hidden", "student")
-TYPES = ("number", "integer", "text", "set", "mapping", "table")
+#: Computed answers compared with a tolerance or exactly.
+VALUE_TYPES = ("number", "integer", "text", "set", "mapping", "table")
+#: Interpretation (auto), decision (auto, partial credit), written (marked by hand).
+TYPES = (*VALUE_TYPES, "choice", "ranking", "decision", "written")
+N_TOPICS = 39  # numbered items of the domain brief (DOMAIN.md)
+UNITS = range(0, 7)  # lecture numbers 0-6
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 STUB = ["# YOUR CODE HERE", "raise NotImplementedError()"]
@@ -52,11 +65,23 @@ class Question:
     id: str
     points: float
     answers: list[str]
+    topics: list[int]
+    hint: str
     type: str = "number"
     abs_tol: float = 1e-6
     rel_tol: float = 1e-6
     title: str = ""
-    hint: str = ""
+    options: str = ""  # choice/ranking: solution function -> {"options", "correct"}
+    candidates: str = ""  # decision: solution function data -> [baseline, ...]
+    evaluate: str = ""  # decision: solution function (data, decision) -> float
+    budget: str = ""  # decision, optional: solution function (data, decision) -> None | why
+    rubric: list = field(default_factory=list)  # written: [{points, criterion}, ...]
+    words: list = field(default_factory=list)  # written: [min, max]
+
+    @property
+    def manual(self) -> bool:
+        """Marked by hand (``written``), not by the grader."""
+        return self.type == "written"
 
 
 @dataclass
@@ -68,6 +93,9 @@ class Exercise:
     solution: Path
     questions: list[Question]
     cell_timeout: float = 60.0
+    unit: int = 0
+    minutes: float = 0.0
+    objectives: list[str] = field(default_factory=list)
     source: nbformat.NotebookNode = field(repr=False, default=None)
 
     @property
@@ -152,21 +180,84 @@ def _from_spec(spec: dict, folder: Path) -> Exercise:
     def bad(what):
         return CrmsimError(f"exercise={folder.name!r} is invalid: exercise.toml: {what}")
 
-    for key in ("id", "notebook", "solution", "questions"):
+    for key in ("id", "notebook", "solution", "questions", "unit", "minutes", "objectives"):
         if key not in spec:
             raise bad(f"missing key {key!r}")
+    unit, minutes, objectives = spec["unit"], spec["minutes"], spec["objectives"]
+    if not _is_int(unit) or unit not in UNITS:
+        raise bad(f"unit={unit!r}: expected the lecture number, 0-6")
+    if not _is_num(minutes) or not 0 < minutes <= 600:
+        raise bad(f"minutes={minutes!r}: expected the expected working time, 1-600 minutes")
+    if (not isinstance(objectives, list) or not objectives
+            or not all(isinstance(o, str) and o.strip() for o in objectives)):
+        raise bad("objectives: expected a non-empty list of texts")
     questions = []
     for q in spec["questions"]:
         try:
             qq = Question(**q)
         except TypeError as exc:
             raise bad(f"question {q.get('id')!r}: {exc}") from None
-        if qq.type not in TYPES:
-            raise bad(f"question {qq.id!r}: type {qq.type!r} not in {TYPES}")
+        why = question_problem(qq)
+        if why:
+            raise bad(f"question {qq.id!r}: {why}")
         questions.append(qq)
     return Exercise(id=spec["id"], title=spec.get("title", spec["id"]), folder=folder,
                     notebook=folder / spec["notebook"], solution=folder / spec["solution"],
-                    questions=questions, cell_timeout=float(spec.get("cell_timeout", 60)))
+                    questions=questions, cell_timeout=float(spec.get("cell_timeout", 60)),
+                    unit=int(unit), minutes=float(minutes), objectives=list(objectives))
+
+
+def _is_int(x) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _is_num(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def question_problem(q: Question) -> str | None:
+    """Why a question's spec is invalid (one phrase), or ``None``."""
+    if q.type not in TYPES:
+        return f"type {q.type!r} not in {TYPES}"
+    if not _is_num(q.points) or q.points <= 0:
+        return f"points={q.points!r}: expected a positive number"
+    if (not isinstance(q.answers, list) or not q.answers
+            or not all(isinstance(a, str) and a.isidentifier() for a in q.answers)):
+        return "answers: expected a non-empty list of Python names"
+    if (not isinstance(q.topics, list) or not q.topics
+            or not all(_is_int(t) and 1 <= t <= N_TOPICS for t in q.topics)):
+        return f"topics={q.topics!r}: expected a non-empty list of DOMAIN.md item " \
+               f"numbers 1-{N_TOPICS}"
+    if not isinstance(q.hint, str) or not q.hint.strip():
+        return "hint: required (a nudge shown when the question loses points, never the answer)"
+    if q.type not in VALUE_TYPES and len(q.answers) != 1:
+        return f"a {q.type} question exports exactly one answer"
+    needs = {"choice": ("options",), "ranking": ("options",),
+             "decision": ("candidates", "evaluate")}.get(q.type, ())
+    for key in needs:
+        if not isinstance(getattr(q, key), str) or not getattr(q, key).isidentifier():
+            return f"{key}: a {q.type} question names a function of solution.py"
+    for key in ("options", "candidates", "evaluate", "budget"):
+        if getattr(q, key) and key not in needs and not (key == "budget"
+                                                          and q.type == "decision"):
+            return f"{key}: only for {'decision' if key != 'options' else 'choice/ranking'}"
+    if q.type == "written":
+        if (not isinstance(q.rubric, list) or not q.rubric
+                or not all(isinstance(r, dict) and set(r) == {"points", "criterion"}
+                           and _is_num(r["points"]) and r["points"] > 0
+                           and isinstance(r["criterion"], str) and r["criterion"].strip()
+                           for r in q.rubric)):
+            return "rubric: expected [{points = 1, criterion = \"...\"}, ...]"
+        if abs(sum(r["points"] for r in q.rubric) - q.points) > 1e-9:
+            return f"rubric points add up to {sum(r['points'] for r in q.rubric):g}, " \
+                   f"not the question's {q.points:g}"
+        w = q.words
+        if not (isinstance(w, list) and len(w) == 2 and all(_is_int(x) for x in w)
+                and 0 < w[0] <= w[1]):
+            return f"words={w!r}: expected [min, max] word counts"
+    elif q.rubric or q.words:
+        return "rubric/words: only for written questions"
+    return None
 
 
 def validate(ex: Exercise) -> None:
@@ -194,6 +285,74 @@ def validate(ex: Exercise) -> None:
             raise bad(f"cell {m['cell']!r}: unknown question {m['question']!r}")
         if m["kind"] == "solution" and BEGIN not in cell.source:
             raise bad(f"cell {m['cell']!r}: solution cell without {BEGIN!r}")
+    solution = ex.solution_module()
+    for q in ex.questions:
+        for key in ("options", "candidates", "evaluate", "budget"):
+            name = getattr(q, key)
+            if name and not callable(getattr(solution, name, None)):
+                raise bad(f"question {q.id!r}: {key}={name!r} is not a function of "
+                          f"{ex.solution.name}")
+    wrong_solutions(ex)  # raises on a malformed wrong/ file
+
+
+# ---------------------------------------------------------------- wrong solutions
+@dataclass
+class WrongSolution:
+    """A known mistake: the solution cells it replaces and the questions it must lose."""
+
+    name: str
+    path: Path
+    mistake: str  # the module docstring: what is wrong and why students do it
+    loses: list[str]
+    cells: dict[str, str]
+
+
+def wrong_solutions(ex: Exercise) -> list[WrongSolution]:
+    """The exercise's ``wrong/*.py`` files, read without running them (literals only)."""
+    out = []
+    folder = ex.folder / "wrong"
+    solution_cells = {cell_meta(c)["cell"] for c in ex.cells("solution")}
+    qids = {q.id for q in ex.questions}
+    for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
+        def bad(what, path=path):
+            return CrmsimError(f"exercise={ex.id!r} is invalid: wrong/{path.name}: {what}")
+
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError) as exc:
+            raise bad(str(exc)) from None
+        values = {}
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name)
+                    and node.targets[0].id in ("LOSES", "CELLS")):
+                try:
+                    values[node.targets[0].id] = ast.literal_eval(node.value)
+                except ValueError:
+                    raise bad(f"{node.targets[0].id} must be a literal") from None
+        doc = ast.get_docstring(tree) or ""
+        loses, cells = values.get("LOSES"), values.get("CELLS")
+        if not doc.strip():
+            raise bad("a docstring naming the mistake is required")
+        if not (isinstance(loses, list) and loses and set(loses) <= qids):
+            raise bad(f"LOSES={loses!r}: expected a non-empty list of question ids "
+                      f"({', '.join(sorted(qids))})")
+        if not (isinstance(cells, dict) and cells and set(cells) <= solution_cells
+                and all(isinstance(v, str) for v in cells.values())):
+            raise bad("CELLS: expected {solution cell name: code}, cells among "
+                      f"{', '.join(sorted(solution_cells))}")
+        out.append(WrongSolution(path.stem, path, doc.strip(), list(loses), dict(cells)))
+    return out
+
+
+def apply_wrong(nb, wrong: WrongSolution):
+    """A copy of notebook ``nb`` with the wrong solution's cells replacing the originals."""
+    nb = copy.deepcopy(nb)
+    for c in nb.cells:
+        name = cell_meta(c).get("cell")
+        if name in wrong.cells:
+            c.source = wrong.cells[name]
+    return nb
 
 
 # ---------------------------------------------------------------- release
@@ -288,3 +447,41 @@ def release(ex: Exercise, out: Path, *, force: bool = False) -> Path:
         raise CrmsimError(f"out={str(out)!r} could not be written: {exc.strerror or exc}") \
             from None
     return path
+
+
+# ---------------------------------------------------------------- interpretation questions
+def interpretation_options(ex: Exercise, solution, data, hidden) -> dict[str, dict]:
+    """``question id -> {"options": labels in the student's order, "correct": ...}`` for
+    every choice/ranking question, from the solution's ``options`` functions.
+
+    ``correct`` is one label (choice) or every label in the right order (ranking). Labels
+    are texts; they must be unique.
+    """
+    from crmsim.assignment import option_order
+
+    out = {}
+    for q in ex.questions:
+        if q.type not in ("choice", "ranking"):
+            continue
+        spec = getattr(solution, q.options)(data, hidden)
+
+        def bad(what, q=q):
+            return CrmsimError(f"exercise={ex.id!r} is invalid: {q.options}() of question "
+                               f"{q.id!r} {what}")
+
+        if not isinstance(spec, dict) or set(spec) != {"options", "correct"}:
+            raise bad("must return {'options': [labels], 'correct': ...}")
+        labels = [str(x) for x in spec["options"]]
+        if len(labels) < 2 or len(set(labels)) != len(labels):
+            raise bad("must return at least two distinct option labels")
+        if q.type == "choice":
+            correct = str(spec["correct"])
+            if correct not in labels:
+                raise bad("returned a correct label that is not among the options")
+        else:
+            correct = [str(x) for x in spec["correct"]]
+            if sorted(correct) != sorted(labels):
+                raise bad("must return the full order of the options as 'correct'")
+        out[q.id] = {"options": option_order(ex.id, data.student_id, q.id, labels),
+                     "correct": correct}
+    return out

@@ -51,8 +51,9 @@ import numpy as np
 from crmsim import assignment
 from crmsim.errors import CrmsimError, check_out_folder, invalid
 from crmsim.grading import sandbox
-from crmsim.grading.checks import compare
-from crmsim.grading.exercise import Exercise, cell_meta, checksum
+from crmsim.grading.checks import compare, compare_choice, compare_ranking, decision_share
+from crmsim.grading.exercise import (VALUE_TYPES, Exercise, cell_meta, checksum,
+                                     interpretation_options)
 from crmsim.parallel import run_tasks
 
 # Status codes, most severe first; a row's status lists every one that applies.
@@ -73,6 +74,8 @@ STATUSES = {
     "memory_limit": "a cell needed more memory than the limit",
     "cell_errors": "some cells raised errors",
     "missing_answers": "some answers were not exported",
+    "awaiting_marks": "written answers are waiting to be marked by hand; they count 0 "
+                      "until the instructor merges the marks",
     "ok": "everything ran and every answer was exported",
 }
 HERE = Path(__file__).resolve().parent
@@ -130,6 +133,9 @@ class Result:
     seconds: float = 0.0
     sha256: str = ""
     isolation: str = "not_run"  # sandbox.ISOLATIONS key, or not_run
+    written: dict = field(default_factory=dict)  # question id -> the written answer
+    marks: dict = field(default_factory=dict)  # question id -> (points, comment), by hand
+    data_note: str = ""  # which data the grade used, and why numbers may differ
 
     def add(self, status):
         if status not in self.statuses:
@@ -223,7 +229,8 @@ def read_submissions(folder: Path, exercise_id: str) -> list[Submission]:
 def check_out_dir(out) -> Path:
     """The grading output folder: writable, created with its parents if needed."""
     out = check_out_folder("out", out, parents=True)
-    for name, kind in (("gradebook.csv", "file"), ("feedback", "folder")):
+    for name, kind in (("gradebook.csv", "file"), ("feedback", "folder"),
+                       ("manual.csv", "file")):
         p = out / name
         if p.is_symlink() or (p.exists() and (p.is_dir() != (kind == "folder"))):
             raise invalid("out", str(out), f"a folder whose {name} is a {kind} (or absent)")
@@ -503,16 +510,38 @@ def _read_json(root: Path, *parts: str):
 
 # ---------------------------------------------------------------- grading one submission
 class Prepared:
-    """Expected answers and hidden inputs for one student, computed in this process."""
+    """Expected answers, hidden inputs and options for one student, in this process."""
 
     def __init__(self, ex: Exercise, sid: str, opts: Options, solution):
-        full = assignment.generate(ex.id, sid, secret=opts.secret, generator=opts.generator)
-        self.observable = assignment.observable(full)
+        self.full = assignment.generate(ex.id, sid, secret=opts.secret,
+                                        generator=opts.generator)
+        self.observable = assignment.observable(self.full)
         seed = assignment.seed_for(ex.id, sid, opts.secret, purpose="hidden")
         rng = np.random.default_rng(seed)
         make_hidden = getattr(solution, "hidden_inputs", None)
         self.hidden = make_hidden(self.observable, rng) if make_hidden else {}
-        self.expected = solution.expected(full, self.hidden)
+        self.expected = solution.expected(self.full, self.hidden)
+        options = interpretation_options(ex, solution, self.full, self.hidden)
+        self.observable.choices = {k: v["options"] for k, v in options.items()}
+        for q in ex.questions:
+            if q.id in options:
+                self.expected[q.answers[0]] = options[q.id]
+        self.solution = solution
+
+
+def data_note(secret: str | None) -> str:
+    """Which data a grade used, and why a number can differ from what the student saw."""
+    practice = (secret if secret is not None else assignment.course_secret()) \
+        == assignment.DEFAULT_SECRET
+    if practice:
+        return ("Graded on the practice data: the same tables `assignment.load` gives you "
+                "at home with your student id (no course secret was set), so your numbers "
+                "should match what you saw.")
+    return ("Graded on your personal course data: generated from the course secret and "
+            "your student id, which your own computer does not have. Your notebook was "
+            "re-run on it, so answers your code computes are recomputed and checked on "
+            "that data; a number you typed in by hand (or copied from what you saw at "
+            "home) can differ from the graded value and then fails.")
 
 
 @dataclass
@@ -534,9 +563,11 @@ def _fail(ex: Exercise, res: Result, exc: BaseException, where: str) -> Result:
     return res
 
 
-def prepare(ex: Exercise, sub: Submission, opts: Options, solution, isolation: str) -> Job:
+def prepare(ex: Exercise, sub: Submission, opts: Options, solution, isolation: str,
+            marks: dict | None = None) -> Job:
     """Everything before the run, in the grader's process: checks, data, expected values."""
     res = Result(student_id=sub.student_id, submission=sub.path, sha256=sub.sha256)
+    res.marks = dict((marks or {}).get(sub.student_id, {}))
     res.scores = {q.id: 0.0 for q in ex.questions}
     job = Job(res)
     if sub.status:
@@ -559,6 +590,7 @@ def prepare(ex: Exercise, sub: Submission, opts: Options, solution, isolation: s
             return job
         job.zeroed = check_locked(ex, nb, res)
         job.prep = Prepared(ex, sub.student_id, opts, solution)
+        res.data_note = data_note(opts.secret)
         hidden_q = {cell_meta(c).get("question") for c in ex.cells("hidden")}
         export = [a for q in ex.questions if q.id not in hidden_q for a in q.answers]
         gnb, job.labels = graded_notebook(ex, nb, export)
@@ -604,24 +636,76 @@ def finish(ex: Exercise, job: Job, run: dict) -> Result:
     failed_q = {q for _, _, q in res.failed_cells if q}
     missing = False
     for q in ex.questions:
-        passed_all = True
+        shares = []
         for name in q.answers:
             if name in answers:
-                ok, msg = compare(q, answers[name], job.prep.expected.get(name))
+                share, msg = _check(q, name, answers[name], job.prep, res)
             else:
                 missing = True
-                ok = False
+                share = 0.0
                 why = str(errors.get(name, "not exported"))[:200]
                 if q.id in failed_q:
                     why += " (see the failed cells below)"
                 msg = f"no answer: {why}"
-            res.answers[name] = (ok, msg)
-            passed_all &= ok
+            res.answers[name] = (share >= 1.0, msg)
+            shares.append(share)
         zero = q.id in job.zeroed or bool(wrong_id)
-        res.scores[q.id] = float(q.points) if passed_all and not zero else 0.0
+        share = 0.0 if zero else min(shares)
+        res.scores[q.id] = round(float(q.points) * share, 2)
     if missing:
         res.add("missing_answers")
+    job.prep.full = job.prep.observable = None  # a class's data need not stay in memory
     return res
+
+
+def _check(q, name: str, got, prep: Prepared, res: Result) -> tuple[float, str]:
+    """Share of the question's points (0-1) earned by one answer, and why."""
+    if q.type in VALUE_TYPES:
+        ok, msg = compare(q, got, prep.expected.get(name))
+        return float(ok), msg
+    if q.type == "choice":
+        return compare_choice(got, prep.expected[name])
+    if q.type == "ranking":
+        return compare_ranking(got, prep.expected[name])
+    if q.type == "decision":
+        return score_decision(q, prep.solution, prep.full, got)
+    # written: marked by hand; merged from --manual marks
+    if not isinstance(got, str) or not got.strip():
+        return 0.0, "expected your written answer as a text"
+    res.written[q.id] = got
+    n = len(got.split())
+    lo, hi = q.words
+    length = "" if lo <= n <= hi else f" (asked for {lo}-{hi} words)"
+    if q.id in res.marks:
+        points, comment = res.marks[q.id]
+        return points / q.points, (f"marked by hand: {points:g} / {q.points:g}"
+                                   + (f" - {comment}" if comment else "") + length)
+    res.add("awaiting_marks")
+    return 0.0, f"{n} words recorded for marking by hand{length}"
+
+
+def score_decision(q, solution, data, decision) -> tuple[float, str]:
+    """Simulate the student's decision and the candidates on the student's own market
+    (common random numbers: the same seed for every decision) and score it between the
+    do-nothing baseline (first candidate) and the best of candidates and student."""
+    evaluate = getattr(solution, q.evaluate)
+    budget = getattr(solution, q.budget, None) if q.budget else None
+    try:
+        why = budget(data, decision) if budget else None
+        if why:
+            return 0.0, f"your decision is not allowed: {str(why)[:200]}"
+        student = float(evaluate(data, decision))
+    except (CrmsimError, ValueError, TypeError, KeyError) as exc:
+        return 0.0, f"your decision could not be simulated: {str(exc)[:200]}"
+    values = [float(evaluate(data, c)) for c in getattr(solution, q.candidates)(data)]
+    baseline, best = values[0], max([*values, student])
+    share = decision_share(student, baseline, best)
+    if share >= 1:
+        return 1.0, "your decision is as good as the best one the grader tried"
+    if student <= baseline:
+        return share, "your decision does no better than doing nothing"
+    return share, (f"your decision achieves {share:.0%} of the improvement over doing "
+                   "nothing that the best decision the grader tried achieves")
 
 
 def _interpret_run(ex, run, labels, res: Result):
@@ -678,10 +762,14 @@ def _short_error(msg: str) -> str:
 
 
 # ---------------------------------------------------------------- the batch
-def grade(ex: Exercise, submissions, out, opts: Options | None = None) -> list[Result]:
-    """Grade every notebook in ``submissions``; write ``out/gradebook.csv`` and feedback.
+def grade(ex: Exercise, submissions, out, opts: Options | None = None,
+          manual=None) -> list[Result]:
+    """Grade every notebook in ``submissions``; write ``out/gradebook.csv`` and feedback
+    (and ``out/manual.csv``, the written answers to mark, if the exercise has any).
 
-    Raises :class:`CrmsimError` before anything runs if an input is bad or the sandbox
+    ``manual``: a CSV of marks for written answers (columns ``student``, ``exercise``,
+    ``question``, ``points``, ``comment``; e.g. ``manual.csv`` filled in), merged into the
+    gradebook; checked before anything runs. Raises :class:`CrmsimError` before anything runs if an input is bad or the sandbox
     cannot start (without ``opts.sandbox=False``), and :class:`Interrupted` after writing
     the finished rows if SIGINT/SIGTERM stopped the batch.
     """
@@ -695,13 +783,15 @@ def grade(ex: Exercise, submissions, out, opts: Options | None = None) -> list[R
     isolation = check_isolation(opts)
     solution = ex.solution_module()
     subs = read_submissions(folder, ex.id)  # all in memory before anything runs
+    marks = read_marks(ex, manual, {s.student_id for s in subs if not s.status}) \
+        if manual is not None else {}
     jobs = [None] * len(subs)
     results: list[Result | None] = [None] * len(subs)
     cancel = threading.Event()
 
     def tasks():
         for i, sub in enumerate(subs):
-            jobs[i] = job = prepare(ex, sub, opts, solution, isolation)
+            jobs[i] = job = prepare(ex, sub, opts, solution, isolation, marks)
             if job.run_args is None:
                 results[i] = job.result
                 yield ()  # nothing to run: an empty task
@@ -769,6 +859,8 @@ def write_outputs(ex: Exercise, results: list[Result], out: Path, batch: str = "
     tag = uuid.uuid4().hex[:8]
     fb_new, fb_old = out / f".feedback-new-{tag}", out / f".feedback-old-{tag}"
     gb_new = out / f".gradebook-new-{tag}.csv"
+    mc_new = out / f".manual-new-{tag}.csv"
+    written = [q for q in ex.questions if q.manual]
     try:
         fb_new.mkdir()
         buf = io.StringIO()
@@ -790,11 +882,15 @@ def write_outputs(ex: Exercise, results: list[Result], out: Path, batch: str = "
             name = base if n == 0 else f"{base}-{n}"
             (fb_new / f"{name}.md").write_text(feedback(ex, r, batch), encoding="utf-8")
         gb_new.write_text(buf.getvalue(), encoding="utf-8")
+        if written:
+            mc_new.write_text(manual_csv(ex, results), encoding="utf-8")
         fb = out / "feedback"
         if fb.is_dir():
             fb.rename(fb_old)
         fb_new.rename(fb)
         gb_new.replace(out / "gradebook.csv")
+        if written:
+            mc_new.replace(out / "manual.csv")
     except OSError as exc:
         raise CrmsimError(f"out={str(out)!r} could not be written: {exc.strerror or exc}; "
                           "nothing was written") from None
@@ -802,6 +898,76 @@ def write_outputs(ex: Exercise, results: list[Result], out: Path, batch: str = "
         shutil.rmtree(fb_new, ignore_errors=True)
         shutil.rmtree(fb_old, ignore_errors=True)
         gb_new.unlink(missing_ok=True)
+        mc_new.unlink(missing_ok=True)
+
+
+MARK_COLUMNS = ("student", "exercise", "question", "points", "comment")
+
+
+def manual_csv(ex: Exercise, results: list[Result]) -> str:
+    """The written answers to mark: one row per student and written question. Fill in
+    ``points`` (and ``comment``) and pass the file back with ``--manual``."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["student", "exercise", "question", "max_points", "words", "words_asked",
+                "rubric", "answer", "points", "comment"])
+    for r in results:
+        for q in ex.questions:
+            if not q.manual or q.id not in r.written:
+                continue
+            text = r.written[q.id]
+            rubric = "; ".join(f"{c['points']:g}: {c['criterion']}" for c in q.rubric)
+            points, comment = r.marks.get(q.id, (None, ""))
+            w.writerow([r.student_id, ex.id, q.id, f"{q.points:g}", len(text.split()),
+                        f"{q.words[0]}-{q.words[1]}", rubric, text,
+                        "" if points is None else f"{points:g}", comment])
+    return buf.getvalue()
+
+
+def read_marks(ex: Exercise, path, students: set[str]) -> dict[str, dict]:
+    """``student -> {question: (points, comment)}`` from a marks CSV, or a one-line
+    :class:`CrmsimError` naming the row; rows with empty ``points`` are not marked yet."""
+    raw = read_regular(Path(path))
+    if raw is None:
+        raise invalid("manual", str(path), "a readable CSV file of marks (not a link)")
+
+    def bad(row, what):
+        return CrmsimError(f"manual={str(path)!r} is invalid: row {row}: {what}")
+
+    try:
+        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+        header = rows[0].keys() if rows else []
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise invalid("manual", str(path), f"a UTF-8 CSV file ({exc})") from None
+    missing = [c for c in MARK_COLUMNS if c not in header]
+    if not rows or missing:
+        raise invalid("manual", str(path), "a CSV with a header and the columns "
+                      + ", ".join(MARK_COLUMNS) + (f" (missing: {', '.join(missing)})"
+                                                   if rows else ""))
+    written = {q.id: q for q in ex.questions if q.manual}
+    marks: dict[str, dict] = {}
+    for n, row in enumerate(rows, start=2):
+        sid, exid = (row["student"] or "").strip(), (row["exercise"] or "").strip()
+        qid, pts = (row["question"] or "").strip(), (row["points"] or "").strip()
+        if exid != ex.id:
+            raise bad(n, f"exercise={exid!r}: expected {ex.id!r}")
+        if qid not in written:
+            raise bad(n, f"question={qid!r}: expected a written question of {ex.id} ("
+                      + (", ".join(written) or "it has none") + ")")
+        if sid not in students:
+            raise bad(n, f"student={sid!r}: no gradable submission of this student here")
+        if not pts:
+            continue  # not marked yet
+        try:
+            value = float(pts)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and 0 <= value <= written[qid].points):
+            raise bad(n, f"points={pts!r}: expected 0-{written[qid].points:g} for {qid}")
+        if qid in marks.get(sid, {}):
+            raise bad(n, f"a second mark for student {sid!r}, question {qid}")
+        marks.setdefault(sid, {})[qid] = (value, (row["comment"] or "").strip()[:500])
+    return marks
 
 
 def feedback(ex: Exercise, r: Result, batch: str = "complete") -> str:
