@@ -13,8 +13,14 @@ import sys
 from pathlib import Path
 
 from crmsim.errors import CrmsimError
-from crmsim.grading.exercise import (N_TOPICS, available, default_exercises_dir, load_exercise,
-                                     tomllib)
+from crmsim.grading.exercise import (
+    N_TOPICS,
+    available,
+    default_exercises_dir,
+    load_exercise,
+    tomllib,
+)
+
 
 def graded_questions(exercises_dir: Path | None = None) -> dict[int, list[tuple[str, str, str]]]:
     """``topic -> [(exercise id, question id, type), ...]`` from every exercise.toml."""
