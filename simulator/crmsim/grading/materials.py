@@ -12,10 +12,17 @@ from __future__ import annotations
 
 import inspect
 import sys
-from pathlib import Path
 
-from crmsim.grading.exercise import (BEGIN, END, Exercise, available, cell_meta,
-                                     default_exercises_dir, load_exercise, wrong_solutions)
+from crmsim.grading.exercise import (
+    BEGIN,
+    END,
+    Exercise,
+    available,
+    cell_meta,
+    default_exercises_dir,
+    load_exercise,
+    wrong_solutions,
+)
 
 FILE = "INSTRUCTOR.md"
 
