@@ -65,12 +65,12 @@ class Question:
     id: str
     points: float
     answers: list[str]
-    topics: list[int]
-    hint: str
     type: str = "number"
     abs_tol: float = 1e-6
     rel_tol: float = 1e-6
     title: str = ""
+    hint: str = ""  # required in exercise.toml (see question_problem)
+    topics: list = field(default_factory=list)  # required in exercise.toml
     options: str = ""  # choice/ranking: solution function -> {"options", "correct"}
     candidates: str = ""  # decision: solution function data -> [baseline, ...]
     evaluate: str = ""  # decision: solution function (data, decision) -> float

@@ -52,8 +52,13 @@ from crmsim import assignment
 from crmsim.errors import CrmsimError, check_out_folder, invalid
 from crmsim.grading import sandbox
 from crmsim.grading.checks import compare, compare_choice, compare_ranking, decision_share
-from crmsim.grading.exercise import (VALUE_TYPES, Exercise, cell_meta, checksum,
-                                     interpretation_options)
+from crmsim.grading.exercise import (
+    VALUE_TYPES,
+    Exercise,
+    cell_meta,
+    checksum,
+    interpretation_options,
+)
 from crmsim.parallel import run_tasks
 
 # Status codes, most severe first; a row's status lists every one that applies.
@@ -769,9 +774,10 @@ def grade(ex: Exercise, submissions, out, opts: Options | None = None,
 
     ``manual``: a CSV of marks for written answers (columns ``student``, ``exercise``,
     ``question``, ``points``, ``comment``; e.g. ``manual.csv`` filled in), merged into the
-    gradebook; checked before anything runs. Raises :class:`CrmsimError` before anything runs if an input is bad or the sandbox
-    cannot start (without ``opts.sandbox=False``), and :class:`Interrupted` after writing
-    the finished rows if SIGINT/SIGTERM stopped the batch.
+    gradebook; checked before anything runs. Raises :class:`CrmsimError` before anything
+    runs if an input is bad or the sandbox cannot start (without ``opts.sandbox=False``),
+    and :class:`Interrupted` after writing the finished rows if SIGINT/SIGTERM stopped
+    the batch.
     """
     opts = opts or Options()
     folder = check_submissions_dir(submissions)
