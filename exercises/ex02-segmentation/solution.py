@@ -47,3 +47,30 @@ def expected(data, hidden):
         "pyramid_share": share,
         "top_region": str(per.groupby("region", observed=True)["spend"].mean().idxmax()),
     }
+
+
+#: Service tactics by customer temperament (Quanjude case, DOMAIN item 8; the melancholic
+#: tactic is standard practice: the textbook breaks off before it).
+TACTICS = {
+    "sanguine": "talk with them without repeating yourself, offer new dishes but let them "
+                "choose, accept a returned dish",
+    "phlegmatic": "a quiet seat and familiar dishes; no early advice and no hurrying",
+    "choleric": "recommend new dishes, never argue, serve and bill fast, remind them of "
+                "their belongings",
+    "melancholic": "be patient and reassuring, explain clearly and keep every promise exactly",
+}
+
+
+def surveyed_top_spender(data):
+    """The surveyed customer (known temperament) who spent the most."""
+    c = data.customers
+    known = c.loc[c["temperament"].astype(str) != "", "customer_id"]
+    spend = data.transactions.groupby("customer_id")["amount"].sum()
+    spend = spend[spend.index.isin(known)]
+    return int(spend.sort_values(ascending=False, kind="stable").index[0])
+
+
+def options_q1(data, hidden):
+    cid = surveyed_top_spender(data)
+    temper = str(data.customers.set_index("customer_id").loc[cid, "temperament"])
+    return {"options": list(TACTICS.values()), "correct": TACTICS[temper]}

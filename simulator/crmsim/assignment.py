@@ -70,6 +70,7 @@ STUDENT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 #: Data of each graded exercise: arguments of :func:`crmsim.simulate` (seed added per
 #: student). Small on purpose, so that a notebook runs in seconds.
 EXERCISE_DATA: dict[str, dict] = {
+    "ex01-lifecycle": {"scenario": "retail", "customers": 600, "years": 2.0},
     "ex02-segmentation": {"scenario": "retail", "customers": 600, "years": 1.0},
     "ex03-customer-value": {"scenario": "retail", "customers": 600, "years": 2.0},
     "ex04-retention": {"scenario": "retail", "customers": 600, "years": 2.0,

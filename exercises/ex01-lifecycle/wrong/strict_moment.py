@@ -1,0 +1,10 @@
+"""Ignores a stage change made exactly at the moment asked about (`<` instead of `<=`).
+
+The weekly review at that moment has already happened: the customer is in its new stage."""
+
+LOSES = ["q1"]
+CELLS = {"q1-answer": '''def stage_at(events, when):
+    ch = events[(events["kind"] == "stage_change") & (events["date"] < when)]
+    ch = ch.sort_values("date", kind="stable")
+    return ch.groupby("customer_id")["to_stage"].last().astype(str)
+'''}

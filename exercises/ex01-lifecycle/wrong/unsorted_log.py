@@ -1,0 +1,10 @@
+"""Takes the last row per customer without sorting by time.
+
+An event log exported from a system (or merged from several) is not guaranteed to be in
+time order; "the latest change" must be found by its time stamp."""
+
+LOSES = ["q1"]
+CELLS = {"q1-answer": '''def stage_at(events, when):
+    ch = events[(events["kind"] == "stage_change") & (events["date"] <= when)]
+    return ch.groupby("customer_id")["to_stage"].last().astype(str)
+'''}

@@ -1,0 +1,11 @@
+"""Flags customers whose last purchase is exactly `days` before the cut-off (`>=`).
+
+"More than 90 days" is strictly greater: a customer last seen exactly 90 days ago is
+not lapsed yet. The boundary case decides who gets a (costly) win-back contact."""
+
+LOSES = ["q3"]
+CELLS = {"q3-answer": '''def lapsed_customers(transactions, cutoff, days):
+    t = transactions[transactions["date"] <= cutoff]
+    last = t.groupby("customer_id")["date"].max()
+    return set(last.index[(cutoff - last) >= pd.Timedelta(days=days)])
+'''}
