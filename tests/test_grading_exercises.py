@@ -1,6 +1,7 @@
-"""Every exercise both ways: the source notebook scores full marks, the released stub
-(only the student id filled in) scores zero on every question: a check that cannot fail
-is a bug. All exercises are graded in one batch per exercise, in parallel."""
+"""Every exercise both ways: the source notebook scores full marks (its written answers
+given full marks by the instructor's marks file), the released stub (only the student id
+filled in) scores zero on every question: a check that cannot fail is a bug. All exercises
+are graded in one batch per exercise, in parallel."""
 
 from __future__ import annotations
 
@@ -16,18 +17,16 @@ import submissions as S  # noqa: E402
 from crmsim.grading import Options, available, grade, load_exercise  # noqa: E402
 
 EXERCISES = available(S.EXERCISES)
-TOPICS = ["ex02-segmentation", "ex03-customer-value", "ex04-retention", "ex05-empowerment",
-          "ex06-analytical-crm", "ex07-implementation", "ex08-crm-strategy"]
+TOPICS = ["ex01-lifecycle", "ex02-segmentation", "ex03-customer-value", "ex04-retention",
+          "ex05-empowerment", "ex06-analytical-crm", "ex07-implementation", "ex08-crm-strategy"]
 
 
 def test_one_exercise_per_topic():
     assert set(TOPICS) <= set(EXERCISES)
     for name in TOPICS:
         ex = load_exercise(name, S.EXERCISES)
-        assert 3 <= len(ex.questions) <= 6
-        types = {q.type for q in ex.questions}
+        assert 3 <= len(ex.questions) <= 7
         assert any(c for c in ex.cells("hidden")), f"{name}: no code (hidden-test) question"
-        assert types & {"number", "integer"}, f"{name}: no numeric question"
 
 
 def _grade_both(name, root):
@@ -35,7 +34,11 @@ def _grade_both(name, root):
     subs = root / name / "subs"
     S.write(S.solved(ex, "solved"), subs / "solved.ipynb")
     S.write(S.stub(ex, "stub"), subs / "stub.ipynb")
-    res = grade(ex, subs, root / name / "out", Options(jobs=1, cell_timeout=30))
+    marks = root / name / "marks.csv"
+    marks.write_text("student,exercise,question,points,comment\n" + "".join(
+        f"solved,{ex.id},{q.id},{q.points:g},full marks\n" for q in ex.questions if q.manual),
+        encoding="utf-8")
+    res = grade(ex, subs, root / name / "out", Options(jobs=1, cell_timeout=30), manual=marks)
     return ex, {r.student_id: r for r in res}
 
 
