@@ -38,7 +38,9 @@ def _grade_both(name, root):
     marks.write_text("student,exercise,question,points,comment\n" + "".join(
         f"solved,{ex.id},{q.id},{q.points:g},full marks\n" for q in ex.questions if q.manual),
         encoding="utf-8")
-    res = grade(ex, subs, root / name / "out", Options(jobs=1, cell_timeout=30), manual=marks)
+    written = any(q.manual for q in ex.questions)
+    res = grade(ex, subs, root / name / "out", Options(jobs=1, cell_timeout=30),
+                manual=marks if written else None)
     return ex, {r.student_id: r for r in res}
 
 
