@@ -29,6 +29,7 @@ VARIANTS = {
     "reversed": ("q2-answer", "region_order = region_order[::-1]"),
     "small": ("q3-answer", "discount_decision = {'discount': 0.1}"),
     "overbudget": ("q3-answer", "discount_decision = {'discount': 0.9}"),
+    "badform": ("q1-answer", "best_region = 42"),
 }
 
 
@@ -72,6 +73,19 @@ def test_choice(graded):
     assert res["typed"].scores["q1"] == 0
     assert "not one of your options" in res["typed"].answers["best_region"][1]
     assert res["typed"].scores["q3"] == 4  # one wrong answer costs only its own question
+
+
+def test_feedback_names_the_failing_public_test_line(graded, ex):
+    from crmsim.grading.grader import feedback
+
+    root, res = graded
+    r = res["badform"]
+    assert r.scores["q1"] == 0 and r.scores["q2"] == 3
+    text = (root / "out" / "feedback" / "badform.md").read_text(encoding="utf-8")
+    assert "at the line 'assert best_region in data.options(\"q1\")" in text, text
+    assert "compare revenue per buyer" in text  # q1's hint
+    assert "largest revenue per buyer first" not in text  # q2 kept its points
+    assert "practice data" in feedback(ex, res["solved"])
 
 
 def test_ranking_partial_credit(graded):

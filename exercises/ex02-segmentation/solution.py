@@ -15,12 +15,14 @@ def rfm_table(transactions, cutoff):
 
 
 def hidden_inputs(data, rng):
-    """A random 60% of the customers and a random cut-off in the middle of the year."""
+    """A random 60% of the customers and a cut-off in the middle of the year that is the
+    time of one of their purchases: ``<`` instead of ``<=`` then loses that purchase."""
     tx = data.transactions
     ids = tx["customer_id"].unique()
     keep = rng.choice(ids, size=max(1, int(0.6 * len(ids))), replace=False)
     lo, hi = tx["date"].quantile(0.3), tx["date"].quantile(0.8)
-    cutoff = lo + (hi - lo) * float(rng.random())
+    mid = tx.loc[tx["customer_id"].isin(keep) & tx["date"].between(lo, hi), "date"]
+    cutoff = mid.iloc[int(rng.integers(len(mid)))]
     return {"rfm": {"transactions": tx[tx["customer_id"].isin(keep)].reset_index(drop=True),
                     "cutoff": pd.Timestamp(cutoff)}}
 

@@ -740,6 +740,8 @@ def _interpret_run(ex, run, labels, res: Result):
         res.add("cell_errors")
         if kind == "hidden":
             short = "a hidden test of this question raised: " + short.split("\n")[-1]
+        elif failing_line(msg) and died != int(key):
+            short += f" at the line `{failing_line(msg)}`"
         res.failed_cells.append((f"{name}" + (f" (question {q})" if q else ""), short, q))
     if died is not None:
         dead = True
@@ -756,6 +758,16 @@ def _interpret_run(ex, run, labels, res: Result):
     if not report and not run["wall_timeout"]:
         res.add("kernel_died")
         res.notes.append("the test run ended without a report")
+
+
+def failing_line(msg: str) -> str:
+    """The line of the cell itself that raised (IPython marks it ``---->``), e.g. the
+    public test's failing ``assert``; empty if the traceback has none."""
+    for ln in msg.splitlines():
+        m = re.match(r"^\s*---->\s*\d+\s?(.*)$", ln)
+        if m and m.group(1).strip():
+            return m.group(1).strip().replace("`", "'")[:200]
+    return ""
 
 
 def _short_error(msg: str) -> str:
@@ -976,6 +988,15 @@ def read_marks(ex: Exercise, path, students: set[str]) -> dict[str, dict]:
     return marks
 
 
+def _verdict(q, r: Result, check: tuple) -> str:
+    ok, msg = check
+    if q.manual and q.id in r.written:
+        return msg if q.id in r.marks else "awaiting marks by hand - " + msg
+    if ok:
+        return "passed"
+    return ("partly - " if r.scores[q.id] > 0 else "failed - ") + msg
+
+
 def feedback(ex: Exercise, r: Result, batch: str = "complete") -> str:
     lines = [f"# Feedback: {ex.title}", "",
              f"- student: `{r.student_id}`", f"- submission: `{r.submission}`",
@@ -986,25 +1007,30 @@ def feedback(ex: Exercise, r: Result, batch: str = "complete") -> str:
     lines.append("")
     for st in r.status.split(";"):
         lines.append(f"  - `{st}`: {STATUSES[st]}")
-    lines += ["", "## Questions", "", "| question | points | result |", "|---|---|---|"]
+    lines += ["", "## Questions", "", "| question | type | points | result |",
+              "|---|---|---|---|"]
     for q in ex.questions:
         checks = [r.answers.get(a) for a in q.answers]
         if all(c is None for c in checks):
             verdict = "not checked"
         else:
-            verdict = "; ".join(f"`{a}`: {'passed' if c[0] else 'failed - ' + c[1]}"
+            verdict = "; ".join(f"`{a}`: {_verdict(q, r, c)}"
                                 for a, c in zip(q.answers, checks, strict=True) if c)
         title = f"{q.id} {q.title}".strip()
-        lines.append(f"| {title} | {r.scores[q.id]:g} / {q.points:g} | "
+        lines.append(f"| {title} | {q.type} | {r.scores[q.id]:g} / {q.points:g} | "
                      f"{verdict.replace('|', '/')} |")
-    failing = [q for q in ex.questions if r.scores[q.id] < q.points and q.hint]
+    failing = [q for q in ex.questions if r.scores[q.id] < q.points and q.hint
+               and not (q.manual and q.id not in r.marks and q.id in r.written)]
     if failing:
-        lines += ["", "## Hints", ""] + [f"- {q.id}: {q.hint}" for q in failing]
+        lines += ["", "## Hints for the questions that lost points", ""]
+        lines += [f"- {q.id}: {q.hint}" for q in failing]
     if r.failed_cells:
         lines += ["", "## Cells that failed", ""]
         lines += [f"- {label}: `{msg.replace('`', chr(39))}`" for label, msg, _ in r.failed_cells]
     if r.notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in r.notes]
+    if r.data_note:
+        lines += ["", "## Which data the grade used", "", r.data_note]
     lines += ["", "Hidden checks compare your exported answers with values computed from your "
               "own data by the grader; expected values are not shown.", ""]
     return "\n".join(lines)

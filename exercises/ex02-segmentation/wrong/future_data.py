@@ -1,0 +1,19 @@
+"""Leakage of future data: filtering on the notebook's global `CUTOFF` (the end of the
+data) instead of the function's `cutoff` argument.
+
+The function then counts purchases made after the cut-off it was asked about; on the
+notebook's own data the two coincide, so only the hidden cut-off reveals it."""
+
+LOSES = ["q3"]
+CELLS = {"q3-answer": '''def rfm_table(transactions, cutoff):
+    t = transactions[transactions["date"] <= CUTOFF]
+    g = t.groupby("customer_id")
+    return pd.DataFrame({
+        "recency": (cutoff - g["date"].max()) / pd.Timedelta(days=1),
+        "frequency": g["order_id"].nunique(),
+        "monetary": g["amount"].sum(),
+    })
+
+
+rfm = rfm_table(tx, CUTOFF)
+'''}

@@ -1,0 +1,88 @@
+"""Hidden checks discriminate: every wrong solution in ``exercises/<id>/wrong/`` loses the
+points of the questions it names (``LOSES``) and keeps all the others. Each exercise's
+wrong solutions are graded in one sandboxed batch, as real submissions are."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "grading_fixtures"))
+import submissions as S  # noqa: E402
+
+from crmsim.grading import Options, available, grade, load_exercise  # noqa: E402
+from crmsim.grading.exercise import apply_wrong, wrong_solutions  # noqa: E402
+
+CASES = [(name, w.name) for name in available(S.EXERCISES)
+         for w in wrong_solutions(load_exercise(name, S.EXERCISES))]
+
+
+@pytest.fixture(scope="module")
+def batches(tmp_path_factory):
+    root = tmp_path_factory.mktemp("wrong")
+    done = {}
+
+    def graded(name):
+        if name not in done:
+            ex = load_exercise(name, S.EXERCISES)
+            subs = root / name / "subs"
+            for w in wrong_solutions(ex):
+                S.write(apply_wrong(S.solved(ex, w.name), w), subs / f"{w.name}.ipynb")
+            res = grade(ex, subs, root / name / "out", Options(jobs=2, cell_timeout=60))
+            done[name] = ex, {r.student_id: r for r in res}
+        return done[name]
+    return graded
+
+
+def test_an_exercise_has_wrong_solutions():
+    assert CASES, "no exercise has wrong/ solutions"
+
+
+@pytest.mark.parametrize("name, wrong", CASES, ids=[f"{n}-{w}" for n, w in CASES])
+def test_wrong_solution_loses_its_questions_only(batches, name, wrong):
+    ex, res = batches(name)
+    r = res[wrong]
+    loses = next(w for w in wrong_solutions(ex) if w.name == wrong).loses
+    scored = {q: r.scores[q] for q in loses if r.scores[q] > 0}
+    assert not scored, f"{name}/wrong/{wrong}.py scores {scored}: strengthen the hidden checks"
+    kept = {q.id: r.scores[q.id] for q in ex.questions
+            if q.id not in loses and not q.manual and r.scores[q.id] < q.points}
+    assert not kept, f"{name}/wrong/{wrong}.py also loses {kept} ({r.status}, {r.failed_cells})"
+
+
+def _renderings(value) -> set[str]:
+    """Ways an expected number or text could be printed in a feedback file."""
+    if isinstance(value, bool) or value is None:
+        return set()
+    if isinstance(value, (int, float)):
+        v = float(value)
+        return {f"{v:g}", f"{v:.2f}", f"{v:.3f}", repr(value)} - {"0", "1", "0.00", "1.00"}
+    if isinstance(value, str) and len(value) > 3:
+        return {value}
+    return set()
+
+
+@pytest.mark.parametrize("name, wrong", CASES, ids=[f"{n}-{w}" for n, w in CASES])
+def test_feedback_is_actionable_and_hides_expected_values(batches, name, wrong):
+    from crmsim import assignment
+    from crmsim.grading.grader import feedback
+
+    ex, res = batches(name)
+    r = res[wrong]
+    text = feedback(ex, r)
+    loses = next(w for w in wrong_solutions(ex) if w.name == wrong).loses
+    for q in ex.questions:
+        assert (q.hint in text) == (q.id in loses), q.id  # a hint for every question lost
+    assert "## Which data the grade used" in text and "practice data" in text
+    full = assignment.generate(ex.id, wrong)
+    sol = ex.solution_module()
+    rng = __import__("numpy").random.default_rng(
+        assignment.seed_for(ex.id, wrong, purpose="hidden"))
+    expected = sol.expected(full, sol.hidden_inputs(assignment.observable(full), rng))
+    for q in ex.questions:
+        if q.id in loses:
+            for a in q.answers:
+                leaked = {s for s in _renderings(expected[a]) if s in text}
+                assert not leaked, f"feedback shows the expected value of {a}: {leaked}"
