@@ -177,3 +177,16 @@ def test_bad_marks_cli_exit_2_nothing_written(ex, tmp_path):
                  "--manual", str(marks), "--no-sandbox"])
     assert code == 2
     assert not (out / "gradebook.csv").exists() and not (out / "manual.csv").exists()
+
+
+def test_submit_cell_lists_every_graded_answer_and_records_nothing(monkeypatch, capsys,
+                                                                   tmp_path):
+    monkeypatch.delenv(assignment.ANSWERS_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    ns = {"a": 1.5, "b": print, "rfm_table": lambda t, c: t}
+    assignment.submit_from(ns, ["a", "b", "c"], code=["rfm_table", "missing_fn"])
+    out = capsys.readouterr().out
+    assert "records nothing on your computer" in out
+    assert "ok       a" in out and "PROBLEM  b" in out and "MISSING  c" in out
+    assert "rfm_table()" in out and "MISSING  missing_fn()" in out
+    assert list(tmp_path.iterdir()) == []

@@ -379,16 +379,39 @@ def submit(**answers) -> dict:
     return ok
 
 
-def submit_from(namespace: dict, names) -> dict:
+def submit_from(namespace: dict, names, code=()) -> dict:
     """Export each of ``names`` found in ``namespace`` (usually ``globals()``).
 
     Names that are not defined are reported as missing instead of failing the cell, so
-    one unfinished question does not cost the others.
+    one unfinished question does not cost the others. ``code``: names of the functions
+    the grader calls on hidden inputs (code answers); on a student's machine the cell
+    lists every graded answer, those included, and says what it checked.
     """
     found = {n: namespace[n] for n in names if n in namespace}
     missing = [n for n in names if n not in namespace]
     if missing:
         _write_answers({}, {n: "not defined when the notebook finished" for n in missing})
-        if not os.environ.get(ANSWERS_ENV):
-            print("missing: " + ", ".join(missing))
-    return submit(**found)
+    if os.environ.get(ANSWERS_ENV):
+        return submit(**found)
+    ok, errors = {}, {}
+    for name, value in found.items():
+        try:
+            ok[name] = to_jsonable(value)
+        except TypeError as exc:
+            errors[name] = str(exc)
+    print("Graded answers (this cell checked that each exists and has a form the grader "
+          "can read; it records nothing on your computer and sends nothing):")
+    for name in names:
+        if name in ok:
+            print(f"  ok       {name}")
+        elif name in errors:
+            print(f"  PROBLEM  {name}: {errors[name]}")
+        else:
+            print(f"  MISSING  {name}: not defined")
+    for name in code:
+        state = "ok      " if callable(namespace.get(name)) else "MISSING "
+        print(f"  {state} {name}()  (code answer: the grader calls it on data you do "
+              "not see)")
+    print("Hand in this .ipynb file as your course asks; the grader re-runs it from the "
+          "top on your own data.")
+    return ok
