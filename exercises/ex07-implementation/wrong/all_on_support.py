@@ -1,0 +1,7 @@
+"""Putting all attention on technology-side data quality and nothing on redesign or
+willingness ("the system will fix it"): within the limits, but no better than the default."""
+
+LOSES = ["q4"]
+CELLS = {"q4-answer": """rollout_plan = {"top_management_support": 0.4, "process_redesign": 0.0,
+                "data_quality": 1.0, "frontline_willingness": 0.0,
+                "training_hours_per_user": 0.0}"""}
