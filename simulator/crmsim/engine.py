@@ -237,7 +237,7 @@ def strategy_rounds(env, m: Market, strategy, params, token=None, wait: bool = F
     memory = m.memory.setdefault(strategy.name, {})
     if wait:
         yield env.timeout(0)
-    while m.running.get(strategy.name, (None, None, token))[2] is token:
+    while m.running.get(strategy.name, (None, None, None))[2] is token:
         targeted = strategy.act(m, params, memory)
         m.log.add(env.now, -1, STRATEGY_ACTION, f"{strategy.name} ({targeted} targeted)")
         yield env.timeout(m.units(params["interval"]))
