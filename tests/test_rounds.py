@@ -227,3 +227,42 @@ def test_weekly_scenario_counts_rounds_in_days():
     rep = rounds.advance(m, {}, days=91)
     assert rep.end == 91 and m.engine.now == 13
     assert np.isfinite(rep.kpis["revenue"])
+
+
+def test_result_before_the_first_round_is_refused():
+    m = rounds.open_market("retail", seed=1, customers=300, years=0.5)
+    with pytest.raises(CrmsimError, match="at least one round"):
+        rounds.result(m)
+
+
+def test_stopping_strategies_removes_their_levers():
+    m = rounds.open_market("retail", seed=4, customers=800, years=1.0)
+    rounds.advance(m, {"strategies": ["vip_tiering", "proactive_care", "personalised_offers",
+                                      "discount", "customer_training"], "seats": 3}, days=56)
+    lv = m.engine.levers
+    assert lv.priority.any() and lv.followup.any() and lv.offer_discount > 0
+    assert m.engine.seats == 3 + 2 and m.engine.call_centre.capacity == 5
+    rounds.advance(m, {"strategies": ["loyalty_program"]}, days=56)
+    assert not lv.priority.any() and not lv.followup.any() and lv.offer_discount == 0
+    assert lv.rate == {} and lv.discount == {} and lv.calls == {} and lv.extra_seats == {}
+    assert m.engine.call_centre.capacity == 3 and list(m.engine.running) == ["loyalty_program"]
+    res = rounds.result(m)
+    late = res.ledger[res.ledger["timestamp"] >= 56]["account"].astype(str)
+    assert not late.str.contains("vip_tiering|proactive_care|personalised|discount:").any()
+    acts = res.events[(res.events["kind"] == "strategy_action")
+                      & (res.events["timestamp"] >= 56)]["detail"]
+    assert acts.str.startswith("loyalty_program").all() and len(acts) == 2  # days 56 and 84
+
+
+def test_a_restarted_loyalty_programme_does_not_pay_for_the_time_it_was_off():
+    m = rounds.open_market("retail", seed=6, customers=1500, years=1.0)
+    rounds.advance(m, {"strategies": ["loyalty_program"]}, days=91)
+    rounds.advance(m, {"strategies": []}, days=91)
+    rounds.advance(m, {"strategies": ["loyalty_program"]}, days=91)
+    led = rounds.result(m).ledger
+    acc, ts = led["account"].astype(str), led["timestamp"]
+    first = led[(acc == "strategy:loyalty_program") & (ts == 182)]
+    step = led[(ts >= 182) & (ts < 189) & acc.isin(["sales", "discount:price_cut"])]
+    assert len(first) > 50  # the members of day 182
+    # fee per member plus points on at most the revenue of the round's first step
+    assert -first["amount"].sum() <= 0.4 * len(first) + 0.01 * step["amount"].sum() + 1e-6

@@ -21,7 +21,8 @@ results before deciding again::
     call-centre seats (whole number >= 0) from this round on (strategies' extra seats
     come on top).
 ``acquisition``
-    ``{channel: budget}`` spent at the round's start on contacts among prospects; each
+    ``{channel: budget}`` spent at the start of this round and of each later round until
+    changed (``{}`` stops spending), on contacts among prospects; each
     channel has a cost per contact and a conversion probability in the scenario
     (``acquisition.<channel>_cost`` / ``_conversion``; channels: ``online_ads``,
     ``direct_mail``, ``telesales``). The scenario's own campaigns go on as before.
@@ -261,9 +262,9 @@ def _play_round(m: OpenMarket, decisions, days) -> dict:
     eng.round_end = end
     if end < eng.horizon:
         eng.round_over = eng.env.event()
-    if eng.paused is not None:
+    if eng.paused is not None:  # the clock's step comes first at the round's start
         paused, eng.paused = eng.paused, None
-        paused.succeed()
+        engine.first(eng.env, 0, paused)
     if end < eng.horizon:
         eng.env.run(until=eng.round_over)
     else:
@@ -284,11 +285,9 @@ def period_headline(res: SimulationResult, start: float, end: float, last: bool)
     out = headline(res)
     ledger = _period(res.ledger, start, end, last)
     money = money_columns(totals_by(ledger, np.zeros(len(ledger), np.int64), 1))
-    out["profit"] = float(money["profit"][0])
-    for key in ("revenue", "gross_margin", "discounts"):
-        out[key] = float(money[key][0])
-    for key in ("acquisition_cost", "service_cost", "strategy_cost"):
-        out[key] = float(money[key][0])
+    for key in ("profit", "revenue", "gross_margin", "discounts", "acquisition_cost",
+                "service_cost", "strategy_cost"):
+        out[key] = float(money[key][0]) + 0.0  # + 0.0: no negative zero for no cost
     acq = res.customers["acquisition_time"].to_numpy(float)
     out["customers_acquired"] = int(((acq >= start) & ((acq <= end) if last else (acq < end)))
                                     .sum())
