@@ -65,8 +65,11 @@ def main() -> None:
         "8 x rounds.advance (with reports)": by_round,
         "rounds.loads after 8 rounds": lambda: rounds.loads(blob),
     }
-    times = {name: statistics.median(timed(fn) for _ in range(args.repeat))
-             for name, fn in runs.items()}
+    samples = {name: [] for name in runs}
+    for _ in range(args.repeat):  # interleaved, so a busy moment hits every variant alike
+        for name, fn in runs.items():
+            samples[name].append(timed(fn))
+    times = {name: statistics.median(ts) for name, ts in samples.items()}
     base = times["uninterrupted simulate()"]
     print(f"{args.customers:,} customers x 2 years, medians of {args.repeat} runs")
     for name, t in times.items():

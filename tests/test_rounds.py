@@ -123,6 +123,22 @@ def test_decisions_act_in_their_round_only(played):
     assert seats[1] == 0 and seats[2] < seats[0] < 0
 
 
+def test_round_reports_are_the_rounds_slice_of_the_tables():
+    m = rounds.open_market("retail", seed=8, customers=1000, years=1.0)
+    plan = [({"strategies": ["proactive_care"], "seats": 2}, 91),
+            ({"strategies": [], "acquisition": {"telesales": 900}}, 100),
+            ({"discount": 0.15, "seats": 0}, 80), ({}, None)]
+    for decisions, days in plan:
+        rep = rounds.advance(m, decisions, days=days or m.horizon - m.now)
+        res, unit = rounds.result(m), m.engine.units
+        ref = rounds.period_headline(res, unit(rep.start), unit(rep.end), m.finished)
+        assert list(rep.kpis) == list(ref)
+        for key, value in ref.items():
+            assert rep.kpis[key] == pytest.approx(value, rel=1e-12, nan_ok=True), key
+        assert rep.ledger.equals(rounds._period(res.ledger, unit(rep.start), unit(rep.end),
+                                                m.finished))
+
+
 def test_round_reports_add_up_to_the_run(played):
     m, reports, res = played
     assert [r.start for r in reports] == [0, 91, 182, 273]
