@@ -282,3 +282,14 @@ def test_a_restarted_loyalty_programme_does_not_pay_for_the_time_it_was_off():
     assert len(first) > 50  # the members of day 182
     # fee per member plus points on at most the revenue of the round's first step
     assert -first["amount"].sum() <= 0.4 * len(first) + 0.01 * step["amount"].sum() + 1e-6
+
+
+def test_saves_hold_plain_numbers_and_a_fresh_market_round_trips():
+    m = rounds.open_market("retail", seed=1, customers=300, years=0.5)
+    assert rounds.loads(rounds.dumps(m)).now == 0
+    rounds.advance(m, {"strategies": [{"loyalty_program": {"min_orders": np.int64(3)}}],
+                       "seats": np.int64(2), "acquisition": {"online_ads": np.float64(90)}},
+                   days=30)
+    again = rounds.loads(rounds.dumps(m))
+    assert again.history == m.history and rounds.digest(again) == rounds.digest(m)
+    assert type(again.history[0]["decisions"]["seats"]) is int

@@ -148,6 +148,7 @@ class Market:
         self.snapshots: list[dict] = []
         # what a round-by-round run (crmsim.rounds) changes between rounds
         self.base_seats = sc["service"]["seats"]
+        self.seats = self.base_seats  # in the call centre now: base plus strategies' seats
         self.running: dict = {}  # strategy name -> (Strategy, params, token of its process)
         self.memory: dict = {}  # strategy name -> what it remembers between its actions
         self.round_end: float | None = None  # where the market clock pauses (None: never)

@@ -154,6 +154,11 @@ def _number(name: str, value, lo, hi, allowed: str):
     return float(value)
 
 
+def _plain(value):
+    """A numpy number as the Python number it is (decisions are saved as JSON)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def check_decisions(decisions, scenario="retail") -> dict:
     """Validate one round's decisions; return them normalised (only the keys given, every
     strategy as ``{name: full params}``) or raise a :class:`CrmsimError` naming the field,
@@ -171,7 +176,7 @@ def check_decisions(decisions, scenario="retail") -> dict:
             raise invalid("decisions", key, "keys " + ", ".join(DECISIONS))
         if key == "strategies":
             chosen = check_strategies([] if value is None else value, sc)
-            out[key] = [{s.name: dict(p)} for s, p in chosen]
+            out[key] = [{s.name: {k: _plain(v) for k, v in p.items()}} for s, p in chosen]
         elif key == "seats":
             out[key] = check_whole("seats", value, 0, MAX_SEATS,
                                    f"a whole number of call-centre seats in [0, {MAX_SEATS:,}]")
