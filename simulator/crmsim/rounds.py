@@ -31,10 +31,13 @@ results before deciding again::
     it lifts purchase rates by ``1 + market.price_elasticity x discount``.
 
 ``simulate(..., schedule=[(0, d0), (91, d1), ...])`` plays the same decisions in one
-call and gives byte-identical tables. A run without a schedule is unchanged: rounds
-only change how the engine pauses (a market clock step that would cross a round's end
-is cut there, and the clock waits after that step's review), which an uninterrupted
-run never does.
+call and gives byte-identical tables. A run without a schedule is unchanged (and a
+schedule of one round is the plain run): only rounds make the market clock pause. A
+clock step that would cross a round's end is cut there; at the round's end the clock
+wakes first, reviews the stages and the run pauses before anything else of that
+instant, so what happens at the boundary belongs to the next round. When the next
+round starts, its decisions take effect, the clock takes its step first, and then
+strategies act (a newly started one at once, as strategies do at day 0).
 
 Saving is event-sourced: :func:`dumps` writes the scenario, seed and the history of
 decisions (with each round's length) plus a digest of the state reached; :func:`loads`
