@@ -98,7 +98,7 @@ def test_decisions_act_in_their_round_only(played):
     care = res.ledger[acc == "strategy:proactive_care"]
     assert len(care) and care["timestamp"].max() < 91
     # budgets buy contacts at their channel's cost, at the round's start
-    sc = m.scenario["acquisition"]
+    sc = m.scenario["channels"]
     contacts = res.events[(res.events["kind"] == "contact")
                           & res.events["detail"].str.startswith("acquisition:")]
     assert set(contacts["timestamp"]) == {91.0}

@@ -24,7 +24,7 @@ results before deciding again::
     ``{channel: budget}`` spent at the start of this round and of each later round until
     changed (``{}`` stops spending), on contacts among prospects; each
     channel has a cost per contact and a conversion probability in the scenario
-    (``acquisition.<channel>_cost`` / ``_conversion``; channels: ``online_ads``,
+    (``channels.<channel>_cost`` / ``_conversion``; channels: ``online_ads``,
     ``direct_mail``, ``telesales``). The scenario's own campaigns go on as before.
 ``discount``
     share of list price off every order (0 to 0.5), booked as ``discount:price_cut``;
