@@ -15,6 +15,13 @@ from crmsim.eventlog import kind
 CHANNELS = ("", "launch", "campaign", "referral")
 LAUNCH, CAMPAIGN, REFERRAL = 1, 2, 3
 
+#: channels a round's acquisition budget can buy contacts in (crmsim.rounds); each has
+#: ``<channel>_cost`` and ``<channel>_conversion`` in the scenario's [channels] section.
+#: Customers won through them are recorded with channel ``campaign``.
+BUDGET_CHANNELS = ("online_ads", "direct_mail", "telesales")
+#: common-random-number purposes of budget contacts (beyond crmsim.crn's own purposes)
+BUDGET_PICK, BUDGET_CONVERT = 101, 102
+
 CAMPAIGN_EVENT = kind("campaign", "an acquisition campaign went out (detail: contacts made)")
 CONTACT_EVENT = kind("contact", "the firm contacted a customer or prospect (detail: purpose)")
 REFERRAL_EVENT = kind("referral", "a customer referred a prospect (detail: outcome; "
@@ -102,3 +109,26 @@ def referrals(m, live, start, t_end):
     m.records.channel[target[won]] = REFERRAL
     outcome = np.where(won, "converted", np.where(open_, "not converted", "already a customer"))
     m.log.add(when, referrer, REFERRAL_EVENT, outcome, related=target)
+
+
+def buy_contacts(m, channel: str, budget: float, round_no: int) -> int:
+    """Spend ``budget`` on contacts in ``channel`` now: ``budget // <channel>_cost`` prospects
+    (a common-random-number draw decides which), each converting with
+    ``<channel>_conversion``; converts start buying during the next step. Returns the
+    number of contacts made (fewer when prospects run out; the rest is not spent)."""
+    cost, prob = m.sc["channels"][f"{channel}_cost"], m.sc["channels"][f"{channel}_conversion"]
+    pool = prospects(m)
+    occasion = round_no * len(BUDGET_CHANNELS) + BUDGET_CHANNELS.index(channel)
+    k = min(int(budget // cost), len(pool))
+    if k <= 0:
+        return 0
+    rank = np.argsort(crn.uniform(m.seed, BUDGET_PICK, pool, occasion), kind="stable")
+    reached = np.sort(pool[rank[:k]])
+    m.records.contacted[reached] = True
+    m.log.add(m.now, -1, CAMPAIGN_EVENT, f"{channel} ({k} contacts)")
+    m.log.add(m.now, reached, CONTACT_EVENT, f"acquisition:{channel}")
+    m.ledger.book(m.now, reached, "acquisition", -cost)
+    won = reached[crn.uniform(m.seed, BUDGET_CONVERT, reached, occasion) < prob]
+    m.records.queued[won] = True
+    m.records.channel[won] = CAMPAIGN
+    return k

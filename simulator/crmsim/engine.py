@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import simpy
+from simpy.core import URGENT
 
 from crmsim import crn, purchases
 from crmsim.acquisition import LAUNCH, campaigns, launch_times, referrals
@@ -145,6 +146,14 @@ class Market:
         self.log = EventLog()
         self.true_rows: list[tuple] = []
         self.snapshots: list[dict] = []
+        # what a round-by-round run (crmsim.rounds) changes between rounds
+        self.base_seats = sc["service"]["seats"]
+        self.seats = self.base_seats  # in the call centre now: base plus strategies' seats
+        self.running: dict = {}  # strategy name -> (Strategy, params, token of its process)
+        self.memory: dict = {}  # strategy name -> what it remembers between its actions
+        self.round_end: float | None = None  # where the market clock pauses (None: never)
+        self.round_over = None  # event: the clock reached round_end
+        self.paused = None  # event the paused clock waits for: the next round's start
 
     @property
     def now(self) -> float:
@@ -180,16 +189,37 @@ class Market:
 
 # ------------------------------------------------------------------ processes
 def market_clock(env, m: Market):
-    """Each step: pay the seats, draw the step's purchases, then review stages."""
+    """Each step: pay the seats, draw the step's purchases, then review stages.
+
+    In a round-by-round run the step that would cross ``m.round_end`` is cut there; at
+    the round's end the clock wakes first, reviews and pauses the run before anything
+    else of that instant happens, and resumes first when the next round starts."""
     step = m.sc["market"]["step"]
     t = 0.0
     while t < m.horizon:
         t_end = min(t + step, m.horizon)
+        pause = m.round_end is not None and t_end > m.round_end - 1e-9 and \
+            m.round_end < m.horizon
+        if pause:
+            t_end = m.round_end
         pay_seats(m, t, t_end)
         purchase_step(m, t, t_end)
-        yield env.timeout(t_end - t)
+        yield first(env, t_end - t) if pause else env.timeout(t_end - t)
         review(m, t_end)
         t = t_end
+        if pause:
+            m.paused = env.event()
+            first(env, 0, m.round_over)
+            yield m.paused
+
+
+def first(env, delay: float, event=None):
+    """Trigger ``event`` (a new one if None) after ``delay``, ahead of every ordinary event
+    of that instant (simpy's URGENT priority, as a Timeout is built but not NORMAL)."""
+    event = env.event() if event is None else event
+    event._ok, event._value = True, None
+    env.schedule(event, URGENT, delay)
+    return event
 
 
 def purchase_step(m: Market, t: float, t_end: float):
@@ -207,18 +237,74 @@ def pay_seats(m: Market, t: float, t_end: float):
     """Seat wages for the step, paid at its start: base seats, and each strategy's extra seats."""
     share = (t_end - t) / m.sc["market"]["kpi_period"]
     cost = m.sc["service"]["seat_cost"] * share
-    m.ledger.book(t, -1, "seats", -m.sc["service"]["seats"] * cost)
+    m.ledger.book(t, -1, "seats", -m.base_seats * cost)
     for name, seats in m.levers.extra_seats.items():
         m.ledger.book(t, -1, f"strategy:{name}", -seats * cost)
 
 
-def strategy_rounds(env, m: Market, strategy, params):
-    """Apply one strategy every ``interval`` days; it books its own costs in the ledger."""
-    memory: dict = {}
-    while True:
+def strategy_rounds(env, m: Market, strategy, params, token=None, wait: bool = False):
+    """Apply one strategy every ``interval`` days; it books its own costs in the ledger.
+
+    It stops when it is no longer the running instance of its strategy (``token``: a later
+    round dropped or restarted it); ``wait`` makes a strategy started in a later round act
+    after the market clock's step at that round's start, as strategies do at time 0."""
+    memory = m.memory.setdefault(strategy.name, {})
+    if wait:
+        yield env.timeout(0)
+    while m.running.get(strategy.name, (None, None, None))[2] is token:
         targeted = strategy.act(m, params, memory)
         m.log.add(env.now, -1, STRATEGY_ACTION, f"{strategy.name} ({targeted} targeted)")
         yield env.timeout(m.units(params["interval"]))
+
+
+def begin(m: Market, strategies) -> None:
+    """Start the run at time 0: strategies' set-up, the call centre and every process."""
+    env, sc = m.env, m.sc
+    for strategy, params in strategies:
+        if strategy.setup:
+            strategy.setup(m, params)
+    m.seats = m.base_seats + m.levers.seat_count()
+    m.call_centre = open_call_centre(env, max(m.seats, 1))
+    set_seats(m)
+    env.process(market_clock(env, m))
+    if sc["acquisition"]["contact_share"] > 0:
+        env.process(campaigns(env, m))
+    for strategy, params in strategies:
+        token = object()
+        m.running[strategy.name] = (strategy, params, token)
+        if strategy.act:
+            env.process(strategy_rounds(env, m, strategy, params, token))
+
+
+def start_strategy(m: Market, strategy, params) -> None:
+    """Start a strategy in a later round: its set-up now, its first action at once."""
+    token = object()
+    m.running[strategy.name] = (strategy, params, token)
+    if strategy.setup:
+        strategy.setup(m, params)
+    if strategy.resume:
+        strategy.resume(m, params, m.memory.setdefault(strategy.name, {}))
+    if strategy.act:
+        m.env.process(strategy_rounds(m.env, m, strategy, params, token, wait=True))
+
+
+def stop_strategy(m: Market, name: str) -> None:
+    """Stop a strategy: its process ends at its next wake-up, its levers go now."""
+    m.running.pop(name, None)
+    m.levers.remove(name)
+
+
+def set_seats(m: Market) -> None:
+    """Give the call centre ``base_seats`` plus strategies' extra seats from now on.
+
+    Callers being served keep their seat; with more seats, waiting callers are served
+    at once (simpy resources have no public way to resize, hence the private fields)."""
+    m.seats = m.base_seats + m.levers.seat_count()
+    centre = m.call_centre
+    grow = m.seats > centre._capacity
+    centre._capacity = m.seats
+    if grow:
+        centre._trigger_put(None)
 
 
 def review(m: Market, t: float):
@@ -253,17 +339,7 @@ def run(sc, strategies, seed: int, progress: bool = False) -> Market:
     """Run one simulation and return its final state and logs."""
     env = simpy.Environment()
     m = Market(sc, seed, env)
-    for strategy, params in strategies:
-        if strategy.setup:
-            strategy.setup(m, params)
-    m.seats = sc["service"]["seats"] + m.levers.seat_count()
-    m.call_centre = open_call_centre(env, m.seats)
-    env.process(market_clock(env, m))
-    if sc["acquisition"]["contact_share"] > 0:
-        env.process(campaigns(env, m))
-    for strategy, params in strategies:
-        if strategy.act:
-            env.process(strategy_rounds(env, m, strategy, params))
+    begin(m, strategies)
     if progress:
         from tqdm.auto import tqdm
 
@@ -280,4 +356,4 @@ def run(sc, strategies, seed: int, progress: bool = False) -> Market:
     return m
 
 
-__all__ = ["run", "Market"]
+__all__ = ["run", "begin", "Market"]

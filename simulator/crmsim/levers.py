@@ -33,8 +33,9 @@ class Levers:
     offer_by: str = ""
     #: strategy -> seats it adds to the call centre (booked to that strategy)
     extra_seats: dict = field(default_factory=dict)
-    #: callers who jump the call-centre queue (vip_tiering)
+    #: callers who jump the call-centre queue (vip_tiering), and the strategy that set them
     priority: np.ndarray = None
+    priority_by: str = ""
     #: a follow-up call after a service request: who gets it, satisfaction repaired, cost
     followup: np.ndarray = None
     followup_boost: float = 0.0
@@ -66,6 +67,22 @@ class Levers:
 
     def seat_count(self) -> int:
         return int(sum(self.extra_seats.values()))
+
+    def remove(self, name: str) -> None:
+        """Take away every lever strategy ``name`` set (it was stopped between two rounds):
+        its multipliers, discounts and seats, and the offer, queue priority or follow-up
+        it owns. What it already added to customers' stocks stays and fades."""
+        for table in (self.rate, self.discount, self.calls, self.extra_seats):
+            table.pop(name, None)
+        if self.offer_by == name:
+            self.offer_until[:] = -np.inf
+            self.offer_rate, self.offer_discount, self.offer_by = 1.0, 0.0, ""
+        if self.priority_by == name:
+            self.priority[:] = False
+            self.priority_by = ""
+        if self.followup_by == name:
+            self.followup[:] = False
+            self.followup_boost, self.followup_cost, self.followup_by = 0.0, 0.0, ""
 
 
 def _first_per_customer(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:

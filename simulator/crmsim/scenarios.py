@@ -17,7 +17,9 @@ from pathlib import Path
 
 import yaml
 
+from crmsim.acquisition import BUDGET_CHANNELS
 from crmsim.errors import CrmsimError, invalid
+from crmsim.evidence import cite
 from crmsim.latent import BEHAVIOUR
 from crmsim.params import Param, check_text
 
@@ -31,6 +33,35 @@ CUSTOMER_TYPES = ("consumer", "business", "distributor")
 CREDIT = ("A", "B", "C", "D")
 
 P = Param
+
+#: acquisition channels a round's budget buys contacts in (crmsim.rounds): cost and
+#: conversion of one contact. Retail figures; a contact converts during the next step.
+BUDGET_CHANNEL_DOCS = {
+    "online_ads": {
+        "cost": P(1.0, "currency per contact", "online_ads: one paid visit (a click on a "
+                  "search or social ad); an assumption near a retail cost per click", lo=0,
+                  lo_open=True),
+        "conversion": P(0.025, "probability", "online_ads: chance a paid visit becomes a first "
+                        "purchase; e-commerce visits convert at about 2-3% (a practitioner "
+                        "figure widely reported by shop-analytics firms)", lo=0, hi=1),
+    },
+    "direct_mail": {
+        "cost": P(4.0, "currency per contact", "direct_mail: print and postage of one mailing "
+                  "to a rented prospect list (an assumption)", lo=0, lo_open=True),
+        "conversion": P(0.049, "probability", "direct_mail: response of a prospect list, 4.9% "
+                        "in the ANA/DMA Response Rate Report 2018 (a practitioner figure)",
+                        lo=0, hi=1),
+    },
+    "telesales": {
+        "cost": P(12.0, "currency per contact", "telesales: agent time of one outbound call "
+                  "that reaches a prospect (an assumption)", lo=0, lo_open=True),
+        "conversion": P(0.08, "probability", "telesales: an outbound call converts more often "
+                        "than mail but costs more per contact; about 8% telephone response in "
+                        "the DMA Response Rate Report 2012 (a practitioner figure)", lo=0, hi=1),
+    },
+}
+assert tuple(BUDGET_CHANNEL_DOCS) == BUDGET_CHANNELS
+
 SPEC: dict[str, dict[str, Param]] = {
     "market": {
         "customers": P(10_000, "people", "people in the market: prospects plus customers",
@@ -55,6 +86,11 @@ SPEC: dict[str, dict[str, Param]] = {
                              "this spread (weather, news, competitors' promotions); 0 = none",
                              lo=0, hi=2),
         "currency": P("CNY", "-", "currency label for reports", kind="str"),
+        "price_elasticity": P(1.8, "-", "a round's `discount` decision (crmsim.rounds) lifts "
+                              "every customer's purchase rate by (1 + price_elasticity x "
+                              "discount): -1.8, as the discount strategy, is inside published "
+                              f"mean price elasticities ({cite('price_elasticity_meta')})",
+                              lo=0, hi=10),
     },
     "population": {
         "customer_types": P({"consumer": 1.0}, "shares", "consumer (一般客户), business "
@@ -171,6 +207,8 @@ SPEC: dict[str, dict[str, Param]] = {
         "conversion_prob": P(0.10, "probability", "chance a contacted prospect buys within the "
                              "campaign interval", lo=0, hi=1),
     },
+    "channels": {f"{name}_{what}": prm for name, what_prm in BUDGET_CHANNEL_DOCS.items()
+                 for what, prm in what_prm.items()},
     "service": {
         "seats": P(2, "seats", "call-centre seats (simpy.Resource capacity); small centres "
                    "have < 50", lo=1, hi=10_000, kind="int"),

@@ -50,7 +50,7 @@ def check_finite(res: SimulationResult) -> SimulationResult:
 
 def simulate(scenario="retail", *, strategies=None, seed: int = 0, customers: int | None = None,
              years: float | None = None, overrides: dict | None = None,
-             progress: bool = False) -> SimulationResult:
+             progress: bool = False, schedule=None) -> SimulationResult:
     """Simulate a customer population and return its tables.
 
     Parameters
@@ -62,7 +62,18 @@ def simulate(scenario="retail", *, strategies=None, seed: int = 0, customers: in
     seed : the same seed and arguments give the same tables, byte for byte.
     customers, years : shortcuts for ``market.customers`` and ``market.years``.
     overrides : ``{section: {param: value}}`` changes to the scenario.
+    schedule : ``[(day, decisions), ...]``, first at day 0: decisions that change during the
+        run (strategies, seats, acquisition budgets, discount; see :mod:`crmsim.rounds`),
+        byte-identical to playing them round by round. Strategies then go in the schedule.
     """
+    if schedule is not None:
+        from crmsim import rounds
+
+        if strategies is not None:
+            raise invalid("strategies", strategies, "None when a schedule is given (put "
+                          "strategies in the schedule's decisions)")
+        return rounds.play(scenario, schedule, seed=seed, customers=customers, years=years,
+                           overrides=overrides)
     seed = check_seed(seed)
     sc = scenarios.load(scenario).with_overrides(overrides, customers=customers, years=years)
     chosen = check_strategies(strategies, sc)

@@ -8,7 +8,11 @@ two plain functions:
     static changes made once at the start (more seats, a queue priority, a discount);
 ``act(market, params, memory) -> int``
     what the firm does every ``interval`` days; books its own spending in the
-    ledger (account ``strategy:<name>``) and returns how many customers it targeted.
+    ledger (account ``strategy:<name>``) and returns how many customers it targeted;
+``resume(market, params, memory)``
+    optional: prepares ``memory`` when the strategy starts in a later round of a
+    round-by-round run (:mod:`crmsim.rounds`), e.g. so it does not pay for the time
+    it was off. Memory is kept per strategy for the whole run.
 
 Effects go through levers (:mod:`crmsim.levers`) and the latent state
 (``market.stocks``; see :mod:`crmsim.latent`). Every strategy takes a ``target``
@@ -45,6 +49,7 @@ class Strategy:
     params: dict[str, Param] = field(default_factory=dict)
     act: Callable | None = None
     setup: Callable | None = None
+    resume: Callable | None = None
 
 
 REGISTRY: dict[str, Strategy] = {}
@@ -198,6 +203,10 @@ def _loyalty_act(m, p, memory):
     return len(members)
 
 
+def _loyalty_resume(m, p, memory):
+    memory["revenue"] = m.records.revenue.copy()  # points only on revenue from now on
+
+
 register(Strategy(
     "loyalty_program", "retention", "Points and member privileges for repeat buyers: builds "
     "switching costs (锁定).",
@@ -213,7 +222,7 @@ register(Strategy(
                              f"({cite('lp_share_of_wallet_selfselection')})", lo=0),
      "interval": _interval(),
      "target": _target()},
-    _loyalty_act,
+    _loyalty_act, resume=_loyalty_resume,
 ))
 
 
@@ -266,6 +275,7 @@ register(Strategy(
 def _vip_act(m, p, memory):
     current = np.flatnonzero(m.records.acquired & (m.records.stage != CODE["terminated"]))
     m.levers.priority[:] = False
+    m.levers.priority_by = "vip_tiering"
     if len(current) == 0:
         return 0
     k = max(1, int(round(p["vip_share"] * len(current))))
