@@ -314,7 +314,8 @@ def sphinx(src: Path, out: Path, lang: str) -> None:
            "-d", str(doctrees), str(src), str(out)]
     env = {**os.environ, "CRMSIM_LANG": lang, "CRMSIM_SITE_SRC": str(src),
            "CRMSIM_SITE_ASSETS": str(site_assets()),
-           "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline",  # figures in pages
+           "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     subprocess.run(cmd, check=True, env=env)
     cjk_web_font(out)
     # Sphinx 9's Chinese search names a JavaScript stemmer it does not ship; its Python side

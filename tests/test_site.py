@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import shutil
 import subprocess
 import sys
 import threading
@@ -198,3 +199,79 @@ def test_language_switch_leads_to_the_same_page_and_back(site, server, lang):
                 page.click("a.crmsim-lang-switch")
                 page.wait_for_load_state("load")
                 assert urlparse(page.url).path == path
+
+
+# ------------------------------------------------------------------ building a small site
+TWIN_EN = """---
+kernelspec:
+  name: python3
+  display_name: Python 3
+---
+# Lecture 9: a test lecture
+
+```{code-cell} python
+answer = 6 * 7
+```
+
+The answer is {eval}`answer`.
+"""
+TWIN_ZH = """---
+kernelspec:
+  name: python3
+  display_name: Python 3
+---
+# 第九讲：测试讲义
+
+```{code-cell} python
+from crmsim import i18n, plots
+import crmsim
+i18n.set_language("zh")
+answer = 6 * 7
+res = crmsim.simulate("retail", customers=200, years=1, seed=1)
+ax = plots.plot_profit(res.kpis)
+```
+
+答案是 {eval}`answer`。
+"""
+
+
+@pytest.fixture
+def small_repo(tmp_path, monkeypatch):
+    """A repository with one lecture in both languages, one notebook and one exercise."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("site_build", ROOT / "site" / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    repo = tmp_path / "repo"
+    (repo / "course" / "zh").mkdir(parents=True)
+    (repo / "course" / "README.md").write_text("# Course\n\n[Lecture 9](09-test.md)\n")
+    (repo / "course" / "09-test.md").write_text(TWIN_EN)
+    (repo / "course" / "zh" / "09-test.md").write_text(TWIN_ZH)
+    (repo / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / "00-getting-started.ipynb", repo / "notebooks")
+    shutil.copytree(ROOT / "exercises" / "ex02-segmentation", repo / "exercises" / "ex02")
+    for name, value in {"ROOT": repo, "OUT": repo / "_build" / "site",
+                        "STAGE": repo / "_build" / "site-src"}.items():
+        monkeypatch.setattr(build, name, value)
+    monkeypatch.setattr(build, "ASSETS", ROOT / "_build" / "site-assets")
+    return build, repo
+
+
+def test_zh_twin_joins_the_zh_site_and_runs(small_repo):
+    build, repo = small_repo
+    zh = build.plan("zh")
+    assert "course/zh/09-test.md" in zh and "file_format: mystnb" in zh["course/zh/09-test.md"]
+    assert "/course/zh/09-test" in zh["course/zh/README.md"]  # the generated home's TOC
+    assert "exercises/zh/ex02.md" in zh
+    page = zh["exercises/zh/ex02.md"]
+    assert page.count("{exercise}") == 5 and page.count("{dropdown}") >= 5
+    assert "hidden_input" not in page  # the grader's hidden cells stay out
+
+    build.build(["zh"])
+    html = (repo / "_build" / "site" / "zh" / "course" / "zh" / "09-test.html").read_text()
+    assert "答案是" in html and ">42<" in html  # code ran, {eval} put the number in the text
+    assert "<img" in html and "missing from" not in html  # a Chinese plot, every glyph
+    assert 'href="../../../en/course/09-test.html"' in html  # the switch to the twin
+    ex = (repo / "_build" / "site" / "zh" / "exercises" / "zh" / "ex02.html").read_text()
+    assert "<details" in ex and "<details open" not in ex  # solutions closed by default
