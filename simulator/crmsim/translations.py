@@ -83,7 +83,7 @@ def write_stamp(path: Path, stamp: str) -> None:
     if path.suffix == ".ipynb":
         nb = json.loads(text)
         nb.setdefault("metadata", {}).setdefault("crmsim", {})["translation_sync"] = stamp
-        new = json.dumps(nb, ensure_ascii=False, indent=1) + "\n"
+        new = json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     else:
         body = STAMP.sub("", text)
         new = body.rstrip("\n") + f"\n\n<!-- translation-sync: {stamp} -->\n"
