@@ -105,3 +105,14 @@ def test_a_missing_snapshot_is_rebuilt_by_replaying_the_stored_decisions(tmp_pat
                 conn.execute(sa.update(store.OUTCOMES).values(snapshot=b""))
         api.close_round(db, g["admin_token"])
     assert _outcomes(db, g["admin_token"]) == reference
+
+
+def test_customer_data_after_a_restart_is_byte_identical(tmp_path):
+    db = f"sqlite:///{tmp_path / 'game.db'}"
+    g = api.create_game(db, {**SETTINGS, "rounds": 2}, teams=["A"])
+    api.submit(db, g["teams"]["A"], _form_decisions(DECISIONS["A"][0]))
+    api.close_round(db, g["admin_token"])
+    api.close_round(db, g["admin_token"])
+    from_memory = api.customer_data(db, g["teams"]["A"])
+    api.MARKETS.clear()
+    assert api.customer_data(db, g["teams"]["A"]) == from_memory
