@@ -63,3 +63,16 @@ def test_a_game_from_the_command_line(tmp_path, capsys):
         "information_value.csv"]
     assert main(["game", "debrief", "--db", db, "--token", admin, "--out", str(deb)]) == 2
     assert "--force" in capsys.readouterr().err
+
+
+def test_the_demo_game_has_two_teams_and_an_event(tmp_path):
+    from crmsim.game import api
+    from crmsim.game.cli import demo_game
+
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    made = demo_game(db)
+    status = api.game_status(db, made["admin_token"])
+    assert [t["team"] for t in status["teams"]] == ["Team A", "Team B"]
+    assert status["settings"]["events"][0]["kind"] == "service_outage"
+    team = api.team_status(db, made["teams"]["Team A"])
+    assert team["standing"]["seats"] >= 1 and team["round"] == 1

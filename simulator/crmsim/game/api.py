@@ -208,8 +208,7 @@ def game_status(db, admin_token: str) -> dict:
         teams = []
         for t in store.teams(conn, game["id"]):
             sub = store.latest_submission(conn, t["id"], game["round"])
-            teams.append({"team": t["name"], "submitted": sub is not None and
-                          game["status"] != "finished",
+            teams.append({"team": t["name"], "submitted": sub is not None,
                           "submitted_at": sub["submitted_at"] if sub else None,
                           "author": sub["author"] if sub else None})
         board = _leaderboard(conn, game["id"])
@@ -284,10 +283,13 @@ def team_status(db, team_token: str) -> dict:
                     "decisions": store.load(s["decisions"])}
                    for s in store.submissions(conn, game["id"], team["id"])]
         board = _leaderboard(conn, game["id"])
+    standing = rounds_[-1]["decisions"]["standing"] if rounds_ else \
+        play.initial_decisions(settings)
     return {"team": team["name"], "game": settings["name"], "round": game["round"],
             "rounds": settings["rounds"], "status": game["status"], "cash": cash,
             "submission": store.load(sub["decisions"]) if sub and game["status"] == "open"
-            else None, "history": history, "results": rounds_,
+            else None, "standing": {k: standing[k] for k in play.STANDING},
+            "history": history, "results": rounds_,
             "events": [events.describe(e) for e in settings["events"]],
             "settings": {k: settings[k] for k in ("decisions", "strategies", "reports",
                                                   "round_days", "starting_budget",

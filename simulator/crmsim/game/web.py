@@ -89,8 +89,7 @@ def _form_state(status: dict) -> dict:
     decisions from last round."""
     sub = status["submission"]
     if sub is None:
-        last = status["results"][-1]["decisions"]["standing"] if status["results"] else {}
-        sub = {k: last[k] for k in ("strategies", "seats", "discount") if k in last}
+        sub = {k: status["standing"][k] for k in ("strategies", "seats", "discount")}
     strategies = {}
     for item in sub.get("strategies") or []:
         for name, params in item.items():
