@@ -23,10 +23,8 @@ round. A server that dies while closing leaves the game ``closing``; closing aga
 
 from __future__ import annotations
 
-import io
 import secrets
 import threading
-import zipfile
 
 import sqlalchemy as sa
 
@@ -40,6 +38,23 @@ _LOCK = threading.Lock()
 MARKETS: dict[tuple, tuple] = {}
 #: one close at a time in this process (a cached market is advanced by one thread only)
 _CLOSING = threading.Lock()
+#: worker processes holding the markets instead of MARKETS (see use_workers)
+WORKERS = None
+
+
+def use_workers(n: int):
+    """Keep markets in ``n`` worker processes (closing a round then uses ``n`` cores);
+    ``n <= 1`` keeps them in this process. Returns the workers (or None)."""
+    global WORKERS
+    with _CLOSING:
+        if WORKERS is not None:
+            WORKERS.close()
+            WORKERS = None
+        if n > 1:
+            from crmsim.game.workers import MarketWorkers
+
+            WORKERS = MarketWorkers(n)
+    return WORKERS
 
 
 class AccessDenied(CrmsimError):
@@ -138,18 +153,26 @@ def _advance_all(eng, gid: int) -> dict:
             sub = store.latest_submission(conn, team["id"], r)
             decisions = play.standing_decisions(
                 prev["standing"], store.load(sub["decisions"]) if sub else None, settings)
-            cached = MARKETS.get((gid, team["id"]))
+            key = (gid, team["id"])
+            cached = MARKETS.get(key)
             if r == 1:
                 market = None
+            elif WORKERS is not None:
+                market = _snapshot(conn, settings, gid, team["id"], r - 1) \
+                    if WORKERS.needs_snapshot(key, r) else "memory"
             elif cached is not None and cached[0] == r - 1:
                 market = cached[1]
             else:
                 market = _snapshot(conn, settings, gid, team["id"], r - 1)
             tasks.append((market, settings, decisions, r, prev["cumulative_profit"]))
-    done = []
-    for team, task in zip(teams, tasks, strict=True):
-        MARKETS.pop((gid, team["id"]), None)  # being advanced: no longer after round r - 1
-        done.append(play.play_round(*task))
+    if WORKERS is not None:
+        done = [(None, *out) for out in WORKERS.play(
+            [((gid, team["id"]), *task) for team, task in zip(teams, tasks, strict=True)])]
+    else:
+        done = []
+        for team, task in zip(teams, tasks, strict=True):
+            MARKETS.pop((gid, team["id"]), None)  # being advanced: not after round r - 1
+            done.append(play.play_round(*task))
     with eng.begin() as conn:
         game = store.game_row(conn, game_id=gid, lock=True)
         for team, task, (_m, snap, ran, results, reps) in zip(teams, tasks, done,
@@ -161,7 +184,8 @@ def _advance_all(eng, gid: int) -> dict:
         store.set_status(conn, gid, status="finished" if last else "open",
                          round_no=r if last else r + 1)
     for team, (market, *_rest) in zip(teams, done, strict=True):
-        MARKETS[(gid, team["id"])] = (r, market)
+        if market is not None:
+            MARKETS[(gid, team["id"])] = (r, market)
     return {"round": r, "teams": len(teams), "finished": last}
 
 
@@ -333,34 +357,20 @@ def customer_data(db, team_token: str, fmt: str = "csv") -> bytes:
             raise invalid("round", game["round"], "a closed round (no data before round 1 "
                           "closes)")
         last, key = max(done), (game["id"], team["id"])
-        snap = None if MARKETS.get(key, (None,))[0] == last else \
+        snap = None if MARKETS.get(key, (None,))[0] == last or WORKERS is not None else \
             _snapshot(conn, settings, game["id"], team["id"], last)
-    res = None
+    if WORKERS is not None:
+        blob = WORKERS.data(key, last, fmt)
+        if blob is not None:
+            return blob
     if snap is None:
         with _CLOSING:  # (taken outside any transaction: a close takes it first)
             cached = MARKETS.get(key)
             if cached is not None and cached[0] == last:  # the market in memory
-                res = rounds.result(cached[1])
-    if res is None:
-        if snap is None:
-            with engine(db).begin() as conn:
-                snap = _snapshot(conn, settings, game["id"], team["id"], last)
-        res = rounds.result(rounds.loads(snap))
-    tables = {"customers": res.customers.drop(columns=[c for c in res.customers.columns
-                                                       if c.startswith("true_")]),
-              "transactions": res.transactions, "events": res.events}
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, df in tables.items():  # fixed entry times: same data, same bytes
-            entry = zipfile.ZipInfo(f"{name}.{fmt}", date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            if fmt == "csv":
-                zf.writestr(entry, df.to_csv(index=False, lineterminator="\n"))
-            else:
-                b = io.BytesIO()
-                df.to_parquet(b, index=False)
-                zf.writestr(entry, b.getvalue())
-    return buf.getvalue()
+                return play.data_zip(cached[1], fmt)
+        with engine(db).begin() as conn:
+            snap = _snapshot(conn, settings, game["id"], team["id"], last)
+    return play.data_zip(rounds.loads(snap), fmt)
 
 
 def game_outcomes(db, admin_token: str) -> dict:

@@ -195,10 +195,17 @@ def cmd_serve(args) -> int:
             print(f"{name} page:      {base}/team/{token}")
     print(f"serving the game on http://{args.host}:{args.port}/ (database {db}); Ctrl-C stops",
           flush=True)
+    from crmsim.game import api
+
+    if args.workers < 1:
+        raise invalid("--workers", args.workers, "a whole number >= 1")
+    api.use_workers(args.workers)
     try:
         web.serve(db, host=args.host, port=args.port)
     except OSError as exc:
         raise invalid("--port", args.port, f"a free port ({exc.strerror})") from None
+    finally:
+        api.use_workers(1)
     return 0
 
 
@@ -283,6 +290,8 @@ def add_commands(subparsers) -> None:
     db(sv)
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--workers", type=int, default=1, help="processes that keep the teams' "
+                    "markets (closing a round uses that many cores; default 1: this process)")
     sv.add_argument("--demo", action="store_true", help="first create a demo game with two "
                     "teams and print its pages")
     sv.set_defaults(func=cmd_serve)

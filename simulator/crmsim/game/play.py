@@ -14,6 +14,9 @@ submission spends nothing on them).
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from crmsim import rounds, scenarios
 from crmsim.game import events, reports, rules, scoring
 
@@ -88,3 +91,24 @@ def replay(settings: dict, ran_decisions: list[dict]):
     for ran in ran_decisions:
         rounds.advance(m, ran, days=settings["round_days"])
     return m
+
+
+def data_zip(market, fmt: str = "csv") -> bytes:
+    """A zip of the market's customers, transactions and events as the firm sees them (no
+    hidden ``true_`` columns), CSV or Parquet; same data, same bytes."""
+    res = rounds.result(market)
+    tables = {"customers": res.customers.drop(columns=[c for c in res.customers.columns
+                                                       if c.startswith("true_")]),
+              "transactions": res.transactions, "events": res.events}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, df in tables.items():  # fixed entry times: same data, same bytes
+            entry = zipfile.ZipInfo(f"{name}.{fmt}", date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            if fmt == "csv":
+                zf.writestr(entry, df.to_csv(index=False, lineterminator="\n"))
+            else:
+                b = io.BytesIO()
+                df.to_parquet(b, index=False)
+                zf.writestr(entry, b.getvalue())
+    return buf.getvalue()
