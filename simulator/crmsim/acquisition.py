@@ -16,7 +16,7 @@ CHANNELS = ("", "launch", "campaign", "referral")
 LAUNCH, CAMPAIGN, REFERRAL = 1, 2, 3
 
 #: channels a round's acquisition budget can buy contacts in (crmsim.rounds); each has
-#: ``<channel>_cost`` and ``<channel>_conversion`` in the scenario's [acquisition] section.
+#: ``<channel>_cost`` and ``<channel>_conversion`` in the scenario's [channels] section.
 #: Customers won through them are recorded with channel ``campaign``.
 BUDGET_CHANNELS = ("online_ads", "direct_mail", "telesales")
 #: common-random-number purposes of budget contacts (beyond crmsim.crn's own purposes)
@@ -116,8 +116,7 @@ def buy_contacts(m, channel: str, budget: float, round_no: int) -> int:
     (a common-random-number draw decides which), each converting with
     ``<channel>_conversion``; converts start buying during the next step. Returns the
     number of contacts made (fewer when prospects run out; the rest is not spent)."""
-    acq = m.sc["acquisition"]
-    cost, prob = acq[f"{channel}_cost"], acq[f"{channel}_conversion"]
+    cost, prob = m.sc["channels"][f"{channel}_cost"], m.sc["channels"][f"{channel}_conversion"]
     pool = prospects(m)
     occasion = round_no * len(BUDGET_CHANNELS) + BUDGET_CHANNELS.index(channel)
     k = min(int(budget // cost), len(pool))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import simpy
+from simpy.core import URGENT
 
 from crmsim import crn, purchases
 from crmsim.acquisition import LAUNCH, campaigns, launch_times, referrals
@@ -147,6 +148,7 @@ class Market:
         self.snapshots: list[dict] = []
         # what a round-by-round run (crmsim.rounds) changes between rounds
         self.base_seats = sc["service"]["seats"]
+        self.seats = self.base_seats  # in the call centre now: base plus strategies' seats
         self.running: dict = {}  # strategy name -> (Strategy, params, token of its process)
         self.memory: dict = {}  # strategy name -> what it remembers between its actions
         self.round_end: float | None = None  # where the market clock pauses (None: never)
@@ -189,23 +191,35 @@ class Market:
 def market_clock(env, m: Market):
     """Each step: pay the seats, draw the step's purchases, then review stages.
 
-    In a round-by-round run the step that would cross ``m.round_end`` is cut there, and
-    after that review the clock waits for the next round (``m.paused``)."""
+    In a round-by-round run the step that would cross ``m.round_end`` is cut there; at
+    the round's end the clock wakes first, reviews and pauses the run before anything
+    else of that instant happens, and resumes first when the next round starts."""
     step = m.sc["market"]["step"]
     t = 0.0
     while t < m.horizon:
         t_end = min(t + step, m.horizon)
-        if m.round_end is not None and t_end > m.round_end - 1e-9:
+        pause = m.round_end is not None and t_end > m.round_end - 1e-9 and \
+            m.round_end < m.horizon
+        if pause:
             t_end = m.round_end
         pay_seats(m, t, t_end)
         purchase_step(m, t, t_end)
-        yield env.timeout(t_end - t)
+        yield first(env, t_end - t) if pause else env.timeout(t_end - t)
         review(m, t_end)
         t = t_end
-        if m.round_end is not None and m.round_end - 1e-9 <= t < m.horizon:
+        if pause:
             m.paused = env.event()
-            m.round_over.succeed()
+            first(env, 0, m.round_over)
             yield m.paused
+
+
+def first(env, delay: float, event=None):
+    """Trigger ``event`` (a new one if None) after ``delay``, ahead of every ordinary event
+    of that instant (simpy's URGENT priority, as a Timeout is built but not NORMAL)."""
+    event = env.event() if event is None else event
+    event._ok, event._value = True, None
+    env.schedule(event, URGENT, delay)
+    return event
 
 
 def purchase_step(m: Market, t: float, t_end: float):
@@ -237,7 +251,7 @@ def strategy_rounds(env, m: Market, strategy, params, token=None, wait: bool = F
     memory = m.memory.setdefault(strategy.name, {})
     if wait:
         yield env.timeout(0)
-    while m.running.get(strategy.name, (None, None, token))[2] is token:
+    while m.running.get(strategy.name, (None, None, None))[2] is token:
         targeted = strategy.act(m, params, memory)
         m.log.add(env.now, -1, STRATEGY_ACTION, f"{strategy.name} ({targeted} targeted)")
         yield env.timeout(m.units(params["interval"]))

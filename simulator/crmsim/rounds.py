@@ -21,19 +21,23 @@ results before deciding again::
     call-centre seats (whole number >= 0) from this round on (strategies' extra seats
     come on top).
 ``acquisition``
-    ``{channel: budget}`` spent at the round's start on contacts among prospects; each
+    ``{channel: budget}`` spent at the start of this round and of each later round until
+    changed (``{}`` stops spending), on contacts among prospects; each
     channel has a cost per contact and a conversion probability in the scenario
-    (``acquisition.<channel>_cost`` / ``_conversion``; channels: ``online_ads``,
+    (``channels.<channel>_cost`` / ``_conversion``; channels: ``online_ads``,
     ``direct_mail``, ``telesales``). The scenario's own campaigns go on as before.
 ``discount``
     share of list price off every order (0 to 0.5), booked as ``discount:price_cut``;
     it lifts purchase rates by ``1 + market.price_elasticity x discount``.
 
 ``simulate(..., schedule=[(0, d0), (91, d1), ...])`` plays the same decisions in one
-call and gives byte-identical tables. A run without a schedule is unchanged: rounds
-only change how the engine pauses (a market clock step that would cross a round's end
-is cut there, and the clock waits after that step's review), which an uninterrupted
-run never does.
+call and gives byte-identical tables. A run without a schedule is unchanged (and a
+schedule of one round is the plain run): only rounds make the market clock pause. A
+clock step that would cross a round's end is cut there; at the round's end the clock
+wakes first, reviews the stages and the run pauses before anything else of that
+instant, so what happens at the boundary belongs to the next round. When the next
+round starts, its decisions take effect, the clock takes its step first, and then
+strategies act (a newly started one at once, as strategies do at day 0).
 
 Saving is event-sourced: :func:`dumps` writes the scenario, seed and the history of
 decisions (with each round's length) plus a digest of the state reached; :func:`loads`
@@ -59,7 +63,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from crmsim import engine, scenarios
+from crmsim import engine, scenarios, schema
 from crmsim.acquisition import BUDGET_CHANNELS, buy_contacts
 from crmsim.errors import MAX_NUMBER, CrmsimError, check_range, check_whole, invalid
 from crmsim.ledger import money_columns, totals_by
@@ -71,6 +75,11 @@ MAX_DISCOUNT = 0.5
 MAX_SEATS = 10_000
 #: lever (and ``discount:<name>`` ledger account) of a round's discount decision
 PRICE_CUT = "price_cut"
+#: headline numbers that are sums over the ledger
+HEADLINE_MONEY = ("profit", "revenue", "gross_margin", "acquisition_cost", "service_cost",
+                  "strategy_cost", "discounts")
+HEADLINE_KEYS = (*HEADLINE_MONEY, "customers_acquired", "orders", "first_to_repeat",
+                 "retention", "customer_value", "mean_satisfaction", "mean_wait")
 FORMAT = "crmsim-rounds"
 VERSION = 1
 
@@ -148,6 +157,11 @@ def _number(name: str, value, lo, hi, allowed: str):
     return float(value)
 
 
+def _plain(value):
+    """A numpy number as the Python number it is (decisions are saved as JSON)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def check_decisions(decisions, scenario="retail") -> dict:
     """Validate one round's decisions; return them normalised (only the keys given, every
     strategy as ``{name: full params}``) or raise a :class:`CrmsimError` naming the field,
@@ -165,7 +179,7 @@ def check_decisions(decisions, scenario="retail") -> dict:
             raise invalid("decisions", key, "keys " + ", ".join(DECISIONS))
         if key == "strategies":
             chosen = check_strategies([] if value is None else value, sc)
-            out[key] = [{s.name: dict(p)} for s, p in chosen]
+            out[key] = [{s.name: {k: _plain(v) for k, v in p.items()}} for s, p in chosen]
         elif key == "seats":
             out[key] = check_whole("seats", value, 0, MAX_SEATS,
                                    f"a whole number of call-centre seats in [0, {MAX_SEATS:,}]")
@@ -239,13 +253,63 @@ def advance(m: OpenMarket, decisions=None, days: float = 91.0) -> RoundReport:
     """Put ``decisions`` into force now and run the market ``days`` further.
 
     Bad decisions or days raise a :class:`CrmsimError` and change nothing."""
-    start = m.now
+    start, mark = m.now, _marks(m.engine)
     d = _play_round(m, decisions, days)
-    eng = m.engine
-    res = result(m)
+    return _report(m, start, mark, d)
+
+
+def _marks(eng) -> tuple:
+    """Where the ledger, the log and the baskets stand (to read one round's rows later)."""
+    return (len(eng.ledger._cols["amount"]), len(eng.ledger._rows),
+            len(eng.log._cols["timestamp"]), len(eng.log._rows), len(eng.baskets.parts))
+
+
+def _since(book, parts: int, rows: int):
+    """A copy of ``book`` (ledger or log) holding only what was added after the marks."""
+    new = copy.copy(book)
+    new._cols = {k: v[parts:] for k, v in book._cols.items()}
+    new._rows = book._rows[rows:]
+    return new
+
+
+def _report(m: OpenMarket, start: float, mark: tuple, d: dict) -> RoundReport:
+    """The round's report from the rows it added (no need to build every table again);
+    :func:`period_headline` on :func:`result` gives the same numbers."""
+    from crmsim.result import _dates
+
+    eng, sc = m.engine, m.scenario
+    ledger = _since(eng.ledger, mark[0], mark[1]).frame()
+    ledger.insert(1, "date", _dates(sc, ledger["timestamp"].to_numpy()))
+    ledger = ledger[list(schema.LEDGER)]
+    money = money_columns(totals_by(ledger, np.zeros(len(ledger), np.int64), 1))
+    out = {key: float(money[key][0]) + 0.0 for key in HEADLINE_MONEY}
+    rec, h = eng.records, eng.hidden
+    acquired = int(rec.acquired.sum())
     first, last = eng.units(start), eng.now
-    return RoundReport(start, m.now, period_headline(res, first, last, m.finished),
-                       _period(res.ledger, first, last, m.finished), d)
+    acq = rec.acq_time
+    out["customers_acquired"] = int(((acq >= first) & ((acq <= last) if m.finished
+                                                         else (acq < last))).sum())
+    out["orders"] = sum(_orders(p) for p in eng.baskets.parts[mark[4]:])
+    out["first_to_repeat"] = float((rec.orders >= 2).sum() / max((rec.orders >= 1).sum(), 1))
+    out["retention"] = float((rec.acquired & h.alive).sum() / max(acquired, 1))
+    total = sum(float(np.sum(a)) for a in eng.ledger._cols["amount"])
+    total += sum(r[3] for r in eng.ledger._rows)
+    out["customer_value"] = total / max(acquired, 1)
+    aa = rec.acquired & h.alive
+    out["mean_satisfaction"] = float(eng.latent["satisfaction"][aa].mean()) if aa.any() \
+        else np.nan
+    log = _since(eng.log, mark[2], mark[3]).frame()
+    waits = log.loc[log["kind"] == "service_request", "wait"]
+    out["mean_wait"] = float(waits.mean()) if len(waits) else np.nan
+    return RoundReport(start, m.now, {k: out[k] for k in HEADLINE_KEYS}, ledger, d)
+
+
+def _orders(part: dict) -> int:
+    """Orders among one step's basket lines (sorted by time, then customer)."""
+    t, c = part["time"], part["customer"]
+    if not len(t):
+        return 0
+    return int(1 + ((t[1:] != t[:-1]) | (c[1:] != c[:-1])).sum())
 
 
 def _play_round(m: OpenMarket, decisions, days) -> dict:
@@ -261,9 +325,9 @@ def _play_round(m: OpenMarket, decisions, days) -> dict:
     eng.round_end = end
     if end < eng.horizon:
         eng.round_over = eng.env.event()
-    if eng.paused is not None:
+    if eng.paused is not None:  # the clock's step comes first at the round's start
         paused, eng.paused = eng.paused, None
-        paused.succeed()
+        engine.first(eng.env, 0, paused)
     if end < eng.horizon:
         eng.env.run(until=eng.round_over)
     else:
@@ -284,11 +348,8 @@ def period_headline(res: SimulationResult, start: float, end: float, last: bool)
     out = headline(res)
     ledger = _period(res.ledger, start, end, last)
     money = money_columns(totals_by(ledger, np.zeros(len(ledger), np.int64), 1))
-    out["profit"] = float(money["profit"][0])
-    for key in ("revenue", "gross_margin", "discounts"):
-        out[key] = float(money[key][0])
-    for key in ("acquisition_cost", "service_cost", "strategy_cost"):
-        out[key] = float(money[key][0])
+    for key in HEADLINE_MONEY:
+        out[key] = float(money[key][0]) + 0.0  # + 0.0: no negative zero for no cost
     acq = res.customers["acquisition_time"].to_numpy(float)
     out["customers_acquired"] = int(((acq >= start) & ((acq <= end) if last else (acq < end)))
                                     .sum())

@@ -206,9 +206,9 @@ SPEC: dict[str, dict[str, Param]] = {
                           "call, ad impression bundle)", lo=0),
         "conversion_prob": P(0.10, "probability", "chance a contacted prospect buys within the "
                              "campaign interval", lo=0, hi=1),
-        **{f"{name}_{what}": prm for name, what_prm in BUDGET_CHANNEL_DOCS.items()
-           for what, prm in what_prm.items()},
     },
+    "channels": {f"{name}_{what}": prm for name, what_prm in BUDGET_CHANNEL_DOCS.items()
+                 for what, prm in what_prm.items()},
     "service": {
         "seats": P(2, "seats", "call-centre seats (simpy.Resource capacity); small centres "
                    "have < 50", lo=1, hi=10_000, kind="int"),
