@@ -246,7 +246,15 @@ def build_parser() -> argparse.ArgumentParser:
         add_commands = None
     if add_commands is not None:
         add_commands(sub)
+    add_game_command(sub)
     return p
+
+
+def add_game_command(sub) -> None:
+    """``crmsim game ...``: the classroom game (commands in :mod:`crmsim.game.cli`)."""
+    from crmsim.game.cli import add_commands
+
+    add_commands(sub)
 
 
 class Interrupted(KeyboardInterrupt):
