@@ -36,6 +36,8 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_excludepatterns = ["notebooks/*", "notebooks/zh/*"]  # stored outputs (nbval)
 nb_merge_streams = True
+# inline {eval} takes expressions (f-strings, subscripts), not only bare names, on every page
+nb_eval_name_regex = r"^.+$"
 nb_ipywidgets_js = {}  # no widget JavaScript from a CDN: pages must work offline
 
 html_theme = "sphinx_book_theme"
