@@ -4,9 +4,10 @@ Used when the notebooks are validated with nbval::
 
     pytest --nbval notebooks/ --nbval-sanitize-with notebooks/sanitize.cfg
 
-It applies to the Chinese twins in ``notebooks/zh/`` too (one line per file). nbval turns every code cell into a test item; this hook adds up the setup, call and
-teardown durations of the items of each notebook (kernel start-up is part of the first
-cell's setup) and prints one line per notebook, slowest first, plus the total.
+It applies to the Chinese twins in ``notebooks/zh/`` too (one line per file). nbval turns
+every code cell into a test item; this hook adds up the setup, call and teardown durations
+of the items of each notebook (kernel start-up is part of the first cell's setup) and prints
+one line per notebook, slowest first, plus the total.
 """
 
 from __future__ import annotations
