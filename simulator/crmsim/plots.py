@@ -1,11 +1,17 @@
-"""Plots of a simulation run and of a strategy comparison (matplotlib, labelled axes)."""
+"""Plots of a simulation run and of a strategy comparison (matplotlib, labelled axes).
+
+Every title, axis label and legend entry is in the student's language (:mod:`crmsim.i18n`).
+"""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 
+from crmsim.i18n import catalogue, label, register_cjk_font, stage, t
 from crmsim.lifecycle import STAGES
+
+register_cjk_font()
 
 
 def full_periods(kpis):
@@ -26,14 +32,14 @@ def plot_profit(kpis, ax=None, currency=""):
     ax = _ax(ax)
     kpis = full_periods(kpis)
     x = kpis["period_start"]
-    ax.plot(x, kpis["revenue"], label="revenue")
-    ax.plot(x, kpis["gross_margin"], label="gross margin")
+    ax.plot(x, kpis["revenue"], label=label("revenue"))
+    ax.plot(x, kpis["gross_margin"], label=label("gross_margin"))
     ax.plot(x, kpis["acquisition_cost"] + kpis["service_cost"] + kpis["strategy_cost"],
-            label="CRM costs")
-    ax.plot(x, kpis["profit"], label="profit", linewidth=2)
+            label=t("plot.crm_costs"))
+    ax.plot(x, kpis["profit"], label=label("profit"), linewidth=2)
     ax.axhline(0, color="grey", linewidth=0.5)
-    ax.set(title="Revenue, costs and profit per period", xlabel="period start",
-           ylabel=f"money per period {currency}".strip())
+    ax.set(title=t("plot.profit_title"), xlabel=label("period_start"),
+           ylabel=t("plot.money_per_period", currency=currency).strip())
     ax.legend()
     return ax
 
@@ -42,9 +48,10 @@ def plot_stages(kpis, ax=None, include_potential=False):
     """Stacked area of how many customers are in each lifecycle stage over time."""
     ax = _ax(ax)
     stages = [s for s in STAGES if include_potential or s != "potential"]
-    ax.stackplot(kpis["period_start"], *[kpis[f"n_{s}"] for s in stages], labels=stages)
-    ax.set(title="Customers by lifecycle stage", xlabel="period end",
-           ylabel="customers")
+    ax.stackplot(kpis["period_start"], *[kpis[f"n_{s}"] for s in stages],
+                 labels=[stage(s) for s in stages])
+    ax.set(title=t("plot.stages_title"), xlabel=t("plot.period_end"),
+           ylabel=t("plot.customers"))
     ax.legend(loc="upper left", fontsize="small")
     return ax
 
@@ -52,10 +59,10 @@ def plot_stages(kpis, ax=None, include_potential=False):
 def plot_latent(kpis, ax=None):
     """Mean latent satisfaction and loyalty of alive customers (ground truth)."""
     ax = _ax(ax)
-    ax.plot(kpis["period_start"], kpis["mean_satisfaction"], label="satisfaction")
-    ax.plot(kpis["period_start"], kpis["mean_loyalty"], label="loyalty")
-    ax.set(title="Mean satisfaction and loyalty (latent truth)", xlabel="period end",
-           ylabel="0-1 scale", ylim=(0, 1))
+    ax.plot(kpis["period_start"], kpis["mean_satisfaction"], label=t("plot.satisfaction"))
+    ax.plot(kpis["period_start"], kpis["mean_loyalty"], label=t("plot.loyalty"))
+    ax.set(title=t("plot.latent_title"), xlabel=t("plot.period_end"),
+           ylabel=t("plot.scale_0_1"), ylim=(0, 1))
     ax.legend()
     return ax
 
@@ -65,11 +72,12 @@ def plot_waits(kpis, ax=None):
     ax = _ax(ax)
     kpis = full_periods(kpis)
     ax.bar(kpis["period_start"], kpis["service_requests"], width=20, alpha=0.4,
-           label="calls")
-    ax.set(title="Call centre: calls and mean wait", xlabel="period start", ylabel="calls")
+           label=label("service_requests"))
+    ax.set(title=t("plot.waits_title"), xlabel=label("period_start"),
+           ylabel=label("service_requests"))
     ax2 = ax.twinx()
-    ax2.plot(kpis["period_start"], kpis["mean_wait"], color="C3", label="mean wait")
-    ax2.set_ylabel("mean wait, hours")
+    ax2.plot(kpis["period_start"], kpis["mean_wait"], color="C3", label=t("plot.mean_wait"))
+    ax2.set_ylabel(label("mean_wait"))
     return ax
 
 
@@ -80,8 +88,9 @@ def plot_comparison(table, metric="profit", ax=None):
     ax.barh(y, table[metric], xerr=table[f"{metric}_ci95"], capsize=4, color="C0", alpha=0.8)
     ax.set_yticks(y, table["strategy"])
     ax.invert_yaxis()
-    ax.set(title=f"{metric.replace('_', ' ')} by strategy (mean and 95% CI)",
-           xlabel=metric.replace("_", " "), ylabel="strategy")
+    name = label(metric) if f"column.{metric}" in catalogue() else metric.replace("_", " ")
+    ax.set(title=t("plot.comparison_title", metric=name), xlabel=name,
+           ylabel=t("plot.strategy"))
     return ax
 
 

@@ -138,3 +138,14 @@ def describe(table: str) -> str:
     lines = ["| column | dtype | meaning |", "|---|---|---|"]
     lines += [f"| `{c}` | {t} | {d} |" for c, (t, d) in cols.items()]
     return "\n".join(lines)
+
+
+def display_labels(table: str, language: str | None = None) -> dict[str, str]:
+    """``{column: display label}`` of ``table`` in ``language`` (default: the current one,
+    see :mod:`crmsim.i18n`); the column names themselves stay English and stable.
+
+    ``result.kpis.rename(columns=display_labels("kpis", "zh"))`` shows a table in Chinese.
+    """
+    from crmsim.i18n import labels
+
+    return labels(TABLES[table], language)

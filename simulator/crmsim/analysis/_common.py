@@ -303,7 +303,11 @@ def same_length(**arrays) -> None:
 
 
 def get_ax(ax=None, figsize=(6.4, 4.8)):
-    """Return ``ax`` or a fresh Axes on a new figure (never calls ``plt.show``)."""
+    """Return ``ax`` or a fresh Axes on a new figure (never calls ``plt.show``); the CJK
+    font is registered first, so labels in Chinese (:mod:`crmsim.i18n`) have glyphs."""
+    from crmsim.i18n import get_language
+
+    get_language()
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt

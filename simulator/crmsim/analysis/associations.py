@@ -23,6 +23,7 @@ from crmsim.analysis._common import (
     shown,
 )
 from crmsim.errors import invalid
+from crmsim.i18n import t
 
 __all__ = [
     "association_rules",
@@ -181,8 +182,8 @@ def plot_transitions(matrix: pd.DataFrame, ax=None):
     ax.set_xticks(range(matrix.shape[1]), [str(c) for c in matrix.columns], rotation=45,
                   ha="right")
     ax.set_yticks(range(matrix.shape[0]), [str(i) for i in matrix.index])
-    ax.set_xlabel("next purchase")
-    ax.set_ylabel("previous purchase")
-    ax.set_title("Sequential patterns: what is bought next")
+    ax.set_xlabel(t("plot.next_purchase"))
+    ax.set_ylabel(t("plot.previous_purchase"))
+    ax.set_title(t("plot.transitions_title"))
     ax.figure.colorbar(im, ax=ax)
     return ax

@@ -30,6 +30,7 @@ from crmsim.analysis._common import (
 )
 from crmsim.analysis.truth import score_classification
 from crmsim.errors import invalid
+from crmsim.i18n import t
 
 __all__ = [
     "churn_features",
@@ -196,9 +197,9 @@ def plot_roc(probabilities: dict, truth, ax=None):
     for name, (est, tru) in checked.items():
         fpr, tpr, _ = roc_curve(tru.astype(bool), est)
         ax.plot(fpr, tpr, label=f"{name} (AUC {roc_auc_score(tru.astype(bool), est):.2f})")
-    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="guessing")
-    ax.set_xlabel("false positive rate")
-    ax.set_ylabel("true positive rate")
-    ax.set_title("ROC: who has churned?")
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label=t("plot.guessing"))
+    ax.set_xlabel(t("plot.false_positive_rate"))
+    ax.set_ylabel(t("plot.true_positive_rate"))
+    ax.set_title(t("plot.roc_title"))
     ax.legend(fontsize=8)
     return ax

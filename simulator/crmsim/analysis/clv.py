@@ -36,6 +36,7 @@ from crmsim.analysis._common import (
     to_timestamp,
 )
 from crmsim.errors import invalid
+from crmsim.i18n import label, t
 
 __all__ = [
     "BGNBDFit",
@@ -697,14 +698,14 @@ def plot_cumulative_transactions(
     expected = expected_cumulative_transactions(bgnbd, t0, grid / freq_multiplier)
     ax = get_ax(ax)
     x = start + pd.to_timedelta(np.arange(n_days), unit="D")
-    ax.plot(x, actual, label="actual", color="black")
-    ax.plot(x, expected, label="BG/NBD model", color="tab:blue", linestyle="--")
+    ax.plot(x, actual, label=t("plot.actual"), color="black")
+    ax.plot(x, expected, label=t("plot.bgnbd_model"), color="tab:blue", linestyle="--")
     if calibration_end is not None:
         ax.axvline(pd.Timestamp(calibration_end), color="grey", linestyle=":",
-                   label="end of calibration")
-    ax.set_xlabel("date")
-    ax.set_ylabel("cumulative repeat purchases")
-    ax.set_title("Cumulative repeat purchases: actual vs BG/NBD")
+                   label=t("plot.end_of_calibration"))
+    ax.set_xlabel(label("date"))
+    ax.set_ylabel(t("plot.cumulative_repeat"))
+    ax.set_title(t("plot.cumulative_title"))
     ax.legend()
     return ax
 
@@ -729,11 +730,11 @@ def plot_frequency_histogram(bgnbd: BGNBDFit, frequency, T, *, max_frequency: in
     actual = np.append([np.sum(x == n) for n in ns], np.sum(x >= k))
     ax = get_ax(ax)
     pos = np.arange(k + 1)
-    ax.bar(pos - 0.2, actual, width=0.4, label="actual", color="0.3")
-    ax.bar(pos + 0.2, model, width=0.4, label="BG/NBD model", color="tab:blue")
+    ax.bar(pos - 0.2, actual, width=0.4, label=t("plot.actual"), color="0.3")
+    ax.bar(pos + 0.2, model, width=0.4, label=t("plot.bgnbd_model"), color="tab:blue")
     ax.set_xticks(pos, [str(n) for n in ns] + [f"{k}+"])
-    ax.set_xlabel("number of repeat purchases in the calibration period")
-    ax.set_ylabel("customers")
-    ax.set_title("Repeat-purchase frequency: actual vs BG/NBD")
+    ax.set_xlabel(t("plot.repeat_in_calibration"))
+    ax.set_ylabel(t("plot.customers"))
+    ax.set_title(t("plot.frequency_title"))
     ax.legend()
     return ax

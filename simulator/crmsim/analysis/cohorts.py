@@ -26,6 +26,7 @@ from crmsim.analysis._common import (
     to_timestamp,
 )
 from crmsim.errors import invalid
+from crmsim.i18n import t
 
 __all__ = [
     "cohort_retention",
@@ -79,10 +80,10 @@ def plot_cohort_heatmap(matrix: pd.DataFrame, ax=None):
     im = ax.imshow(arr, cmap="Greens", aspect="auto", vmin=0)
     ax.set_xticks(range(data.shape[1]), [str(c) for c in data.columns])
     ax.set_yticks(range(n), [str(i) for i in data.index])
-    ax.set_xlabel("periods since acquisition")
-    ax.set_ylabel("acquisition cohort")
-    ax.set_title("Cohort retention (share of cohort buying)")
-    ax.figure.colorbar(im, ax=ax, label="retention")
+    ax.set_xlabel(t("plot.periods_since_acquisition"))
+    ax.set_ylabel(t("plot.acquisition_cohort"))
+    ax.set_title(t("plot.cohort_title"))
+    ax.figure.colorbar(im, ax=ax, label=t("plot.retention"))
     return ax
 
 
@@ -157,17 +158,18 @@ def kaplan_meier(durations, events, groups=None) -> pd.DataFrame:
     return out.rename(columns={0: "survival"}) if single else out
 
 
-def plot_survival(curves: pd.DataFrame, ax=None, *, xlabel: str = "days since acquisition"):
-    """Plot survival curves from :func:`kaplan_meier` as step functions. Returns the Axes."""
+def plot_survival(curves: pd.DataFrame, ax=None, *, xlabel: str | None = None):
+    """Plot survival curves from :func:`kaplan_meier` as step functions (``xlabel`` defaults
+    to "days since acquisition" in the current language). Returns the Axes."""
     check_frame(curves, "curves")
     check_not_empty(curves, "curves")
     ax = get_ax(ax)
     for col in curves.columns:
         ax.step(curves.index, curves[col], where="post", label=str(col))
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("share of customers still active S(t)")
-    ax.set_title("Kaplan-Meier customer survival")
+    ax.set_xlabel(xlabel or t("plot.days_since_acquisition"))
+    ax.set_ylabel(t("plot.survival_share"))
+    ax.set_title(t("plot.survival_title"))
     if curves.shape[1] > 1:
-        ax.legend(title=curves.columns.name or "group", fontsize=8)
+        ax.legend(title=curves.columns.name or t("plot.group"), fontsize=8)
     return ax

@@ -13,16 +13,18 @@ import pandas as pd
 from crmsim.analysis._common import as_array, as_flags, check_int, get_ax, shown
 from crmsim.analysis.truth import align
 from crmsim.errors import invalid
+from crmsim.i18n import t
 
 __all__ = ["plot_calibration", "plot_clv_distribution", "plot_predicted_vs_actual"]
 
 
 def plot_predicted_vs_actual(predicted, actual, *, max_x: int = 7, ax=None,
-                             xlabel: str = "purchases in the calibration period",
+                             xlabel: str | None = None,
                              group_by=None):
     """Mean predicted vs mean actual outcome per group (default: the actual values capped
     at ``max_x``; pass ``group_by``, e.g. calibration frequency, for the classic check of
-    conditional expectations, Fader, Hardie & Lee 2005, Figure 4). Returns the Axes.
+    conditional expectations, Fader, Hardie & Lee 2005, Figure 4). ``xlabel`` defaults to
+    "purchases in the calibration period" in the current language. Returns the Axes.
     """
     check_int("max_x", max_x, 0)
     pred, act = align(predicted, actual)
@@ -35,12 +37,12 @@ def plot_predicted_vs_actual(predicted, actual, *, max_x: int = 7, ax=None,
     df = pd.DataFrame({"predicted": pred, "actual": act, "key": key})
     g = df.groupby("key")[["predicted", "actual"]].mean()
     ax = get_ax(ax)
-    ax.plot(g.index, g["actual"], marker="o", color="black", label="actual")
+    ax.plot(g.index, g["actual"], marker="o", color="black", label=t("plot.actual"))
     ax.plot(g.index, g["predicted"], marker="s", linestyle="--", color="tab:blue",
-            label="predicted")
-    ax.set_xlabel(xlabel + f" ({max_x} = {max_x}+)")
-    ax.set_ylabel("mean outcome per group")
-    ax.set_title("Predicted vs actual")
+            label=t("plot.predicted"))
+    ax.set_xlabel(t("plot.capped", label=xlabel or t("plot.calibration_purchases"), n=max_x))
+    ax.set_ylabel(t("plot.mean_outcome"))
+    ax.set_title(t("plot.predicted_vs_actual"))
     ax.legend()
     return ax
 
@@ -62,13 +64,13 @@ def plot_calibration(probability, truth, *, bins: int = 10, ax=None):
     df = pd.DataFrame({"p": p.to_numpy(dtype=float), "y": y.to_numpy(dtype=float), "b": idx})
     g = df.groupby("b").agg(p=("p", "mean"), y=("y", "mean"), n=("y", "size"))
     ax = get_ax(ax)
-    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
-    ax.plot(g["p"], g["y"], marker="o", label="model")
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label=t("plot.perfect_calibration"))
+    ax.plot(g["p"], g["y"], marker="o", label=t("plot.model"))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("predicted probability")
-    ax.set_ylabel("observed share")
-    ax.set_title("Calibration of a predicted probability")
+    ax.set_xlabel(t("plot.predicted_probability"))
+    ax.set_ylabel(t("plot.observed_share"))
+    ax.set_title(t("plot.calibration_title"))
     ax.legend()
     return ax
 
@@ -85,11 +87,11 @@ def plot_clv_distribution(clv, *, bins: int = 50, ax=None, currency: str = ""):
         raise invalid("clv", shown(clv), "at least one value that is not NaN")
     ax = get_ax(ax)
     ax.hist(values, bins=int(bins), color="tab:blue", alpha=0.7)
-    for x, style, label in ((values.mean(), "-", "mean"), (values.median(), "--", "median"),
-                            (values.quantile(0.8), ":", "top 20% from here")):
-        ax.axvline(x, color="black", linestyle=style, label=f"{label}: {x:,.0f}")
-    ax.set_xlabel(f"customer lifetime value {currency}".strip())
-    ax.set_ylabel("customers")
-    ax.set_title("Distribution of customer lifetime value")
+    for x, style, key in ((values.mean(), "-", "plot.mean"), (values.median(), "--", "plot.median"),
+                          (values.quantile(0.8), ":", "plot.top20")):
+        ax.axvline(x, color="black", linestyle=style, label=f"{t(key)}: {x:,.0f}")
+    ax.set_xlabel(t("plot.clv", currency=currency).strip())
+    ax.set_ylabel(t("plot.customers"))
+    ax.set_title(t("plot.clv_title"))
     ax.legend()
     return ax

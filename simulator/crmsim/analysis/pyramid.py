@@ -24,6 +24,7 @@ from crmsim.analysis._common import (
     shown,
 )
 from crmsim.errors import invalid
+from crmsim.i18n import get_language, t
 
 __all__ = [
     "DEFAULT_TIERS",
@@ -102,14 +103,16 @@ def pyramid_summary(pyramid: pd.DataFrame) -> pd.DataFrame:
     if "tier_label" in pyramid.columns:
         labels = pyramid.groupby("tier", observed=False)["tier_label"].first()
         out.insert(0, "label", labels)
+    if "tier_zh" in pyramid.columns:
+        out.insert(1, "label_zh", pyramid.groupby("tier", observed=False)["tier_zh"].first())
     return out
 
 
 def plot_pyramid(summary: pd.DataFrame, ax=None):
     """Draw the value pyramid: one trapezoid layer per tier, annotated with shares.
 
-    Layers have equal height (tier A on top); the text gives each tier's share of
-    customers and of value. Returns the Axes.
+    Layers have equal height (tier A on top); the text gives each tier's name (Chinese in
+    zh: ``label_zh``), its share of customers and of value. Returns the Axes.
     """
     check_columns(summary, ["customer_share", "value_share"], what="summary")
     check_not_empty(summary, "summary")
@@ -117,6 +120,8 @@ def plot_pyramid(summary: pd.DataFrame, ax=None):
 
     ax = get_ax(ax)
     k = len(summary)
+    names = next((c for c in (["label_zh"] if get_language() == "zh" else []) + ["label"]
+                  if c in summary.columns), None)
     colors = ["#b2182b", "#ef8a62", "#67a9cf", "#2166ac", "#999999", "#666666"]
     for i, (tier, row) in enumerate(summary.iterrows()):
         top, bottom = k - i, k - i - 1  # layer i spans y in [bottom, top]
@@ -125,17 +130,17 @@ def plot_pyramid(summary: pd.DataFrame, ax=None):
                         (-half_top, top)], closed=True, facecolor=colors[i % len(colors)],
                        edgecolor="white")
         ax.add_patch(poly)
-        name = f"{tier} {row['label']}" if "label" in summary.columns else str(tier)
+        name = f"{tier} {row[names]}" if names else str(tier)
         ax.text(1.05, bottom + 0.5,
-                f"{name}: {row['customer_share']:.0%} of customers, "
-                f"{row['value_share']:.0%} of value", va="center", fontsize=9)
+                t("plot.pyramid_row", name=name, customers=row["customer_share"],
+                  value=row["value_share"]), va="center", fontsize=9)
     ax.set_xlim(-1.05, 2.6)
     ax.set_ylim(0, k)
     ax.set_yticks([k - i - 0.5 for i in range(k)], [str(t) for t in summary.index])
     ax.set_xticks([])
-    ax.set_xlabel("tiers of equal height; width grows towards the base")
-    ax.set_ylabel("tier")
-    ax.set_title("Customer value pyramid")  # ASCII only: default fonts lack CJK glyphs
+    ax.set_xlabel(t("plot.pyramid_xlabel"))
+    ax.set_ylabel(t("plot.tier"))
+    ax.set_title(t("plot.pyramid_title"))
     return ax
 
 

@@ -23,6 +23,7 @@ from crmsim.analysis._common import (
     to_timestamp,
 )
 from crmsim.errors import invalid
+from crmsim.i18n import catalogue, t
 
 __all__ = [
     "RF_SEGMENT_RULES",
@@ -200,8 +201,15 @@ def plot_rfm_heatmap(scores: pd.DataFrame, value: str = "monetary", agg: str = "
             if pd.notna(v):
                 ax.text(j, i, f"{v:,.0f}" if abs(v) >= 10 else f"{v:.2g}",
                         ha="center", va="center", fontsize=8)
-    ax.set_xlabel("R score (5 = most recent)")
-    ax.set_ylabel("F score (5 = most frequent)")
-    ax.set_title(f"RFM heat map: {agg} of {value}")
-    ax.figure.colorbar(im, ax=ax, label=f"{agg} {value}")
+    ax.set_xlabel(t("plot.r_score"))
+    ax.set_ylabel(t("plot.f_score"))
+    names = {"agg": t(f"plot.agg.{agg}"), "value": _display(value)}
+    ax.set_title(t("plot.rfm_title", **names))
+    ax.figure.colorbar(im, ax=ax, label=t("plot.rfm_colorbar", **names))
     return ax
+
+
+def _display(value: str) -> str:
+    """Display name of an RFM column (recency, frequency, monetary), else the name itself."""
+    key = f"plot.rfm.{value}"
+    return t(key) if key in catalogue() else value

@@ -27,6 +27,7 @@ from crmsim.analysis._common import (
     shown,
 )
 from crmsim.errors import invalid
+from crmsim.i18n import t
 
 __all__ = [
     "KMeansSegmentation",
@@ -144,14 +145,15 @@ def plot_elbow(table: pd.DataFrame, ax=None):
     check_columns(table, ["inertia", "silhouette"], what="table")
     check_not_empty(table, "table")
     ax = get_ax(ax)
-    ax.plot(table.index, table["inertia"], marker="o", color="tab:blue", label="inertia")
-    ax.set_xlabel("number of segments k")
-    ax.set_ylabel("inertia (within-segment sum of squares)", color="tab:blue")
+    ax.plot(table.index, table["inertia"], marker="o", color="tab:blue",
+            label=t("plot.inertia"))
+    ax.set_xlabel(t("plot.segments_k"))
+    ax.set_ylabel(t("plot.inertia_axis"), color="tab:blue")
     ax2 = ax.twinx()
     ax2.plot(table.index, table["silhouette"], marker="s", color="tab:orange",
-             label="silhouette")
-    ax2.set_ylabel("silhouette score", color="tab:orange")
-    ax.set_title("Choosing k: elbow and silhouette")
+             label=t("plot.silhouette"))
+    ax2.set_ylabel(t("plot.silhouette_axis"), color="tab:orange")
+    ax.set_title(t("plot.elbow_title"))
     return ax
 
 

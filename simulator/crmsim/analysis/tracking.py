@@ -23,6 +23,7 @@ import pandas as pd
 
 from crmsim.analysis._common import as_array, get_ax, occasions, to_timestamp
 from crmsim.errors import CrmsimError, check_range, invalid
+from crmsim.i18n import t
 
 __all__ = [
     "calendar_effects",
@@ -500,15 +501,17 @@ def _per_thousand(wk, col):
 
 def plot_tracking(real: pd.DataFrame, simulated: pd.DataFrame | None = None, *,
                   start_real=None, start_sim=None, weeks: int | None = None,
-                  labels=("real", "simulated"), cumulative: bool = False,
+                  labels=None, cumulative: bool = False,
                   customer_col: str = "customer_id", date_col: str = "date",
                   order_col: str | None = "order_id", ax=None):
     """Weekly (or cumulative) repeat purchases per 1,000 cohort customers, one line per log.
 
     Dividing by the cohort size lets a sample and a larger simulation share one axis.
     Weekly total purchases (trial + repeat) are drawn thin behind the repeat line.
+    ``labels`` name the two logs (default: real, simulated in the current language).
     Returns the Axes.
     """
+    labels = labels or (t("plot.real"), t("plot.simulated"))
     ax = get_ax(ax, figsize=(8, 4.5))
     logs = [(real, start_real, labels[0], "black")]
     if simulated is not None:
@@ -518,27 +521,28 @@ def plot_tracking(real: pd.DataFrame, simulated: pd.DataFrame | None = None, *,
                              date_col=date_col, order_col=order_col)
         col = "cumulative_repeat" if cumulative else "repeat"
         ax.plot(wk["week"], _per_thousand(wk, col), color=color,
-                label=f"{label}: repeat purchases")
+                label=t("plot.repeat_purchases_of", label=label))
         if not cumulative:
             ax.plot(wk["week"], _per_thousand(wk, "total"), color=color, alpha=0.35,
-                    linewidth=0.8, label=f"{label}: all purchases")
-    ax.set_xlabel("week since start")
-    what = "cumulative repeat purchases" if cumulative else "purchases per week"
-    ax.set_ylabel(f"{what} per 1,000 customers")
-    ax.set_title("Weekly tracking" + (" (cumulative)" if cumulative else ""))
+                    linewidth=0.8, label=t("plot.all_purchases_of", label=label))
+    ax.set_xlabel(t("plot.week_since_start"))
+    ax.set_ylabel(t("plot.cumulative_per_1000" if cumulative else "plot.weekly_per_1000"))
+    ax.set_title(t("plot.tracking_title_cumulative" if cumulative else "plot.tracking_title"))
     ax.legend()
     return ax
 
 
 def plot_repeat_histograms(real: pd.DataFrame, simulated: pd.DataFrame | None = None, *,
                            windows=_WINDOWS, max_repeats: int = 7, start_real=None,
-                           start_sim=None, labels=("real", "simulated"),
+                           start_sim=None, labels=None,
                            customer_col: str = "customer_id", date_col: str = "date",
                            order_col: str | None = "order_id", axes=None):
     """Share of customers with 0, 1, ..., ``max_repeats``+ repeat purchases per window.
 
-    One panel per window, bars side by side for the two logs. Returns the array of Axes.
+    One panel per window, bars side by side for the two logs (``labels`` as in
+    :func:`plot_tracking`). Returns the array of Axes.
     """
+    labels = labels or (t("plot.real"), t("plot.simulated"))
     pairs = _check_windows(windows)
     if axes is None:
         import matplotlib.pyplot as plt
@@ -565,9 +569,9 @@ def plot_repeat_histograms(real: pd.DataFrame, simulated: pd.DataFrame | None = 
     for ax, (a, b) in zip(axes, pairs, strict=True):
         ticks = [str(k) for k in range(max_repeats)] + [f"{max_repeats}+"]
         ax.set_xticks(np.arange(max_repeats + 1), ticks)
-        ax.set_xlabel(f"repeat purchases in weeks {a}-{b}")
-        ax.set_ylabel("share of customers")
-        ax.set_title(f"Weeks {a}-{b}")
+        ax.set_xlabel(t("plot.repeats_in_weeks", a=a, b=b))
+        ax.set_ylabel(t("plot.share_of_customers"))
+        ax.set_title(t("plot.weeks", a=a, b=b))
         ax.legend()
     return axes
 
