@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test lint notebooks bench clean
+.PHONY: demo test lint notebooks bench clean site
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,4 +31,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_analysis.py
 
 clean:
-	rm -rf $(VENV) demo-output
+	rm -rf $(VENV) demo-output _build
+
+## make site: the course website in English and Chinese -> _build/site/en, _build/site/zh
+site: $(STAMP)
+	$(BIN)/python site/build.py

@@ -103,8 +103,6 @@ def pyramid_summary(pyramid: pd.DataFrame) -> pd.DataFrame:
     if "tier_label" in pyramid.columns:
         labels = pyramid.groupby("tier", observed=False)["tier_label"].first()
         out.insert(0, "label", labels)
-    if "tier_zh" in pyramid.columns:
-        out.insert(1, "label_zh", pyramid.groupby("tier", observed=False)["tier_zh"].first())
     return out
 
 
@@ -112,7 +110,7 @@ def plot_pyramid(summary: pd.DataFrame, ax=None):
     """Draw the value pyramid: one trapezoid layer per tier, annotated with shares.
 
     Layers have equal height (tier A on top); the text gives each tier's name (Chinese in
-    zh: ``label_zh``), its share of customers and of value. Returns the Axes.
+    zh for the default tiers), its share of customers and of value. Returns the Axes.
     """
     check_columns(summary, ["customer_share", "value_share"], what="summary")
     check_not_empty(summary, "summary")
@@ -120,8 +118,7 @@ def plot_pyramid(summary: pd.DataFrame, ax=None):
 
     ax = get_ax(ax)
     k = len(summary)
-    names = next((c for c in (["label_zh"] if get_language() == "zh" else []) + ["label"]
-                  if c in summary.columns), None)
+    chinese = {label: zh for _, label, zh, _ in DEFAULT_TIERS} if get_language() == "zh" else {}
     colors = ["#b2182b", "#ef8a62", "#67a9cf", "#2166ac", "#999999", "#666666"]
     for i, (tier, row) in enumerate(summary.iterrows()):
         top, bottom = k - i, k - i - 1  # layer i spans y in [bottom, top]
@@ -130,7 +127,8 @@ def plot_pyramid(summary: pd.DataFrame, ax=None):
                         (-half_top, top)], closed=True, facecolor=colors[i % len(colors)],
                        edgecolor="white")
         ax.add_patch(poly)
-        name = f"{tier} {row[names]}" if names else str(tier)
+        name = f"{tier} {chinese.get(row['label'], row['label'])}" if "label" in summary \
+            else str(tier)
         ax.text(1.05, bottom + 0.5,
                 t("plot.pyramid_row", name=name, customers=row["customer_share"],
                   value=row["value_share"]), va="center", fontsize=9)

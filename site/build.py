@@ -1,0 +1,353 @@
+"""Build the course website in both languages: ``make site`` -> _build/site/en, _build/site/zh.
+
+Jupyter Book's toolchain (Sphinx + MyST-NB + the book theme, all from PyPI) builds one static
+HTML site per language. The sources are not edited: each language is staged in
+``_build/site-src/<lang>/`` with the repository's layout (so relative links keep working):
+
+* the course pages: ``course/*.md`` (en) or their twins ``course/zh/*.md`` (zh, same file
+  names, see :mod:`crmsim.translations`). Pages with ``{code-cell}`` blocks are executable
+  MyST: their code runs at build and inline ``{eval}`` expressions put the computed numbers
+  into the text (the staged copy gets ``file_format: mystnb``, which MyST-NB needs);
+* the notebooks (``notebooks/*.ipynb``, ``notebooks/zh/*.ipynb``) with the outputs stored in
+  them (nbval already re-runs them in CI, so they are not run a second time here);
+* one page per graded exercise, generated from its student notebook and ``exercise.toml``:
+  each question in an ``exercise`` directive, hints, and the solution in a dropdown closed by
+  default; the grader's hidden cells are left out;
+* a language switch in every page's header leading to the same page in the other language
+  (its twin; the other language's home page when there is no twin yet).
+
+Chinese pages join the zh site automatically: every ``course/zh/X.md`` / ``notebooks/zh/X``
+whose English twin exists takes that twin's place in the table of contents.
+
+Usage: ``python site/build.py [--lang en zh]``; prints the build time of each language.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+CONF = ROOT / "site"
+OUT = ROOT / "_build" / "site"
+STAGE = ROOT / "_build" / "site-src"
+LANGS = ("en", "zh")
+HOME = {"en": "course/README", "zh": "course/zh/README"}
+#: course pages in reading order: these first, then the numbered lectures, then these
+COURSE_FIRST = ("README.md", "syllabus.md")
+COURSE_LAST = ("glossary.md", "instructor-guide.md")
+#: the words generated pages need, in both languages
+WORDS = {
+    "en": {"course": "Course", "notebooks": "Notebooks", "exercises": "Graded exercises",
+           "solution": "Solution", "hint": "Hint", "minutes": "minutes", "unit": "Unit",
+           "objectives": "Objectives"},
+    "zh": {"course": "课程", "notebooks": "笔记本", "exercises": "评分练习",
+           "solution": "参考答案", "hint": "提示", "minutes": "分钟", "unit": "单元",
+           "objectives": "学习目标"},
+}
+ZH_HOME = """# 客户关系管理：crmsim 模拟课程
+
+本网站是 crmsim 课程的中文版：讲义、笔记本和评分练习。课程按照中国客户关系管理教材编写，
+用模拟器生成的市场数据讲解每一个概念。尚未翻译的页面请点击右上角的 “English” 阅读英文版。
+"""
+
+
+# ------------------------------------------------------------------ what each site holds
+def _twins(folder: Path, pattern: str, lang: str) -> list[Path]:
+    """Files of ``folder`` (en) or of ``folder/zh`` that have an English twin (zh)."""
+    english = sorted(folder.glob(pattern))
+    if lang == "en":
+        return english
+    return [folder / "zh" / p.name for p in english if (folder / "zh" / p.name).exists()]
+
+
+def course_pages(lang: str) -> list[Path]:
+    pages = _twins(ROOT / "course", "*.md", lang)
+    rank = {n: i for i, n in enumerate(COURSE_FIRST)}
+    last = {n: i for i, n in enumerate(COURSE_LAST)}
+    return sorted(pages, key=lambda p: (0, rank[p.name]) if p.name in rank else
+                  (2, last[p.name]) if p.name in last else (1, p.name))
+
+
+def notebook_pages(lang: str) -> list[Path]:
+    return _twins(ROOT / "notebooks", "*.ipynb", lang)
+
+
+def exercise_dirs() -> list[Path]:
+    return sorted(p.parent for p in (ROOT / "exercises").glob("*/exercise.toml"))
+
+
+def docname(path: Path) -> str:
+    """Sphinx's name of a staged page: its path from the repository root, no suffix."""
+    return Path(path).relative_to(ROOT).with_suffix("").as_posix() if Path(path).is_absolute() \
+        else Path(path).with_suffix("").as_posix()
+
+
+def twin_doc(doc: str) -> str:
+    """The other language's name of a page (course/zh/x <-> course/x)."""
+    parts = doc.split("/")
+    if len(parts) >= 2 and parts[-2] == "zh":
+        return "/".join(parts[:-2] + parts[-1:])
+    return "/".join(parts[:-1] + ["zh", parts[-1]])
+
+
+# ------------------------------------------------------------------ generated pages
+def _src(cell) -> str:
+    src = cell.get("source", "")
+    return ("".join(src) if isinstance(src, list) else src).rstrip()
+
+
+def _fence(code: str, lang: str = "python") -> str:
+    ticks = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", code)), default=0))
+    return f"{ticks}{lang}\n{code}\n{ticks}"
+
+
+def exercise_page(ex: Path, lang: str) -> str:
+    """A page for one graded exercise from its student notebook (the zh one when it exists):
+    questions in ``exercise`` directives, solutions in dropdowns closed by default."""
+    meta = tomllib.loads((ex / "exercise.toml").read_text(encoding="utf-8"))
+    nb_path = ex / meta.get("notebook", f"{ex.name}.ipynb")
+    if lang == "zh" and (ex / "zh" / nb_path.name).exists():
+        nb_path = ex / "zh" / nb_path.name
+    cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+    hints = {q.get("id"): q.get(f"hint_{lang}") or q.get("hint")
+             for q in meta.get("questions", [])}
+    w = WORDS[lang]
+    label = re.sub(r"[^a-z0-9-]", "-", ex.name.lower())
+    out, facts, current = [], [], None
+    if "unit" in meta:
+        facts.append(f"{w['unit']} {meta['unit']}")
+    if "minutes" in meta:
+        facts.append(f"{meta['minutes']} {w['minutes']}")
+    for cell in cells:
+        info = cell.get("metadata", {}).get("crmsim", {})
+        kind, q, text = info.get("kind", "locked"), info.get("question"), _src(cell)
+        if kind == "hidden" or not text:
+            continue
+        if cell["cell_type"] == "markdown":
+            if not out:  # the notebook's title and introduction
+                title, _, rest = text.partition("\n")
+                out.append(f"# {title.lstrip('#').strip()}\n")
+                if facts:
+                    out.append("*" + " · ".join(facts) + "*")
+                if meta.get("objectives"):
+                    out.append(f"**{w['objectives']}**\n\n" +
+                               "\n".join(f"- {o}" for o in meta["objectives"]))
+                text = rest.strip()
+                if not text:
+                    continue
+            if q and q != current:
+                current = q
+                heading, _, body = text.partition("\n")
+                block = [f"::::{{exercise}} {heading.lstrip('#').strip()}",
+                         f":label: {label}-{q}", "", body.strip()]
+                if hints.get(q):
+                    block += ["", f"**{w['hint']}:** {hints[q]}"]
+                out.append("\n".join(block) + "\n::::")
+            else:
+                out.append(re.sub(r"^# ", "## ", text, flags=re.M))
+        elif kind == "solution":
+            code = re.sub(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", "", text, flags=re.M)
+            out.append(f":::{{dropdown}} {w['solution']}\n:class-container: crmsim-solution\n\n"
+                       f"{_fence(code.rstrip())}\n:::")
+        elif kind == "student":
+            out.append(_fence(info.get("release", text)))
+        else:
+            out.append(_fence(text))
+    return "\n\n".join(out) + "\n"
+
+
+def as_mystnb(text: str) -> str:
+    """Mark an executable MyST page (one with code cells) for MyST-NB, which runs a Markdown
+    page only when its front matter says ``file_format: mystnb``."""
+    if "{code-cell}" not in text:
+        return text
+    kernel = "kernelspec:\n  name: python3\n  display_name: Python 3\n"
+    m = re.match(r"^---\n(.*?\n)---\n", text, flags=re.S)
+    front = m.group(1) if m else ""
+    add = ("file_format: mystnb\n" if "file_format:" not in front else "") + \
+        (kernel if "kernelspec:" not in front else "")
+    return f"---\n{add}{front}---\n" + (text[m.end():] if m else text)
+
+
+def with_toctree(text: str, w: dict, toc: dict[str, list[str]]) -> str:
+    """The home page with the site's table of contents (hidden: the sidebar shows it)."""
+    blocks = []
+    for key in ("course", "notebooks", "exercises"):
+        if toc[key]:
+            entries = "\n".join(f"/{d}" for d in toc[key])
+            blocks.append(f"```{{toctree}}\n:hidden:\n:caption: {w[key]}\n\n{entries}\n```")
+    return text.rstrip() + "\n\n" + "\n\n".join(blocks) + "\n"
+
+
+# ------------------------------------------------------------------ staging and building
+def _write(path: Path, data: str) -> None:
+    """Write only when the content changed (keeps Sphinx's incremental build useful)."""
+    raw = data.encode("utf-8")
+    if path.exists() and path.read_bytes() == raw:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(raw)
+
+
+def plan(lang: str) -> dict[str, str]:
+    """Staged file (relative path) -> its content, for one language."""
+    files: dict[str, str] = {}
+    home = HOME[lang] + ".md"
+    toc = {"course": [], "notebooks": [], "exercises": []}
+    for p in course_pages(lang):
+        rel = p.relative_to(ROOT).as_posix()
+        files[rel] = as_mystnb(p.read_text(encoding="utf-8"))
+        if rel != home:
+            toc["course"].append(docname(p))
+    if home not in files:
+        files[home] = ZH_HOME
+    for p in notebook_pages(lang):
+        files[p.relative_to(ROOT).as_posix()] = p.read_text(encoding="utf-8")
+        toc["notebooks"].append(docname(p))
+    for ex in exercise_dirs():
+        rel = f"exercises/{'zh/' if lang == 'zh' else ''}{ex.name}.md"
+        files[rel] = exercise_page(ex, lang)
+        toc["exercises"].append(rel[:-3])
+    files[home] = with_toctree(files[home], WORDS[lang], toc)
+    return files
+
+
+def stage(lang: str, files: dict[str, str], switch: dict[str, str]) -> Path:
+    root = STAGE / lang
+    for rel, text in files.items():
+        _write(root / rel, text)
+    for old in root.rglob("*"):
+        rel = old.relative_to(root).as_posix()
+        if old.is_file() and old.suffix in (".md", ".ipynb") and rel not in files:
+            old.unlink()
+    _write(root / "crmsim-switch.json", json.dumps(switch, indent=0, sort_keys=True))
+    return root
+
+
+MERMAID = "mermaid@11"  # npm package: diagrams in the browser, served by the site itself
+ASSETS = ROOT / "_build" / "site-assets"
+
+
+def site_assets() -> Path:
+    """Static files both sites serve themselves (no CDN: pages must work offline):
+    Mermaid's ES module build, fetched once from the npm registry with ``npm pack``."""
+    target = ASSETS / "mermaid"
+    if (target / "mermaid.esm.min.mjs").exists():
+        return ASSETS
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("make site needs npm (Node.js) to fetch the Mermaid diagram library")
+    work = ROOT / "_build" / "npm-cache"
+    work.mkdir(parents=True, exist_ok=True)
+    name = subprocess.run([npm, "pack", MERMAID, "--silent"], cwd=work, check=True,
+                          capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    import tarfile
+
+    with tarfile.open(work / name) as tar:
+        for member in tar.getmembers():
+            rel = member.name.removeprefix("package/dist/")
+            if member.isfile() and (rel == "mermaid.esm.min.mjs"
+                                    or rel.startswith("chunks/mermaid.esm.min/")):
+                dest = target / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(tar.extractfile(member).read())
+    return ASSETS
+
+
+def cjk_web_font(out: Path) -> None:
+    """Serve the Noto Sans CJK SC font (the one crmsim plots with, from the mplfonts package)
+    cut down to the characters the site uses, for readers without a Chinese system font."""
+    from fontTools import subset
+
+    from crmsim.i18n import cjk_font_path
+
+    chars = set()
+    for page in out.rglob("*"):
+        if page.suffix in (".html", ".js") and page.is_file():
+            chars |= {c for c in page.read_text(encoding="utf-8", errors="ignore")
+                      if ord(c) >= 0x2E80}
+    chars |= set("中文")
+    options = subset.Options()
+    options.flavor = None
+    options.layout_features = ["*"]
+    font = subset.load_font(str(cjk_font_path()), options)
+    sub = subset.Subsetter(options)
+    sub.populate(text="".join(sorted(chars)))
+    sub.subset(font)
+    (out / "_static").mkdir(exist_ok=True)
+    subset.save_font(font, str(out / "_static" / "crmsim-cjk.otf"), options)
+
+
+def build(langs=LANGS) -> dict[str, float]:
+    """Stage and build each language; returns seconds per language."""
+    plans = {lang: plan(lang) for lang in LANGS}
+    docs = {lang: {rel.rsplit(".", 1)[0] for rel in files} for lang, files in plans.items()}
+    times = {}
+    for lang in langs:
+        other = "zh" if lang == "en" else "en"
+        # this site's page -> the other site's page, relative to the other site's root
+        switch = {d: (twin_doc(d) if twin_doc(d) in docs[other] else HOME[other])
+                  for d in docs[lang]}
+        src = stage(lang, plans[lang], switch)
+        t0 = time.perf_counter()
+        sphinx(src, OUT / lang, lang)
+        times[lang] = time.perf_counter() - t0
+    return times
+
+
+def sphinx(src: Path, out: Path, lang: str) -> None:
+    doctrees = STAGE / f"doctrees-{lang}"
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-c", str(CONF),
+           "-d", str(doctrees), str(src), str(out)]
+    env = {**os.environ, "CRMSIM_LANG": lang, "CRMSIM_SITE_SRC": str(src),
+           "CRMSIM_SITE_ASSETS": str(site_assets()),
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline",  # figures in pages
+           "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    subprocess.run(cmd, check=True, env=env)
+    cjk_web_font(out)
+    # Sphinx 9's Chinese search names a JavaScript stemmer it does not ship; its Python side
+    # stems Latin words with the English stemmer, so the browser must use that one too.
+    data = out / "_static" / "language_data.js"
+    if data.exists():
+        text = data.read_text(encoding="utf-8")
+        if "ChineseStemmer" in text and "ChineseStemmer=" not in text.replace(" ", ""):
+            data.write_text(text.replace("window.Stemmer = ChineseStemmer;",
+                                         "window.Stemmer = EnglishStemmer;"), encoding="utf-8")
+    # the site's front door: the course home page
+    home = f"{HOME[lang]}.html"
+    (out / "index.html").write_text(
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>crmsim</title>'
+        f'<meta http-equiv="refresh" content="0; url={home}"></head>'
+        f'<body><a href="{home}">{home}</a></body></html>\n', encoding="utf-8")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Build the bilingual course website.")
+    ap.add_argument("--lang", nargs="+", choices=LANGS, default=list(LANGS))
+    ap.add_argument("--clean", action="store_true", help="rebuild every page from scratch")
+    args = ap.parse_args(argv)
+    if args.clean:
+        shutil.rmtree(STAGE, ignore_errors=True)
+        shutil.rmtree(OUT, ignore_errors=True)
+    times = build(args.lang)
+    for lang, secs in times.items():
+        n = sum(1 for p in (OUT / lang).rglob("*.html") if "_" not in p.parts[-2][:1])
+        print(f"site {lang}: {n} HTML files, built in {secs:.0f} s -> {OUT / lang}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
