@@ -24,7 +24,7 @@ DRAWS = re.compile(r"plt\.(show|subplots|figure)\(|\bplot_\w+\(|\.plot\(|\.hist\
 # the last expression): clutter above the figure, and a sign the figure was not shown by show()
 # notebooks not yet brought to the conventions of notebooks/README.md (pre-solved "check your
 # understanding" cells, sliders without labels); whoever converts one removes it from here
-OLD_FORMAT = ("05-", "06-", "07-", "08-")
+OLD_FORMAT: tuple[str, ...] = ()  # every notebook follows the exercise conventions
 ARTIST_REPR = re.compile(r"^(<Axes|<matplotlib\.|\[<matplotlib\.|Text\(|<BarContainer)")
 
 

@@ -133,6 +133,9 @@ def test_every_page_loads_with_its_figures_and_links(site, server, lang):
             if resp is None or resp.status != 200:
                 problems.append(f"{url}: HTTP {resp and resp.status}")
                 continue
+            # diagrams load their script chunks after `load`: let them finish on this page,
+            # or the next navigation cancels them and they look like failed requests
+            page.wait_for_load_state("networkidle")
             info = page.evaluate(CHECK_PAGE)
             if errors:
                 problems.append(f"{url}: console errors {errors[:3]}")
