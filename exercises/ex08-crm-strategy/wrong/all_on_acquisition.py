@@ -2,7 +2,8 @@
 
 Campaign returns diminish (each campaign draws on a smaller pool of prospects) and the
 contacts and onboarding of so many prospects cost more than the budget allows: a plan over
-budget scores 0. Compare plans on profit per unit of the budget, and leave some for keeping customers."""
+budget scores 0. Compare plans on profit per unit of the budget, and leave some for keeping
+customers."""
 
 LOSES = ["q6"]
 CELLS = {"q6-answer": '''growth_plan = {"strategies": [], "contact_share": 0.3}
