@@ -1,6 +1,28 @@
-"""Expected answers of ex06-analytical-crm."""
+"""Expected answers of ex06-analytical-crm.
 
+Q6 (decision) re-simulates the student's market (``data.seed``: common random numbers) on
+the decision market of ``exercises/decisions.py`` (2,000 people, two years) with the
+programmes the student targets from its analysis.
+"""
+
+import functools
+import importlib.util
 import itertools
+import json
+from pathlib import Path
+
+from crmsim.comparison import run_metrics
+
+
+def _load_decisions():
+    path = Path(__file__).resolve().parent.parent / "decisions.py"
+    spec = importlib.util.spec_from_file_location("crmsim_exercise_decisions", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+decisions = _load_decisions()
 
 # Q1: a need of the firm -> the CRM system type that serves it (DOMAIN items 19, 31, 34).
 NEEDS = [
@@ -81,6 +103,48 @@ def top_pair_lift(tx):
     best = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
     sup = {p: sum(p in b for b in baskets) / n for p in best}
     return (pairs[best] / n) / (sup[best[0]] * sup[best[1]])
+
+
+# ---------------------------------------------------------------- Q6 (decision)
+MENU = ("vip_tiering", "win_back", "loyalty_program", "personalised_offers")
+TARGETS = ("tier", "stage", "rfm", "orders")
+BUDGET = 5000.0  # strategy cost allowed over the two years
+PROGRAMMES = [[], ["vip_tiering"], ["win_back:target=orders>=3"], ["win_back:target=tier=A|B|C"],
+         ["vip_tiering", "win_back:target=orders>=3"], ["vip_tiering", "win_back:target=orders>=2"],
+         ["vip_tiering", "win_back:target=tier=A|B|C"]]
+
+
+@functools.lru_cache(maxsize=64)
+def _run(seed: int, strategies_json: str) -> tuple[float, float]:
+    m = decisions.MARKET
+    r = run_metrics(m["scenario"], json.loads(strategies_json), seed,
+                    customers=m["customers"], years=m["years"])
+    return r["profit"], r["strategy_cost"]
+
+
+def programme_run(data, decision) -> tuple[float, float]:
+    """(profit, strategy cost) of ``decision`` on the student's decision market."""
+    return _run(int(data.seed), json.dumps(list(decision["strategies"])))
+
+
+def candidates_q6(data):
+    """Doing nothing, then the plans of the solution that keep to the budget."""
+    plans = [{"strategies": p} for p in PROGRAMMES]
+    return plans[:1] + [d for d in plans[1:] if programme_run(data, d)[1] <= BUDGET]
+
+
+def budget_q6(data, decision):
+    why = decisions.problem(decision, menu=MENU, max_strategies=2, target_attrs=TARGETS)
+    if why:
+        return why
+    cost = programme_run(data, decision)[1]
+    if cost > BUDGET:
+        return f"it spends {cost:.0f} on strategies, over the budget of {BUDGET:.0f}"
+    return None
+
+
+def evaluate_q6(data, decision):
+    return programme_run(data, decision)[0]
 
 
 def expected(data, hidden):

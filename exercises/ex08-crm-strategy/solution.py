@@ -1,9 +1,33 @@
-"""Expected answers of ex08-crm-strategy."""
+"""Expected answers of ex08-crm-strategy.
+
+Q6 (decision) re-simulates the student's market (``data.seed``: common random numbers) on
+the decision market of ``exercises/decisions.py``, with the firm's marketing plan: which
+growth-matrix strategies to fund (客户增长矩阵: acquisition through campaign contacts, loyalty
+and expansion through retention strategies) within a marketing budget.
+"""
+
+import functools
+import importlib.util
+import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+import crmsim
 from crmsim.analysis.pyramid import value_pyramid
+from crmsim.result import headline
+
+
+def _load_decisions():
+    path = Path(__file__).resolve().parent.parent / "decisions.py"
+    spec = importlib.util.spec_from_file_location("crmsim_exercise_decisions", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+decisions = _load_decisions()
 
 CUTOFF = 365.0
 CONTACT_COST, ONBOARDING_COST, CALL_COST = 3.0, 10.0, 1.5
@@ -64,23 +88,94 @@ def profit_per_customer(customers, tx, events):
 
 
 def hidden_inputs(data, rng):
+    """Four herds of profits. Each has a customer at exactly 0 (neither a dog nor profitable:
+    ``<= 0`` is wrong) and a size whose ``top_share * n`` has a fractional part of at least
+    0.6 (truncating ``k`` instead of rounding it is wrong); profits are shuffled (taking the
+    first k rows without sorting is wrong)."""
     cases = []
-    for _ in range(4):
+    for i in range(4):
+        share = (0.2, 0.4)[i % 2]
         n = int(rng.integers(20, 200))
+        while (share * n) % 1 < 0.55:
+            n += 1
         profit = np.round(rng.lognormal(3.0, 1.0, n) - 8.0, 2)
-        cases.append({"profit": [float(x) for x in profit],
-                      "top_share": float(rng.choice([0.2, 0.4]))})
+        profit[int(rng.integers(n))] = 0.0
+        cases.append({"profit": [float(x) for x in rng.permutation(profit)],
+                      "top_share": share})
     return {"herd": cases}
+
+
+# ---------------------------------------------------------------- Q4 (choice)
+def options_q4(data, hidden):
+    """Five buying customers: one skinny dog (profit < 0) with a high revenue for a dog, two
+    profitable customers who spent less than it and two who spent more, so that revenue alone
+    (the lowest spender) picks a profitable customer."""
+    profit = profit_per_customer(data.customers, data.transactions, data.events)
+    revenue = data.transactions.groupby("customer_id")["amount"].sum().reindex(
+        profit.index, fill_value=0.0)
+    rng = np.random.default_rng(data.seed)
+    dogs = profit.index[(profit < 0) & (revenue > 0)]
+    dog = int(rng.choice(sorted(dogs, key=lambda c: -revenue[c])[:5]))
+    cows = profit.index[profit > 0]
+    below = sorted(c for c in cows if revenue[c] < revenue[dog])
+    above = sorted(c for c in cows if revenue[c] > revenue[dog])
+    pick = [int(c) for c in rng.choice(below, 2, replace=False)] \
+        + [int(c) for c in rng.choice(above, 2, replace=False)] + [dog]
+    return {"options": [f"customer {c}" for c in sorted(pick)], "correct": f"customer {dog}"}
+
+
+# ---------------------------------------------------------------- Q6 (decision)
+MENU = ("loyalty_program", "vip_tiering", "win_back", "proactive_care", "personalised_offers")
+TARGETS = ("tier", "stage", "rfm", "orders")
+BUDGET = 25000.0  # marketing spend allowed over the two years: campaigns + strategies
+BASELINE = {"strategies": [], "contact_share": 0.08}  # this year's plan, continued
+
+
+@functools.lru_cache(maxsize=64)
+def _run(seed: int, decision_json: str) -> tuple[float, float]:
+    d = json.loads(decision_json)
+    m = decisions.MARKET
+    res = crmsim.simulate(m["scenario"], seed=seed, customers=m["customers"], years=m["years"],
+                          strategies=d["strategies"] or None,
+                          overrides={"acquisition": {"contact_share": d["contact_share"]}})
+    h = headline(res)
+    return h["profit"], h["strategy_cost"] + h["acquisition_cost"]
+
+
+def marketing_run(data, decision) -> tuple[float, float]:
+    """(profit, marketing spend) of ``decision`` on the student's decision market."""
+    return _run(int(data.seed), json.dumps(decision, sort_keys=True))
+
+
+def candidates_q6(data):
+    """The baseline, then the plans of a small grid that keep to the student's budget."""
+    grid = [{"strategies": s, "contact_share": c} for c in (0.08, 0.1, 0.12)
+            for s in ([], ["vip_tiering"], ["win_back"], ["vip_tiering", "win_back"])]
+    return [BASELINE] + [d for d in grid[1:] if marketing_run(data, d)[1] <= BUDGET]
+
+
+def budget_q6(data, decision):
+    why = decisions.problem(decision, menu=MENU, max_strategies=2, target_attrs=TARGETS,
+                            keys=("strategies", "contact_share"))
+    if why:
+        return why
+    share = decision.get("contact_share")
+    if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 <= share <= 0.3:
+        return "contact_share: expected a number from 0 to 0.3"
+    spend = marketing_run(data, decision)[1]
+    if spend > BUDGET:
+        return f"it spends {spend:.0f} on campaigns and strategies, over the budget of {BUDGET:.0f}"
+    return None
+
+
+def evaluate_q6(data, decision):
+    return marketing_run(data, decision)[0]
 
 
 def expected(data, hidden):
     herd = {f"{i}:{k}": v for i, p in enumerate(hidden["herd"])
             for k, v in fat_cows_and_skinny_dogs(p["profit"], p["top_share"]).items()}
-    own = fat_cows_and_skinny_dogs(profit_per_customer(data.customers, data.transactions,
-                                                       data.events), 0.2)
     return {"growth": growth_matrix(data.transactions),
             "kpis": strategy_kpis(data.transactions, data.events),
             "herd_hidden": herd,
-            "n_skinny_dogs": own["skinny_dogs"],
-            "fat_cow_share": own["fat_cow_share"],
             "quiz": QUIZ}
