@@ -28,6 +28,8 @@ from crmsim.grading import load_exercise, sandbox  # noqa: E402
 
 EX = "ex02-segmentation"
 FULL = {"q1": 1.0, "q2": 1.0, "q3": 3.0, "q4": 2.0, "q5": 1.0}
+# ex02 q6 is a written answer: a fully solved notebook waits for the instructor\'s marks
+WAITING = "awaiting_marks"
 WHY = sandbox.problem()
 pytestmark = pytest.mark.skipif(WHY is not None, reason=f"SANDBOX CANNOT RUN HERE: {WHY}")
 
@@ -92,7 +94,7 @@ def _scores(row):
 def test_classmates_untouched_and_graded(attacked):
     rows = attacked["rows"]
     for sid in ("alice", "BOB", "carol"):
-        assert _scores(rows[sid]) == FULL and rows[sid]["status"] == "ok", rows[sid]
+        assert _scores(rows[sid]) == FULL and rows[sid]["status"] == WAITING, rows[sid]
         assert rows[sid]["isolation"] == "bwrap" and rows[sid]["batch"] == "complete"
     assert _hashes(attacked["subs"]) == attacked["before"]
     assert rows["alice"]["sha256"] == attacked["before"]["alice.ipynb"]

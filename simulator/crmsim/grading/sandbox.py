@@ -90,6 +90,10 @@ def wrap(cmd: list[str], root: Path, *, uid: int | None) -> list[str]:
     for name in ETC:
         if os.path.exists(f"/etc/{name}"):
             args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    # the private /tmp first: an environment that lives under /tmp (a clone in /tmp/x) is
+    # then bound on top of it, instead of being hidden by it
+    args += ["--proc", "/proc", "--dev", "/dev", "--bind", str(root), INSIDE,
+             "--bind", str(root / "tmp"), "/tmp"]
     made: set[str] = set()
     for p in python_paths():
         for parent in reversed(Path(p).parents[:-1]):  # bwrap would make them 0700
@@ -97,8 +101,7 @@ def wrap(cmd: list[str], root: Path, *, uid: int | None) -> list[str]:
                 made.add(str(parent))
                 args += ["--perms", "0755", "--dir", str(parent)]
         args += ["--ro-bind", p, p]
-    args += ["--proc", "/proc", "--dev", "/dev", "--bind", str(root), INSIDE,
-             "--bind", str(root / "tmp"), "/tmp", "--chdir", f"{INSIDE}/work", "--", *cmd]
+    args += ["--chdir", f"{INSIDE}/work", "--", *cmd]
     return args
 
 
