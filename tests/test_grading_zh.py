@@ -40,6 +40,8 @@ def test_zh_twin_has_same_cells_and_code(exid):
         elif name == "setup":  # the only code difference: plots and messages in Chinese
             assert zsrc.startswith("from crmsim import i18n\ni18n.set_language(\"zh\")")
             assert zsrc.endswith(src)
+        elif "word_count" in zsrc:  # Chinese essays have no spaces: words counted as graded
+            assert re.sub(r"assignment\.word_count\((\w+)\)", r"len(\1.split())", zsrc) == src
         else:
             assert zsrc == src, f"{exid}: code cell {name} differs from the English one"
     for q in ex.questions:
@@ -118,3 +120,12 @@ def test_submit_cell_speaks_chinese(monkeypatch, capsys):
         i18n.set_language(before)
     assert "需要评分的答案" in zh and "缺失 b" in zh and "Graded answers" not in zh
     assert "Graded answers" in en and "MISSING  b" in en and not CJK.search(en)
+
+
+def test_word_count_counts_chinese():
+    from crmsim.assignment import word_count
+
+    assert word_count("Keep the loyal customers, win back the lost ones.") == 9
+    assert word_count("留住忠诚客户，赢回流失客户。") == 6  # 12 汉字, punctuation not counted
+    assert word_count("RFM 最近购买 matters") == 4
+    assert word_count("") == 0

@@ -380,6 +380,20 @@ def submit(**answers) -> dict:
     return ok
 
 
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_PUNCT = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
+
+
+def word_count(text: str) -> int:
+    """Length of a written answer in words: whitespace-separated words of English text, plus
+    one word per two Chinese characters (汉字; Chinese punctuation not counted), so the word
+    limits of written questions mean about the same length in both languages."""
+    text = str(text)
+    n_cjk = len(_CJK.findall(text))
+    rest = _CJK_PUNCT.sub(" ", _CJK.sub(" ", text))
+    return len(rest.split()) + (n_cjk + 1) // 2
+
+
 def _language() -> str:
     """The student's language (``crmsim.i18n``: the Chinese notebook sets zh)."""
     from crmsim import i18n

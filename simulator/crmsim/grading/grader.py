@@ -685,7 +685,7 @@ def _check(q, name: str, got, prep: Prepared, res: Result) -> tuple[float, str]:
     if not isinstance(got, str) or not got.strip():
         return 0.0, "expected your written answer as a text"
     res.written[q.id] = got
-    n = len(got.split())
+    n = assignment.word_count(got)
     lo, hi = q.words
     length = "" if lo <= n <= hi else f" (asked for {lo}-{hi} words)"
     if q.id in res.marks:
@@ -943,7 +943,7 @@ def manual_csv(ex: Exercise, results: list[Result]) -> str:
             text = r.written[q.id]
             rubric = "; ".join(f"{c['points']:g}: {c['criterion']}" for c in q.rubric)
             points, comment = r.marks.get(q.id, (None, ""))
-            w.writerow([r.student_id, ex.id, q.id, f"{q.points:g}", len(text.split()),
+            w.writerow([r.student_id, ex.id, q.id, f"{q.points:g}", assignment.word_count(text),
                         f"{q.words[0]}-{q.words[1]}", rubric, text,
                         "" if points is None else f"{points:g}", comment])
     return buf.getvalue()
