@@ -82,12 +82,22 @@ def test_zh_solution_scores_like_english_and_gets_chinese_feedback(tmp_path):
     zh_source.metadata["crmsim"] = {"exercise": ex.id, "lang": "zh"}
     (subs / "en1.ipynb").write_text(_submission(ex.source, "en1"), encoding="utf-8")
     (subs / "zh1.ipynb").write_text(_submission(zh_source, "zh1"), encoding="utf-8")
+    essay = "细分依据：最近购买情况、购买频率和购买金额，" * 14  # 266 汉字 = 133 words
+    zh_essay = json.loads(json.dumps(zh_source))
+    for c in zh_essay["cells"]:
+        if cell_meta(c).get("cell") == "q6-answer":
+            c["source"] = f"segmentation_essay = {essay!r}"
+    (subs / "zh3.ipynb").write_text(_submission(zh_essay, "zh3"), encoding="utf-8")
     stub = student_version(ex, "zh")
     (subs / "zh2.ipynb").write_text(_submission(stub, "zh2"), encoding="utf-8")
     out = tmp_path / "out"
     results = {r.student_id: r for r in grade(ex, subs, out, Options(jobs=2, sandbox=False))}
     en1, zh1, zh2 = results["en1"], results["zh1"], results["zh2"]
     assert zh2.total == 0 and zh2.lang == "zh"
+    zh3 = results["zh3"]  # a Chinese essay passes its public test and is counted in words
+    assert zh3.status == "awaiting_marks" and zh3.total == zh1.total, zh3.failed_cells
+    manual = (out / "manual.csv").read_text(encoding="utf-8")
+    assert "zh3,ex02-segmentation,q6,4,133,100-250," in manual
     auto = [q.id for q in ex.questions if not q.manual]
     assert all(en1.scores[q] == q_pts for q, q_pts in
                ((q.id, q.points) for q in ex.questions if not q.manual))
