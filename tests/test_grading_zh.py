@@ -3,6 +3,7 @@
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -16,6 +17,11 @@ from crmsim.grading.exercise import (
     student_version,
 )
 from crmsim.grading.grader import Options, grade
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
@@ -47,6 +53,9 @@ def test_zh_twin_has_same_cells_and_code(exid):
     for q in ex.questions:
         assert CJK.search(q.title_zh) and CJK.search(q.hint_zh), f"{exid} {q.id}"
     assert CJK.search(ex.title_zh)
+    spec = tomllib.loads((EXERCISES / exid / "exercise.toml").read_text(encoding="utf-8"))
+    assert len(spec["objectives_zh"]) == len(spec["objectives"])
+    assert all(CJK.search(o) for o in spec["objectives_zh"])
 
 
 def test_release_lang_zh(tmp_path):
@@ -60,6 +69,8 @@ def test_release_lang_zh(tmp_path):
     stub = next(c for c in b["cells"] if cell_meta(c).get("cell") == "q2-answer")
     assert "raise NotImplementedError()" in "".join(stub["source"])
     assert CJK.search("".join(b["cells"][0]["source"]))
+    sid = next(c for c in b["cells"] if cell_meta(c).get("cell") == "student-id")
+    assert "".join(sid["source"]).startswith('STUDENT_ID = "your-student-id"  # <- 在这里')
     with pytest.raises(Exception, match="lang"):
         release(ex, tmp_path / "x", lang="fr")
 
