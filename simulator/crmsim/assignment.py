@@ -380,6 +380,27 @@ def submit(**answers) -> dict:
     return ok
 
 
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_PUNCT = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
+
+
+def word_count(text: str) -> int:
+    """Length of a written answer in words: whitespace-separated words of English text, plus
+    one word per two Chinese characters (汉字; Chinese punctuation not counted), so the word
+    limits of written questions mean about the same length in both languages."""
+    text = str(text)
+    n_cjk = len(_CJK.findall(text))
+    rest = _CJK_PUNCT.sub(" ", _CJK.sub(" ", text))
+    return len(rest.split()) + (n_cjk + 1) // 2
+
+
+def _language() -> str:
+    """The student's language (``crmsim.i18n``: the Chinese notebook sets zh)."""
+    from crmsim import i18n
+
+    return i18n.get_language()
+
+
 def submit_from(namespace: dict, names, code=()) -> dict:
     """Export each of ``names`` found in ``namespace`` (usually ``globals()``).
 
@@ -400,19 +421,25 @@ def submit_from(namespace: dict, names, code=()) -> dict:
             ok[name] = to_jsonable(value)
         except TypeError as exc:
             errors[name] = str(exc)
-    print("Graded answers (this cell checked that each exists and has a form the grader "
+    zh = _language() == "zh"
+    print("需要评分的答案（本单元格只检查每个答案是否存在、形式能否被评分程序读取；它不会在你的"
+          "电脑上记录任何内容，也不会发送任何内容）：" if zh else
+          "Graded answers (this cell checked that each exists and has a form the grader "
           "can read; it records nothing on your computer and sends nothing):")
     for name in names:
         if name in ok:
-            print(f"  ok       {name}")
+            print(f"  {'正常' if zh else 'ok      '} {name}")
         elif name in errors:
-            print(f"  PROBLEM  {name}: {errors[name]}")
+            print(f"  {'有问题' if zh else 'PROBLEM '} {name}: {errors[name]}")
         else:
-            print(f"  MISSING  {name}: not defined")
+            print(f"  {'缺失' if zh else 'MISSING '} {name}: {'未定义' if zh else 'not defined'}")
     for name in code:
-        state = "ok      " if callable(namespace.get(name)) else "MISSING "
-        print(f"  {state} {name}()  (code answer: the grader calls it on data you do "
-              "not see)")
-    print("Hand in this .ipynb file as your course asks; the grader re-runs it from the "
+        state = ("正常" if zh else "ok      ") if callable(namespace.get(name)) else \
+            ("缺失" if zh else "MISSING ")
+        print(f"  {state} {name}()  " + ("（代码答案：评分程序会用你看不到的数据调用它）" if zh
+                                         else "(code answer: the grader calls it on data you "
+                                         "do not see)"))
+    print("请按课程要求提交这个 .ipynb 文件；评分程序会在你自己的数据上从头重新运行它。" if zh
+          else "Hand in this .ipynb file as your course asks; the grader re-runs it from the "
           "top on your own data.")
     return ok

@@ -27,7 +27,7 @@ def cmd_release(args) -> int:
     try:
         ex = load_exercise(args.exercise, args.exercises_dir)
         out = check_out_folder("out", args.out, parents=True)
-        path = release(ex, out, force=args.force)
+        path = release(ex, out, force=args.force, lang=args.lang)
     except CrmsimError as exc:
         return _error(exc)
     print(f"released {ex.id}: {path} ({len(ex.questions)} questions, "
@@ -81,6 +81,9 @@ def add_commands(subparsers) -> None:
     p.add_argument("--exercises-dir", default=None, help=dir_help)
     p.add_argument("--force", action="store_true",
                    help="overwrite OUT/<exercise>.ipynb even if it is not an earlier release")
+    p.add_argument("--lang", default="en", choices=("en", "zh"),
+                   help="language of the student notebook and its feedback: en (default) or "
+                   "zh (简体中文, from exercises/<id>/zh/)")
     p.set_defaults(func=cmd_release)
 
     g = subparsers.add_parser("grade", help="grade a folder of submitted notebooks",

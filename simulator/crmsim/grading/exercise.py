@@ -70,6 +70,8 @@ class Question:
     rel_tol: float = 1e-6
     title: str = ""
     hint: str = ""  # required in exercise.toml (see question_problem)
+    title_zh: str = ""  # the Chinese student's title and hint (fall back to the English)
+    hint_zh: str = ""
     topics: list = field(default_factory=list)  # required in exercise.toml
     options: str = ""  # choice/ranking: solution function -> {"options", "correct"}
     candidates: str = ""  # decision: solution function data -> [baseline, ...]
@@ -82,6 +84,12 @@ class Question:
     def manual(self) -> bool:
         """Marked by hand (``written``), not by the grader."""
         return self.type == "written"
+
+    def title_in(self, lang: str) -> str:
+        return (self.title_zh if lang == "zh" else "") or self.title
+
+    def hint_in(self, lang: str) -> str:
+        return (self.hint_zh if lang == "zh" else "") or self.hint
 
 
 @dataclass
@@ -96,6 +104,7 @@ class Exercise:
     unit: int = 0
     minutes: float = 0.0
     objectives: list[str] = field(default_factory=list)
+    title_zh: str = ""
     source: nbformat.NotebookNode = field(repr=False, default=None)
 
     @property
@@ -121,8 +130,44 @@ class Exercise:
         """``cell name -> checksum`` of every locked cell, from the source notebook."""
         return {cell_meta(c)["cell"]: checksum(c.source) for c in self.cells("locked")}
 
+    @property
+    def zh_notebook(self) -> Path:
+        """The Chinese twin of the source notebook: ``zh/<same name>`` (may be absent)."""
+        return self.folder / "zh" / self.notebook.name
+
+    def source_in(self, lang: str) -> nbformat.NotebookNode:
+        """The source notebook in ``lang``: the Chinese twin for ``zh`` (same cells, names
+        and code; Chinese text), else the English source."""
+        lang = check_lang(lang)
+        if lang == "en":
+            return self.source
+        if not self.zh_notebook.is_file():
+            raise invalid("lang", lang, f"en (this exercise has no Chinese notebook "
+                          f"{self.zh_notebook})")
+        return nbformat.read(self.zh_notebook, as_version=4)
+
+    def locked_alternatives(self) -> dict[str, set[str]]:
+        """``cell name -> checksums`` a locked cell may have: its English source and its
+        Chinese twin's, so a submission of either language is graded the same way."""
+        out = {name: {ck} for name, ck in self.locked_checksums().items()}
+        if self.zh_notebook.is_file():
+            for c in nbformat.read(self.zh_notebook, as_version=4).cells:
+                m = cell_meta(c)
+                if m.get("kind") == "locked" and m.get("cell") in out:
+                    out[m["cell"]].add(checksum(c.source))
+        return out
+
 
 # ---------------------------------------------------------------- helpers
+LANGS = ("en", "zh")  # languages of the student notebooks and feedback
+
+
+def check_lang(lang) -> str:
+    if lang not in LANGS:
+        raise invalid("lang", lang, "'en' (English) or 'zh' (简体中文)")
+    return lang
+
+
 def cell_meta(cell) -> dict:
     meta = cell.get("metadata", {}).get("crmsim", {})
     return meta if isinstance(meta, dict) else {}
@@ -204,7 +249,8 @@ def _from_spec(spec: dict, folder: Path) -> Exercise:
     return Exercise(id=spec["id"], title=spec.get("title", spec["id"]), folder=folder,
                     notebook=folder / spec["notebook"], solution=folder / spec["solution"],
                     questions=questions, cell_timeout=float(spec.get("cell_timeout", 60)),
-                    unit=int(unit), minutes=float(minutes), objectives=list(objectives))
+                    unit=int(unit), minutes=float(minutes), objectives=list(objectives),
+                    title_zh=str(spec.get("title_zh", "")))
 
 
 def _is_int(x) -> bool:
@@ -373,9 +419,10 @@ def stub_source(source: str) -> str:
     return "\n".join(out)
 
 
-def student_version(ex: Exercise) -> nbformat.NotebookNode:
-    """The release: stubs for solutions, no hidden tests, checksums on locked cells."""
-    nb = copy.deepcopy(ex.source)
+def student_version(ex: Exercise, lang: str = "en") -> nbformat.NotebookNode:
+    """The release: stubs for solutions, no hidden tests, checksums on locked cells; from
+    the Chinese twin when ``lang="zh"`` (then the feedback is in Chinese too)."""
+    nb = copy.deepcopy(ex.source_in(lang))
     points = {q.id: q.points for q in ex.questions}
     cells = []
     for cell in nb.cells:
@@ -399,6 +446,8 @@ def student_version(ex: Exercise) -> nbformat.NotebookNode:
         cells.append(cell)
     nb.cells = cells
     nb.metadata["crmsim"] = {"exercise": ex.id, "source_checksum": source_checksum(ex)}
+    if lang != "en":
+        nb.metadata["crmsim"]["lang"] = lang
     return nb
 
 
@@ -418,13 +467,15 @@ def _is_release(path: Path, ex: Exercise) -> bool:
     return isinstance(meta, dict) and meta.get("exercise") == ex.id and "source_checksum" in meta
 
 
-def release(ex: Exercise, out: Path, *, force: bool = False) -> Path:
-    """Write the student notebook to ``out/<exercise-id>.ipynb`` and return its path.
+def release(ex: Exercise, out: Path, *, force: bool = False, lang: str = "en") -> Path:
+    """Write the student notebook to ``out/<exercise-id>.ipynb`` and return its path
+    (``lang="zh"``: the Chinese one; release each language into its own folder).
 
     Never writes into the exercise's own folder (its source notebook would be lost) and
     overwrites only a file an earlier release wrote, unless ``force``.
     """
     out = Path(out)
+    check_lang(lang)
     src = ex.folder.resolve()
     target = out.resolve()
     if target == src or src in target.parents:
@@ -435,7 +486,7 @@ def release(ex: Exercise, out: Path, *, force: bool = False) -> Path:
                                               and not _is_release(path, ex)):
         raise invalid("out", str(out), f"a folder where {path.name} is absent or an earlier "
                       "release (pass --force to overwrite it)")
-    nb = student_version(ex)
+    nb = student_version(ex, lang)
     text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
     out.mkdir(parents=True, exist_ok=True)
     tmp = out / f".{ex.id}.ipynb.tmp-{os.getpid()}"

@@ -53,12 +53,14 @@ from crmsim.errors import CrmsimError, check_out_folder, invalid
 from crmsim.grading import sandbox
 from crmsim.grading.checks import compare, compare_choice, compare_ranking, decision_share
 from crmsim.grading.exercise import (
+    LANGS,
     VALUE_TYPES,
     Exercise,
     cell_meta,
     checksum,
     interpretation_options,
 )
+from crmsim.grading.messages import STATUSES_ZH, TYPES_ZH, ZH, answer_message_zh
 from crmsim.parallel import run_tasks
 
 # Status codes, most severe first; a row's status lists every one that applies.
@@ -141,6 +143,7 @@ class Result:
     written: dict = field(default_factory=dict)  # question id -> the written answer
     marks: dict = field(default_factory=dict)  # question id -> (points, comment), by hand
     data_note: str = ""  # which data the grade used, and why numbers may differ
+    lang: str = "en"  # language of the submitted notebook and of its feedback
 
     def add(self, status):
         if status not in self.statuses:
@@ -295,11 +298,11 @@ def check_locked(ex: Exercise, nb, res: Result) -> set[str]:
     qids = {q.id for q in ex.questions}
     by_name = _cells_by_name(nb)
     zeroed: set[str] = set()
+    allowed = ex.locked_alternatives()  # English source or its Chinese twin
     for cell in ex.cells("locked"):
         m = cell_meta(cell)
         got = by_name.get(m["cell"], [])
-        want = checksum(cell.source)
-        if len(got) == 1 and checksum(got[0].source) == want:
+        if len(got) == 1 and checksum(got[0].source) in allowed[m["cell"]]:
             continue
         what = "deleted" if not got else ("duplicated" if len(got) > 1 else "edited")
         if cell.cell_type != "code":
@@ -534,10 +537,12 @@ class Prepared:
         self.solution = solution
 
 
-def data_note(secret: str | None) -> str:
+def data_note(secret: str | None, lang: str = "en") -> str:
     """Which data a grade used, and why a number can differ from what the student saw."""
     practice = (secret if secret is not None else assignment.course_secret()) \
         == assignment.DEFAULT_SECRET
+    if lang == "zh":
+        return ZH["practice data" if practice else "course data"]
     if practice:
         return ("Graded on the practice data: the same tables `assignment.load` gives you "
                 "at home with your student id (no course secret was set), so your numbers "
@@ -593,9 +598,11 @@ def prepare(ex: Exercise, sub: Submission, opts: Options, solution, isolation: s
             res.add("wrong_exercise")
             res.notes.append(f"this notebook is exercise {str(meta_ex)[:60]!r}, not {ex.id!r}")
             return job
+        if isinstance(crm, dict) and crm.get("lang") in LANGS:
+            res.lang = crm["lang"]  # a notebook released with --lang zh: feedback in Chinese
         job.zeroed = check_locked(ex, nb, res)
         job.prep = Prepared(ex, sub.student_id, opts, solution)
-        res.data_note = data_note(opts.secret)
+        res.data_note = data_note(opts.secret, res.lang)
         hidden_q = {cell_meta(c).get("question") for c in ex.cells("hidden")}
         export = [a for q in ex.questions if q.id not in hidden_q for a in q.answers]
         gnb, job.labels = graded_notebook(ex, nb, export)
@@ -678,7 +685,7 @@ def _check(q, name: str, got, prep: Prepared, res: Result) -> tuple[float, str]:
     if not isinstance(got, str) or not got.strip():
         return 0.0, "expected your written answer as a text"
     res.written[q.id] = got
-    n = len(got.split())
+    n = assignment.word_count(got)
     lo, hi = q.words
     length = "" if lo <= n <= hi else f" (asked for {lo}-{hi} words)"
     if q.id in res.marks:
@@ -936,7 +943,7 @@ def manual_csv(ex: Exercise, results: list[Result]) -> str:
             text = r.written[q.id]
             rubric = "; ".join(f"{c['points']:g}: {c['criterion']}" for c in q.rubric)
             points, comment = r.marks.get(q.id, (None, ""))
-            w.writerow([r.student_id, ex.id, q.id, f"{q.points:g}", len(text.split()),
+            w.writerow([r.student_id, ex.id, q.id, f"{q.points:g}", assignment.word_count(text),
                         f"{q.words[0]}-{q.words[1]}", rubric, text,
                         "" if points is None else f"{points:g}", comment])
     return buf.getvalue()
@@ -990,47 +997,68 @@ def read_marks(ex: Exercise, path, students: set[str]) -> dict[str, dict]:
 
 def _verdict(q, r: Result, check: tuple) -> str:
     ok, msg = check
+    zh = r.lang == "zh"
+    if zh:
+        msg = answer_message_zh(msg)
     if q.manual and q.id in r.written:
-        return msg if q.id in r.marks else "awaiting marks by hand - " + msg
+        if q.id in r.marks:
+            return msg
+        return (ZH["awaiting marks by hand"] + " - " if zh else "awaiting marks by hand - ") + msg
     if ok:
-        return "passed"
-    return ("partly - " if r.scores[q.id] > 0 else "failed - ") + msg
+        return ZH["passed"] if zh else "passed"
+    part = r.scores[q.id] > 0
+    if zh:
+        return f"{ZH['partly'] if part else ZH['failed']} - {msg}"
+    return ("partly - " if part else "failed - ") + msg
 
 
 def feedback(ex: Exercise, r: Result, batch: str = "complete") -> str:
-    lines = [f"# Feedback: {ex.title}", "",
-             f"- student: `{r.student_id}`", f"- submission: `{r.submission}`",
-             f"- score: **{r.total:g} / {ex.max_points:g}**", f"- status: `{r.status}`",
-             f"- isolation: `{r.isolation}`"]
+    """The student's feedback in Markdown, in the language of the submitted notebook."""
+    zh = r.lang == "zh"
+
+    def w(key: str, en: str) -> str:
+        return ZH[key] if zh else en
+
+    title = (ex.title_zh or ex.title) if zh else ex.title
+    lines = [f"# {w('Feedback', 'Feedback')}: {title}", "",
+             f"- {w('student', 'student')}: `{r.student_id}`",
+             f"- {w('submission', 'submission')}: `{r.submission}`",
+             f"- {w('score', 'score')}: **{r.total:g} / {ex.max_points:g}**",
+             f"- {w('status', 'status')}: `{r.status}`",
+             f"- {w('isolation', 'isolation')}: `{r.isolation}`"]
     if batch != "complete":
-        lines.append(f"- batch: `{batch}` (grading was stopped; this is not final)")
+        lines.append(f"- {w('batch', 'batch')}: `{batch}` "
+                     f"({w('batch stopped', 'grading was stopped; this is not final')})")
     lines.append("")
     for st in r.status.split(";"):
-        lines.append(f"  - `{st}`: {STATUSES[st]}")
-    lines += ["", "## Questions", "", "| question | type | points | result |",
-              "|---|---|---|---|"]
+        lines.append(f"  - `{st}`: {STATUSES_ZH[st] if zh else STATUSES[st]}")
+    lines += ["", f"## {w('Questions', 'Questions')}", "",
+              f"| {w('question', 'question')} | {w('type', 'type')} | {w('points', 'points')} "
+              f"| {w('result', 'result')} |", "|---|---|---|---|"]
     for q in ex.questions:
         checks = [r.answers.get(a) for a in q.answers]
         if all(c is None for c in checks):
-            verdict = "not checked"
+            verdict = w("not checked", "not checked")
         else:
             verdict = "; ".join(f"`{a}`: {_verdict(q, r, c)}"
                                 for a, c in zip(q.answers, checks, strict=True) if c)
-        title = f"{q.id} {q.title}".strip()
-        lines.append(f"| {title} | {q.type} | {r.scores[q.id]:g} / {q.points:g} | "
+        qtitle = f"{q.id} {q.title_in(r.lang)}".strip()
+        qtype = TYPES_ZH[q.type] if zh else q.type
+        lines.append(f"| {qtitle} | {qtype} | {r.scores[q.id]:g} / {q.points:g} | "
                      f"{verdict.replace('|', '/')} |")
     failing = [q for q in ex.questions if r.scores[q.id] < q.points and q.hint
                and not (q.manual and q.id not in r.marks and q.id in r.written)]
     if failing:
-        lines += ["", "## Hints for the questions that lost points", ""]
-        lines += [f"- {q.id}: {q.hint}" for q in failing]
+        lines += ["", f"## {w('Hints', 'Hints for the questions that lost points')}", ""]
+        lines += [f"- {q.id}: {q.hint_in(r.lang)}" for q in failing]
     if r.failed_cells:
-        lines += ["", "## Cells that failed", ""]
+        lines += ["", f"## {w('Failed cells', 'Cells that failed')}", ""]
         lines += [f"- {label}: `{msg.replace('`', chr(39))}`" for label, msg, _ in r.failed_cells]
     if r.notes:
-        lines += ["", "## Notes", ""] + [f"- {n}" for n in r.notes]
+        lines += ["", f"## {w('Notes', 'Notes')}", ""] + [f"- {n}" for n in r.notes]
     if r.data_note:
-        lines += ["", "## Which data the grade used", "", r.data_note]
-    lines += ["", "Hidden checks compare your exported answers with values computed from your "
-              "own data by the grader; expected values are not shown.", ""]
+        lines += ["", f"## {w('Data', 'Which data the grade used')}", "", r.data_note]
+    lines += ["", w("closing", "Hidden checks compare your exported answers with values "
+                    "computed from your own data by the grader; expected values are not "
+                    "shown."), ""]
     return "\n".join(lines)

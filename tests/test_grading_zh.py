@@ -1,0 +1,152 @@
+"""Chinese exercises: the zh twin of a source notebook is graded exactly like the English one,
+`release --lang zh` writes the Chinese student notebook, feedback speaks the student's language."""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from crmsim.grading.exercise import (
+    available,
+    cell_meta,
+    load_exercise,
+    release,
+    student_version,
+)
+from crmsim.grading.grader import Options, grade
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = ROOT / "exercises"
+ZH_EXERCISES = [e for e in available(EXERCISES)
+                if (EXERCISES / e / "zh" / f"{e}.ipynb").is_file()]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _code(nb):
+    return [(cell_meta(c).get("cell"), c.cell_type, c.source) for c in nb.cells]
+
+
+@pytest.mark.parametrize("exid", ZH_EXERCISES)
+def test_zh_twin_has_same_cells_and_code(exid):
+    ex = load_exercise(exid, EXERCISES)
+    zh = ex.source_in("zh")
+    en, tw = _code(ex.source), _code(zh)
+    assert [(n, t) for n, t, _ in en] == [(n, t) for n, t, _ in tw]
+    for (name, kind, src), (_, _, zsrc) in zip(en, tw, strict=True):
+        if kind == "markdown":
+            assert CJK.search(zsrc), f"{exid}: markdown cell {name} is not in Chinese"
+        elif name == "setup":  # the only code difference: plots and messages in Chinese
+            assert zsrc.startswith("from crmsim import i18n\ni18n.set_language(\"zh\")")
+            assert zsrc.endswith(src)
+        elif "word_count" in zsrc:  # Chinese essays have no spaces: words counted as graded
+            assert re.sub(r"assignment\.word_count\((\w+)\)", r"len(\1.split())", zsrc) == src
+        else:
+            assert zsrc == src, f"{exid}: code cell {name} differs from the English one"
+    for q in ex.questions:
+        assert CJK.search(q.title_zh) and CJK.search(q.hint_zh), f"{exid} {q.id}"
+    assert CJK.search(ex.title_zh)
+    spec = tomllib.loads((EXERCISES / exid / "exercise.toml").read_text(encoding="utf-8"))
+    assert len(spec["objectives_zh"]) == len(spec["objectives"])
+    assert all(CJK.search(o) for o in spec["objectives_zh"])
+
+
+def test_release_lang_zh(tmp_path):
+    ex = load_exercise("ex02-segmentation", EXERCISES)
+    en = release(ex, tmp_path / "en")
+    zh = release(ex, tmp_path / "zh", lang="zh")
+    a, b = (json.loads(p.read_text(encoding="utf-8")) for p in (en, zh))
+    assert b["metadata"]["crmsim"]["lang"] == "zh" and "lang" not in a["metadata"]["crmsim"]
+    assert [cell_meta(c).get("cell") for c in a["cells"]] == \
+        [cell_meta(c).get("cell") for c in b["cells"]]
+    stub = next(c for c in b["cells"] if cell_meta(c).get("cell") == "q2-answer")
+    assert "raise NotImplementedError()" in "".join(stub["source"])
+    assert CJK.search("".join(b["cells"][0]["source"]))
+    sid = next(c for c in b["cells"] if cell_meta(c).get("cell") == "student-id")
+    assert "".join(sid["source"]).startswith('STUDENT_ID = "your-student-id"  # <- 在这里')
+    with pytest.raises(Exception, match="lang"):
+        release(ex, tmp_path / "x", lang="fr")
+
+
+def _submission(nb, sid):
+    nb = json.loads(json.dumps(nb))
+    for c in nb["cells"]:
+        if cell_meta(c).get("cell") == "student-id":
+            c["source"] = f'STUDENT_ID = "{sid}"'
+    return nbformat.writes(nbformat.from_dict(nb))
+
+
+def test_zh_solution_scores_like_english_and_gets_chinese_feedback(tmp_path):
+    """The solved zh twin and the solved English notebook score the same; a zh stub gets
+    Chinese feedback (titles, hints, fixed sentences), an English one English feedback."""
+    ex = load_exercise("ex02-segmentation", EXERCISES)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    zh_source = ex.source_in("zh")
+    zh_source.metadata["crmsim"] = {"exercise": ex.id, "lang": "zh"}
+    (subs / "en1.ipynb").write_text(_submission(ex.source, "en1"), encoding="utf-8")
+    (subs / "zh1.ipynb").write_text(_submission(zh_source, "zh1"), encoding="utf-8")
+    essay = "细分依据：最近购买情况、购买频率和购买金额，" * 14  # 266 汉字 = 133 words
+    zh_essay = json.loads(json.dumps(zh_source))
+    for c in zh_essay["cells"]:
+        if cell_meta(c).get("cell") == "q6-answer":
+            c["source"] = f"segmentation_essay = {essay!r}"
+    (subs / "zh3.ipynb").write_text(_submission(zh_essay, "zh3"), encoding="utf-8")
+    stub = student_version(ex, "zh")
+    (subs / "zh2.ipynb").write_text(_submission(stub, "zh2"), encoding="utf-8")
+    out = tmp_path / "out"
+    results = {r.student_id: r for r in grade(ex, subs, out, Options(jobs=2, sandbox=False))}
+    en1, zh1, zh2 = results["en1"], results["zh1"], results["zh2"]
+    assert zh2.total == 0 and zh2.lang == "zh"
+    zh3 = results["zh3"]  # a Chinese essay passes its public test and is counted in words
+    assert zh3.status == "awaiting_marks" and zh3.total == zh1.total, zh3.failed_cells
+    manual = (out / "manual.csv").read_text(encoding="utf-8")
+    assert "zh3,ex02-segmentation,q6,4,133,100-250," in manual
+    auto = [q.id for q in ex.questions if not q.manual]
+    assert all(en1.scores[q] == q_pts for q, q_pts in
+               ((q.id, q.points) for q in ex.questions if not q.manual))
+    assert {q: zh1.scores[q] for q in auto} == {q: en1.scores[q] for q in auto}
+    assert "modified_cells" not in zh1.status and zh1.lang == "zh" and en1.lang == "en"
+    assert not zh1.notes, zh1.notes  # Chinese text cells are not "edited" cells
+    fb_zh = (out / "feedback" / "zh2.md").read_text(encoding="utf-8")
+    fb_en = (out / "feedback" / "en1.md").read_text(encoding="utf-8")
+    assert "评分反馈" in fb_zh and "失分题目的提示" in fb_zh and ex.title_zh in fb_zh
+    for q in ex.questions:
+        if not q.manual:
+            assert q.hint_zh in fb_zh and q.hint not in fb_zh
+    assert "Hints for the questions" not in fb_zh
+    assert not CJK.search(fb_en.replace(ex.title, ""))
+
+
+def test_submit_cell_speaks_chinese(monkeypatch, capsys):
+    from crmsim import assignment, i18n
+
+    monkeypatch.delenv(assignment.ANSWERS_ENV, raising=False)
+    before = i18n.get_language()
+    try:
+        i18n.set_language("zh")
+        assignment.submit_from({"a": 1.5}, ["a", "b"], code=["f"])
+        zh = capsys.readouterr().out
+        i18n.set_language("en")
+        assignment.submit_from({"a": 1.5}, ["a", "b"], code=["f"])
+        en = capsys.readouterr().out
+    finally:
+        i18n.set_language(before)
+    assert "需要评分的答案" in zh and "缺失 b" in zh and "Graded answers" not in zh
+    assert "Graded answers" in en and "MISSING  b" in en and not CJK.search(en)
+
+
+def test_word_count_counts_chinese():
+    from crmsim.assignment import word_count
+
+    assert word_count("Keep the loyal customers, win back the lost ones.") == 9
+    assert word_count("留住忠诚客户，赢回流失客户。") == 6  # 12 汉字, punctuation not counted
+    assert word_count("RFM 最近购买 matters") == 4
+    assert word_count("") == 0
