@@ -144,7 +144,8 @@ def exercise_page(ex: Path, lang: str) -> str:
                     out.append("*" + " · ".join(facts) + "*")
                 if meta.get("objectives"):
                     out.append(f"**{w['objectives']}**\n\n" +
-                               "\n".join(f"- {o}" for o in meta["objectives"]))
+                               "\n".join(f"- {o}" for o in (meta.get(f"objectives_{lang}")
+                                                             or meta["objectives"])))
                 text = rest.strip()
                 if not text:
                     continue
