@@ -28,7 +28,7 @@ from crmsim.grading import load_exercise, sandbox  # noqa: E402
 
 EX = "ex02-segmentation"
 FULL = {"q1": 1.0, "q2": 1.0, "q3": 3.0, "q4": 2.0, "q5": 1.0}
-# ex02 q6 is a written answer: a fully solved notebook waits for the instructor\'s marks
+# ex02 q6 is a written answer: a fully solved notebook waits for the instructor's marks
 WAITING = "awaiting_marks"
 WHY = sandbox.problem()
 pytestmark = pytest.mark.skipif(WHY is not None, reason=f"SANDBOX CANNOT RUN HERE: {WHY}")
