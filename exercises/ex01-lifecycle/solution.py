@@ -1,9 +1,9 @@
 """Expected answers of ex01-lifecycle."""
 
-import importlib.util
-from pathlib import Path
 
 import pandas as pd
+
+from crmsim.grading import decisions
 
 #: The six-stage lifecycle (and the firm's win-back stage) in the four-stage variant.
 FOUR_STAGES = {"potential": "exploration", "development": "exploration",
@@ -12,16 +12,6 @@ FOUR_STAGES = {"potential": "exploration", "development": "exploration",
 FOUR_ORDER = ("exploration", "formation", "stability", "dissolution")
 MENU = ("personalised_offers", "loyalty_program", "proactive_care", "win_back", "vip_tiering")
 
-
-def _load_decisions():
-    path = Path(__file__).resolve().parent.parent / "decisions.py"
-    spec = importlib.util.spec_from_file_location("crmsim_exercise_decisions", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-decisions = _load_decisions()
 
 
 def stage_at(events, when):

@@ -30,26 +30,16 @@ def expected(data, hidden):
 
 
 # ---------------------------------------------------------------- judgement questions
-import importlib.util  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import pandas as pd  # noqa: E402
+
+from crmsim.grading import decisions  # noqa: E402
 
 START = pd.Timestamp("2025-01-01")
 YEAR = pd.Timedelta(days=365)
 TARGETS = ("tier", "credit_rating", "rfm", "orders", "stage")
 MENU = ("personalised_offers", "loyalty_program", "vip_tiering")
 
-
-def _load_decisions():
-    path = Path(__file__).resolve().parent.parent / "decisions.py"
-    spec = importlib.util.spec_from_file_location("crmsim_exercise_decisions", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-decisions = _load_decisions()
 
 
 def yearly_spend(tx):

@@ -1,9 +1,9 @@
 """Expected answers of ex04-retention."""
 
-import importlib.util
-from pathlib import Path
 
 import pandas as pd
+
+from crmsim.grading import decisions
 
 START = pd.Timestamp("2025-01-01")
 YEAR = pd.Timedelta(days=365)
@@ -11,16 +11,6 @@ CHANNELS = ("campaign", "launch", "referral")
 MENU = ("win_back", "proactive_care", "vip_tiering", "loyalty_program", "personalised_offers",
         "discount")
 
-
-def _load_decisions():
-    path = Path(__file__).resolve().parent.parent / "decisions.py"
-    spec = importlib.util.spec_from_file_location("crmsim_exercise_decisions", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-decisions = _load_decisions()
 
 
 def lapsed_customers(transactions, cutoff, days):

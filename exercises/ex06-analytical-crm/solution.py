@@ -6,23 +6,11 @@ programmes the student targets from its analysis.
 """
 
 import functools
-import importlib.util
 import itertools
 import json
-from pathlib import Path
 
 from crmsim.comparison import run_metrics
-
-
-def _load_decisions():
-    path = Path(__file__).resolve().parent.parent / "decisions.py"
-    spec = importlib.util.spec_from_file_location("crmsim_exercise_decisions", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-decisions = _load_decisions()
+from crmsim.grading import decisions
 
 # Q1: a need of the firm -> the CRM system type that serves it (DOMAIN items 19, 31, 34).
 NEEDS = [

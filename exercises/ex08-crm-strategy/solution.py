@@ -7,27 +7,15 @@ and expansion through retention strategies) within a marketing budget.
 """
 
 import functools
-import importlib.util
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 import crmsim
 from crmsim.analysis.pyramid import value_pyramid
+from crmsim.grading import decisions
 from crmsim.result import headline
-
-
-def _load_decisions():
-    path = Path(__file__).resolve().parent.parent / "decisions.py"
-    spec = importlib.util.spec_from_file_location("crmsim_exercise_decisions", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-decisions = _load_decisions()
 
 CUTOFF = 365.0
 CONTACT_COST, ONBOARDING_COST, CALL_COST = 3.0, 10.0, 1.5

@@ -4,8 +4,9 @@ A decision is ``{"strategies": [...]}`` (and, for customer development, ``contac
 strategy entries as :func:`crmsim.simulate` accepts them, ``"name"`` or
 ``"name:target=<rule>"``. The grader simulates it on the student's own market (the data
 seed, a larger population and two years: retention pays back slowly) with common random
-numbers, so two decisions differ only by what they change. Loaded by the exercises'
-``solution.py`` files (``decisions = _load_decisions()``), never by students' notebooks.
+numbers, so two decisions differ only by what they change. Used by the
+exercises' ``solution.py`` files (``from crmsim.grading import decisions``), never by
+students' notebooks.
 """
 
 from __future__ import annotations
