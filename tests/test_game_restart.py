@@ -25,12 +25,17 @@ def _form_decisions(form):
     return web.form_decisions(form, rules.check_settings(SETTINGS))
 
 
+def _submit_round(db, g, r):
+    """Both teams submit their decisions of round ``r + 1`` through the Python API."""
+    for team, rounds in DECISIONS.items():
+        api.submit(db, g["teams"][team], _form_decisions(rounds[r]), round_no=r + 1)
+
+
 def _reference(db):
     """The game played without interruption through the Python API."""
     g = api.create_game(db, SETTINGS, teams=["A", "B"])
     for r in range(3):
-        for team, rounds in DECISIONS.items():
-            api.submit(db, g["teams"][team], _form_decisions(rounds[r]), round_no=r + 1)
+        _submit_round(db, g, r)
         api.close_round(db, g["admin_token"])
     return _outcomes(db, g["admin_token"])
 
@@ -76,8 +81,7 @@ def test_a_close_interrupted_after_it_began_is_finished_on_restart(tmp_path):
     db = f"sqlite:///{tmp_path / 'game.db'}"
     g = api.create_game(db, SETTINGS, teams=["A", "B"])
     for r in range(3):
-        for team, rounds in DECISIONS.items():
-            api.submit(db, g["teams"][team], _form_decisions(rounds[r]), round_no=r + 1)
+        _submit_round(db, g, r)
         if r < 2:
             api.close_round(db, g["admin_token"])
     # the last close got as far as marking the round closed, then the server died
@@ -97,8 +101,7 @@ def test_a_missing_snapshot_is_rebuilt_by_replaying_the_stored_decisions(tmp_pat
     db = f"sqlite:///{tmp_path / 'game.db'}"
     g = api.create_game(db, SETTINGS, teams=["A", "B"])
     for r in range(3):
-        for team, rounds in DECISIONS.items():
-            api.submit(db, g["teams"][team], _form_decisions(rounds[r]), round_no=r + 1)
+        _submit_round(db, g, r)
         if r > 0:
             api.MARKETS.clear()
             with api.engine(db).begin() as conn:
