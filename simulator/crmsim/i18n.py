@@ -8,12 +8,13 @@ English column names; :func:`label` gives a column's display label in the curren
 
 Chinese text needs a font with CJK glyphs: the Noto Sans CJK SC font shipped by the
 ``mplfonts`` package (SIL Open Font License 1.1) is registered with matplotlib's font manager
-at import, and selected while the language is ``zh``, so nothing depends on the fonts of the
-operating system.
+under a private family name (:data:`CJK_FONT`) and selected while the language is ``zh``, so
+plots look the same whether or not the operating system has a font of the same name.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from functools import cache
@@ -30,7 +31,9 @@ LANGUAGES = ("en", "zh")
 DEFAULT = "en"
 ENV_VAR = "CRMSIM_LANG"
 CATALOGUE = Path(__file__).parent / "data" / "i18n" / "catalogue.toml"
-CJK_FONT = "Noto Sans CJK SC"
+# A private family name for the packaged font: a system font called "Noto Sans CJK SC" (Debian's
+# fonts-noto-cjk, which Chromium pulls in) would otherwise tie with it and win the lookup.
+CJK_FONT = "crmsim Noto Sans CJK SC"
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
 _state = {"language": None, "rc_before": None}
@@ -123,7 +126,12 @@ def register_cjk_font() -> str:
     import matplotlib as mpl
     from matplotlib import font_manager
 
-    font_manager.fontManager.addfont(str(cjk_font_path()))
+    manager = font_manager.fontManager
+    if not any(entry.name == CJK_FONT for entry in manager.ttflist):
+        path = str(cjk_font_path())
+        manager.addfont(path)  # clears the lookup cache; the new entries are renamed at once
+        manager.ttflist = [dataclasses.replace(entry, name=CJK_FONT) if entry.fname == path
+                           else entry for entry in manager.ttflist]
     if CJK_FONT not in mpl.rcParams["font.sans-serif"]:
         mpl.rcParams["font.sans-serif"] = [*mpl.rcParams["font.sans-serif"], CJK_FONT]
     return CJK_FONT
