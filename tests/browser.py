@@ -7,6 +7,7 @@ Chromium or Playwright is missing, which ``.ci/run`` prevents by installing both
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import tempfile
 
@@ -22,8 +23,10 @@ def chromium_path() -> str | None:
 
 
 @contextlib.contextmanager
-def chromium_page(viewport=(1280, 900), locale="en-US"):
-    """Yield a Playwright page in a fresh headless Chromium profile; closes everything after."""
+def chromium_page(viewport=(1280, 900), locale="en-US", env=None):
+    """Yield a Playwright page in a fresh headless Chromium profile; closes everything after.
+
+    ``env`` adds environment variables for the browser (``FONTCONFIG_FILE``, say)."""
     exe = chromium_path()
     if exe is None:
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
@@ -32,7 +35,8 @@ def chromium_page(viewport=(1280, 900), locale="en-US"):
             sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch_persistent_context(
             profile, executable_path=exe, args=CHROMIUM_FLAGS, headless=True,
-            viewport={"width": viewport[0], "height": viewport[1]}, locale=locale)
+            viewport={"width": viewport[0], "height": viewport[1]}, locale=locale,
+            env={**os.environ, **env} if env else None)
         try:
             yield browser.new_page()
         finally:

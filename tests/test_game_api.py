@@ -177,6 +177,13 @@ def test_tokens_grant_only_their_own_team_or_game(db):
     assert {r["token_hash"] for r in rows} == {store.token_hash(a), store.token_hash(b)}
 
 
+def test_tokens_are_letters_and_digits_a_command_line_can_take():
+    """A token such as ``-6YT…`` was read by ``crmsim game close --token`` as an option."""
+    tokens = {api._new_token() for _ in range(2000)}
+    assert len(tokens) == 2000
+    assert all(len(t) == 20 and t.isascii() and t.isalnum() for t in tokens)
+
+
 def test_events_hit_every_team_in_their_round(db):
     ev = [{"round": 2, "kind": "service_outage", "capacity": 0.5},
           {"round": 2, "kind": "competitor_campaign", "share": 0.5},

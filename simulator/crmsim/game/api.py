@@ -24,6 +24,7 @@ round. A server that dies while closing leaves the game ``closing``; closing aga
 from __future__ import annotations
 
 import secrets
+import string
 import threading
 
 import sqlalchemy as sa
@@ -85,8 +86,13 @@ def _team(conn, team_token):
     return team
 
 
+TOKEN_ALPHABET = string.ascii_letters + string.digits
+
+
 def _new_token() -> str:
-    return secrets.token_urlsafe(12)
+    """20 letters and digits (119 bits): no ``-`` that a command line would read as an option
+    (``--token -6YT…`` failed), no ``_`` that breaks a double-click selection."""
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(20))
 
 
 # ------------------------------------------------------------------ instructor
