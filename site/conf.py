@@ -68,3 +68,7 @@ mathjax2_config = {"HTML-CSS": {"availableFonts": [], "webFont": "STIX-Web",  # 
 # Mermaid diagrams drawn in the browser by the copy build.py put in the site
 mermaid_use_local = "mermaid/mermaid.esm.min.mjs"
 mermaid_fullscreen = False
+# Diagram text in the site's font stack, Chinese font first (see _static/crmsim.css)
+DIAGRAM_FONT = '"crmsim CJK", "trebuchet ms", verdana, arial, sans-serif'
+mermaid_init_config = {"startOnLoad": False, "fontFamily": DIAGRAM_FONT,
+                       "themeVariables": {"fontFamily": DIAGRAM_FONT}}
