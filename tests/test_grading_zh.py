@@ -150,3 +150,78 @@ def test_word_count_counts_chinese():
     assert word_count("留住忠诚客户，赢回流失客户。") == 6  # 12 汉字, punctuation not counted
     assert word_count("RFM 最近购买 matters") == 4
     assert word_count("") == 0
+
+
+# ----------------------------------------------------------- every message of the checks
+def _every_check_message() -> list[str]:
+    """Drive every branch of the answer checks (and the grader's own per-answer messages)."""
+    from crmsim.grading.checks import compare, compare_choice, compare_ranking
+    from crmsim.grading.exercise import Question
+
+    def q(t):
+        return Question(id="q1", points=2, answers=["a"], type=t)
+
+    out = [compare(q("number"), None, 1.0), compare(q("number"), "x", 1.0),
+           compare(q("integer"), 2.5, 3), compare(q("number"), 1.0, None),
+           compare(q("number"), 2.0, 1.0), compare(q("integer"), 2, 3),
+           compare(q("text"), 3, "b"), compare(q("text"), "a", "b"),
+           compare(q("set"), 3, [1]), compare(q("set"), [1, 2], [2, 3]),
+           compare(q("mapping"), 3, {"k": 1}), compare(q("mapping"), {"j": 1, "k": 2},
+                                                         {"k": 1, "m": 2}),
+           compare(q("table"), 3, {"c": {"k": 1}}), compare(q("table"), {}, {"c": {"k": 1}}),
+           compare(q("table"), {"c": {"k": 2}}, {"c": {"k": 1}}), compare(q("odd"), 1, 1)]
+    spec = {"options": ["A1", "B2", "C3"], "correct": "A1"}
+    out += [compare_choice(3, spec), compare_choice("Z9", spec), compare_choice("B2", spec),
+            compare_choice("A1", spec)]
+    order = {"options": ["A1", "B2", "C3"], "correct": ["A1", "B2", "C3"]}
+    out += [compare_ranking("A1", order), compare_ranking(["A1"], order),
+            compare_ranking(["B2", "A1", "C3"], order)]
+    msgs = [m for _, m in out]
+    msgs += ["no answer: not exported", "no answer: not exported (see the failed cells below)",
+             "your decision is as good as the best one the grader tried",
+             "your decision does no better than doing nothing",
+             "your decision achieves 40% of the improvement over doing nothing that the best "
+             "decision the grader tried achieves",
+             "expected your written answer as a text",
+             "12 words recorded for marking by hand (asked for 150-300 words)",
+             "marked by hand: 3 / 4 - 论证清楚"]
+    return msgs
+
+
+ENGLISH = ("expected", "your", " not ", "missing", "keys", "values", "items", "pairs",
+           "answer", "words", "decision", "column", "label", "order", "tolerance", "unknown")
+
+
+def test_every_answer_message_has_a_chinese_version():
+    from crmsim.grading.messages import answer_message_zh
+
+    msgs = _every_check_message()
+    assert len(set(msgs)) == len(msgs) == 31  # each branch once
+    left = {m: answer_message_zh(m) for m in msgs
+            if any(w in answer_message_zh(m).casefold() for w in ENGLISH)}
+    assert left == {}
+
+
+def test_notes_and_failed_cells_have_a_chinese_version():
+    from crmsim.grading.messages import note_zh
+
+    notes = ["text cell `intro` was edited (no effect on points)",
+             "locked cell `q2-test` was deleted: question q2 scores 0",
+             "locked cell `setup` was duplicated: every question (it is a setup cell) scores 0",
+             "the grader failed; your instructor has been told",
+             "could not read the notebook: NotJSONError: bad",
+             "this notebook is exercise 'ex03-customer-value', not 'ex02-segmentation'",
+             "the notebook loaded data for student id(s) s2, but this submission is 's1'; set "
+             "STUDENT_ID to your own id",
+             "the kernel died while running cell `q3-answer`; later cells did not run",
+             "the notebook was stopped after 600 s in total",
+             "pytest could not collect the notebook", "the test run ended without a report",
+             "q3-test (question q3)", "a hidden test of this question raised: ZeroDivisionError"]
+    words = ("cell", "question", "grader", "notebook", "kernel", "stopped", "report", "hidden",
+             "deleted", "edited", "duplicated", "your")
+    zh = {n: note_zh(n) for n in notes}
+    assert {n: z for n, z in zh.items()
+            if any(w in z.replace("`", " ").replace("STUDENT_ID", "").casefold().split()
+                   or f" {w} " in f" {z.casefold()} " for w in words)} == {}
+    assert note_zh("AssertionError at the line `assert x`") == \
+        "AssertionError 出错的代码行 `assert x`"

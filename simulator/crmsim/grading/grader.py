@@ -60,7 +60,7 @@ from crmsim.grading.exercise import (
     checksum,
     interpretation_options,
 )
-from crmsim.grading.messages import STATUSES_ZH, TYPES_ZH, ZH, answer_message_zh
+from crmsim.grading.messages import STATUSES_ZH, TYPES_ZH, ZH, answer_message_zh, note_zh
 from crmsim.parallel import run_tasks
 
 # Status codes, most severe first; a row's status lists every one that applies.
@@ -1053,9 +1053,12 @@ def feedback(ex: Exercise, r: Result, batch: str = "complete") -> str:
         lines += [f"- {q.id}: {q.hint_in(r.lang)}" for q in failing]
     if r.failed_cells:
         lines += ["", f"## {w('Failed cells', 'Cells that failed')}", ""]
-        lines += [f"- {label}: `{msg.replace('`', chr(39))}`" for label, msg, _ in r.failed_cells]
+        tr = note_zh if zh else str
+        lines += [f"- {tr(label)}: `{tr(msg).replace('`', chr(39))}`"
+                  for label, msg, _ in r.failed_cells]
     if r.notes:
-        lines += ["", f"## {w('Notes', 'Notes')}", ""] + [f"- {n}" for n in r.notes]
+        lines += ["", f"## {w('Notes', 'Notes')}", ""]
+        lines += [f"- {note_zh(n) if zh else n}" for n in r.notes]
     if r.data_note:
         lines += ["", f"## {w('Data', 'Which data the grade used')}", "", r.data_note]
     lines += ["", w("closing", "Hidden checks compare your exported answers with values "

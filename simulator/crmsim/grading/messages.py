@@ -57,7 +57,8 @@ ZH = {
                    "可能与评分时的值不同，因而不通过。",
 }
 
-#: The grader's per-answer messages (English regex -> Chinese template); others stay English.
+#: The grader's per-answer messages (English regex -> Chinese template), applied in order;
+#: ``tests/test_grading_messages_zh.py`` drives every message of the checks through them.
 ANSWER_MESSAGES_ZH = [
     (r"^correct$", "正确"),
     (r"^your decision is as good as the best one the grader tried$",
@@ -73,20 +74,83 @@ ANSWER_MESSAGES_ZH = [
     (r"^no answer: not exported(.*)$", r"没有答案：未导出\1"),
     (r"^no answer: (.*)$", r"没有答案：\1"),
     (r"^(.*) is not the option your data supports best$", r"\1 不是你的数据最支持的选项"),
+    (r"^(.*) is not one of your options: answer with one label from data\.options\(\.\.\.\) "
+     r"exactly as printed$",
+     r"\1 不是你的选项之一：请从 data.options(...) 中选一个标签，按打印出的样子原样作答"),
+    (r"^expected one option label \(a text\), got (\S+)$",
+     r"应为一个选项标签（文字），实际得到 \1"),
+    (r"^expected a list of option labels, got (\S+)$", r"应为由选项标签组成的列表，实际得到 \1"),
+    (r"^your list is not an order of exactly your options \(each label of data\.options\(\.\.\.\)"
+     r" once\)$", "你的列表不是你全部选项的一个排序（data.options(...) 的每个标签恰好出现一次）"),
+    (r"^(\d+) of (\d+) pairs in the right order \(Kendall's tau (\S+); points x max\(0, tau\)\)$",
+     r"\2 对中有 \1 对顺序正确（肯德尔 τ = \3；得分 = 分值 × max(0, τ)）"),
     (r"^your value (\S+) is not correct(.*)$", r"你的数值 \1 不正确\2"),
+    (r" \(not within tolerance\)", "（不在容差范围内）"),
+    (r"^the answer is None/NaN$", "答案是 None/NaN（空值）"),
+    (r"^expected a number, got (.*)$", r"应为一个数，实际得到 \1"),
+    (r"^expected a whole number, got (.*)$", r"应为整数，实际得到 \1"),
+    (r"^no expected value could be computed \(reported to the instructor\)$",
+     "评分程序无法算出期望值（已报告给教师）"),
+    (r"^expected a text, got (.*)$", r"应为一段文字，实际得到 \1"),
+    (r"^(.*) is not the right answer$", r"\1 不是正确答案"),
+    (r"^expected a set/list, got (.*)$", r"应为集合或列表，实际得到 \1"),
+    (r"^your (\d+) items differ from the expected set: (\d+) should not be there, (\d+) are "
+     r"missing$", r"你的 \1 项与期望的集合不同：其中 \2 项不应出现，另缺少 \3 项"),
+    (r"^expected a table, got (.*)$", r"应为表格，实际得到 \1"),
+    (r"^missing columns: (.*)$", r"缺少列：\1"),
+    (r"^column ('[^']*'): ", r"列 \1："),
+    (r"expected a mapping/Series, got (\S+)", r"应为映射或 Series，实际得到 \1"),
+    (r"(\d+) keys missing", r"缺少 \1 个键"),
+    (r"(\d+) unexpected keys", r"多出 \1 个键"),
+    (r"(\d+) of (\d+) values not correct", r"\2 个值中有 \1 个不正确"),
+    (r"^unknown answer type (.*)$", r"未知的答案类型 \1"),
     (r" \(asked for (\d+)-(\d+) words\)", r"（要求 \1-\2 个词）"),
     (r" \(see the failed cells below\)", "（见下方出错的单元格）"),
     (r"^expected your written answer as a text$", "文字题答案应为一段文字"),
 ]
 
+#: Notes and failed-cell lines of the feedback (English regex -> Chinese template).
+NOTES_ZH = [
+    (r"^text cell `([^`]*)` was (deleted|duplicated|edited) \(no effect on points\)$",
+     r"文字单元格 `\1` 被\2（不影响得分）"),
+    (r"^locked cell `([^`]*)` was (deleted|duplicated|edited): question (\S+) scores 0$",
+     r"锁定的单元格 `\1` 被\2：题目 \3 得 0 分"),
+    (r"^locked cell `([^`]*)` was (deleted|duplicated|edited): every question \(it is a setup "
+     r"cell\) scores 0$", r"锁定的单元格 `\1` 被\2：所有题目得 0 分（它是设置单元格）"),
+    (r"被deleted", "被删除"), (r"被duplicated", "被复制"), (r"被edited", "被修改"),
+    (r"^the grader failed; your instructor has been told$", "评分程序出错；已通知教师"),
+    (r"^could not read the notebook: (.*)$", r"无法读取笔记本：\1"),
+    (r"^this notebook is exercise (.*), not (.*)$", r"这个笔记本属于练习 \1，而不是 \2"),
+    (r"^the notebook loaded data for student id\(s\) (.*), but this submission is (.*); set "
+     r"STUDENT_ID to your own id$",
+     r"笔记本加载了学号 \1 的数据，但这份作业属于 \2；请把 STUDENT_ID 设为你自己的学号"),
+    (r"^the kernel died while running cell `([^`]*)`; later cells did not run$",
+     r"运行单元格 `\1` 时内核崩溃；之后的单元格没有运行"),
+    (r"^the notebook was stopped after (\d+) s in total$", r"笔记本总共运行 \1 秒后被中止"),
+    (r"^pytest could not collect the notebook$", "pytest 无法收集这个笔记本"),
+    (r"^the test run ended without a report$", "测试运行结束时没有生成报告"),
+    (r" \(question (\S+)\)$", r"（题目 \1）"),
+    (r"^a hidden test of this question raised: ", "本题的隐藏检查抛出了异常："),
+    (r" at the line `", " 出错的代码行 `"),
+]
+
+
+def _apply(patterns, msg: str) -> str:
+    import re
+
+    for pattern, zh in patterns:
+        msg = re.sub(pattern, zh, msg)
+    return msg
+
+
+def note_zh(msg: str) -> str:
+    """A note or failed-cell line of the feedback in Chinese where a pattern knows it."""
+    return _apply(NOTES_ZH, msg)
+
 
 def answer_message_zh(msg: str) -> str:
     """A per-answer message in Chinese where a pattern knows it (else unchanged)."""
-    import re
-
-    for pattern, zh in ANSWER_MESSAGES_ZH:
-        msg = re.sub(pattern, zh, msg)
-    return msg
+    return _apply(ANSWER_MESSAGES_ZH, msg)
 
 TYPES_ZH = {"number": "数值", "integer": "整数", "text": "文字", "set": "集合",
             "mapping": "映射", "table": "表格", "choice": "单选", "ranking": "排序",
