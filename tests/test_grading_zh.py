@@ -34,6 +34,20 @@ def _code(nb):
     return [(cell_meta(c).get("cell"), c.cell_type, c.source) for c in nb.cells]
 
 
+def _only_chinese_printing(suffix: str, exid: str) -> None:
+    """What a Chinese setup cell adds after the English code: Chinese texts in ``_``-names
+    and prints of them, nothing that changes the names the answers use."""
+    import ast
+
+    for stmt in ast.parse(suffix).body:
+        printing = isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) \
+            and getattr(stmt.value.func, "id", "") == "print"
+        private = isinstance(stmt, ast.Assign) and all(
+            isinstance(t, ast.Name) and t.id.startswith("_") for t in stmt.targets)
+        assert printing or private, f"{exid}: setup adds {ast.unparse(stmt)[:60]!r}"
+    assert not suffix.strip() or CJK.search(suffix), exid
+
+
 @pytest.mark.parametrize("exid", ZH_EXERCISES)
 def test_zh_twin_has_same_cells_and_code(exid):
     ex = load_exercise(exid, EXERCISES)
@@ -45,7 +59,8 @@ def test_zh_twin_has_same_cells_and_code(exid):
             assert CJK.search(zsrc), f"{exid}: markdown cell {name} is not in Chinese"
         elif name == "setup":  # the only code difference: plots and messages in Chinese
             assert zsrc.startswith("from crmsim import i18n\ni18n.set_language(\"zh\")")
-            assert zsrc.endswith(src)
+            assert src in zsrc
+            _only_chinese_printing(zsrc.split(src, 1)[1], exid)
         elif "word_count" in zsrc:  # Chinese essays have no spaces: words counted as graded
             assert re.sub(r"assignment\.word_count\((\w+)\)", r"len(\1.split())", zsrc) == src
         else:
@@ -225,3 +240,45 @@ def test_notes_and_failed_cells_have_a_chinese_version():
                    or f" {w} " in f" {z.casefold()} " for w in words)} == {}
     assert note_zh("AssertionError at the line `assert x`") == \
         "AssertionError 出错的代码行 `assert x`"
+
+
+# ----------------------------------------------------------- options in Chinese
+@pytest.mark.parametrize("exid", ZH_EXERCISES)
+def test_every_option_has_a_chinese_meaning(exid, capsys):
+    """A Chinese student sees each option label with its meaning (the label stays the answer:
+    it is also a value in the data or the code)."""
+    from crmsim import assignment, i18n
+
+    data = assignment.load(exid, "zh001")
+    assert data.choices_error == ""
+    for q, labels in data.choices.items():
+        assert set(data.choices_zh[q]) == set(labels)
+        assert all(CJK.search(t) for t in data.choices_zh[q].values()), (exid, q)
+        try:
+            i18n.set_language("zh")
+            data.show_options(q)
+        finally:
+            i18n.set_language("en")
+        zh = capsys.readouterr().out.splitlines()
+        data.show_options(q)
+        en = capsys.readouterr().out.splitlines()
+        assert en == [f"{i}. {label}" for i, label in enumerate(labels, 1)]
+        assert [line.split("    （")[0] for line in zh] == en
+        assert all(CJK.search(line) for line in zh)
+
+
+def test_options_with_a_bad_chinese_mapping_are_refused():
+    from types import SimpleNamespace
+
+    from crmsim.errors import CrmsimError
+    from crmsim.grading.exercise import interpretation_options
+
+    ex = load_exercise("ex07-implementation", EXERCISES)
+    data = SimpleNamespace(student_id="s1")
+    for zh in ({"philosophy": "理念"}, {"philosophy": "理念", "technology": "理念",
+                                       "implementation": "实施"}):
+        solution = SimpleNamespace(options_q1=lambda d, h, zh=zh: {
+            "options": ["philosophy", "technology", "implementation"],
+            "correct": "technology", "zh": zh})
+        with pytest.raises(CrmsimError, match="'zh' as a distinct Chinese text"):
+            interpretation_options(ex, solution, data, {})

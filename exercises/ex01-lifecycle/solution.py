@@ -3,6 +3,7 @@
 
 import pandas as pd
 
+from crmsim import i18n
 from crmsim.grading import decisions
 
 #: The six-stage lifecycle (and the firm's win-back stage) in the four-stage variant.
@@ -56,6 +57,11 @@ def _label(stage, four):
     return f"{stage}, in the four-stage variant: {four}"
 
 
+def _label_zh(label):
+    stage, four = label.split(", in the four-stage variant: ")
+    return f"{i18n.t('stage.' + stage, 'zh')}，四阶段模型中为{i18n.t('four.' + four, 'zh')}"
+
+
 def options_q2(data, hidden):
     """The top spender's stage now, with its four-stage name; distractors pair the same
     stage with other four-stage names, or other stages with their own."""
@@ -64,7 +70,8 @@ def options_q2(data, hidden):
     wrong_four = [_label(stage, f) for f in FOUR_ORDER if f != FOUR_STAGES[stage]][:2]
     others = [_label(s, FOUR_STAGES[s]) for s in ("development", "growth", "maturity",
                                                    "decline", "terminated") if s != stage][:2]
-    return {"options": [right, *wrong_four, *others], "correct": right}
+    labels = [right, *wrong_four, *others]
+    return {"options": labels, "correct": right, "zh": {x: _label_zh(x) for x in labels}}
 
 
 def candidates_q4(data):

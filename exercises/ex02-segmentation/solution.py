@@ -70,7 +70,16 @@ def surveyed_top_spender(data):
     return int(spend.sort_values(ascending=False, kind="stable").index[0])
 
 
+TACTICS_ZH = {  # the same tactics in Chinese (shown next to the labels in a Chinese notebook)
+    "sanguine": "与他交谈但不要重复自己的话；推荐新菜但让他自己选；接受退菜",
+    "phlegmatic": "安排安静的座位和熟悉的菜品；不过早提建议，也不催促",
+    "choleric": "推荐新菜，绝不争辩；上菜、结账要快；提醒他带好随身物品",
+    "melancholic": "耐心、让他安心；解释清楚，每一个承诺都严格兑现",
+}
+
+
 def options_q1(data, hidden):
     cid = surveyed_top_spender(data)
     temper = str(data.customers.set_index("customer_id").loc[cid, "temperament"])
-    return {"options": list(TACTICS.values()), "correct": TACTICS[temper]}
+    return {"options": list(TACTICS.values()), "correct": TACTICS[temper],
+            "zh": {TACTICS[k]: TACTICS_ZH[k] for k in TACTICS}}

@@ -66,7 +66,8 @@ def options_q1(data, hidden):
             picks.append(cand[len(cand) // 2])
         if len(picks) == 4:
             break
-    return {"options": [f"customer {i}" for i in picks], "correct": f"customer {promising}"}
+    return {"options": [f"customer {i}" for i in picks], "correct": f"customer {promising}",
+            "zh": {f"customer {i}": f"客户 {i}" for i in picks}}
 
 
 def candidates_q5(data):

@@ -3,6 +3,7 @@
 
 import pandas as pd
 
+from crmsim import i18n
 from crmsim.grading import decisions
 
 START = pd.Timestamp("2025-01-01")
@@ -59,7 +60,8 @@ def options_q2(data, hidden):
     rate = {ch: retained(data.transactions, c.loc[c["channel"] == ch, "customer_id"])
             for ch in CHANNELS}
     order = sorted(CHANNELS, key=lambda ch: (-round(rate[ch], 12), ch))
-    return {"options": list(CHANNELS), "correct": order}
+    return {"options": list(CHANNELS), "correct": order,
+            "zh": {ch: i18n.t(f"channel.{ch}", "zh") for ch in CHANNELS}}
 
 
 def candidates_q5(data):

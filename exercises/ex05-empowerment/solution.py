@@ -9,6 +9,7 @@ numbers) and differences come from the decisions alone.
 import numpy as np
 
 import crmsim
+from crmsim import i18n
 from crmsim.assignment import EXERCISE_DATA
 from crmsim.result import headline
 from crmsim.strategies import REGISTRY
@@ -59,7 +60,8 @@ def dose_per_cost(dimension):
 def options_q2(data, hidden):
     base = profit_and_cost(my_market(data))[0]
     r = {s: roi(data, [s], base) for s in RIGHTS}
-    return {"options": RIGHTS, "correct": sorted(RIGHTS, key=lambda s: -r[s])}
+    return {"options": RIGHTS, "correct": sorted(RIGHTS, key=lambda s: -r[s]),
+            "zh": {s: i18n.t(f"strategy.{s}", "zh") for s in RIGHTS}}
 
 
 def q3_strategies(data):
@@ -81,7 +83,8 @@ def q3_strategies(data):
 
 def options_q3(data, hidden):
     pick, best = q3_strategies(data)
-    return {"options": pick, "correct": best}
+    return {"options": pick, "correct": best,
+            "zh": {s: i18n.t(f"strategy.{s}", "zh") for s in pick}}
 
 
 # ---------------------------------------------------------------- decision

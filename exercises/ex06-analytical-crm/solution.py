@@ -43,12 +43,20 @@ CONCEPTS = ["computational intelligence", "perceptual intelligence", "cognitive 
             "blockchain trustlessness", "privacy protection"]
 
 
+SYSTEM_TYPES_ZH = {"operational": "运营型CRM", "analytical": "分析型CRM",
+                   "collaborative": "协同型CRM"}
+CONCEPTS_ZH = {"computational intelligence": "计算智能", "perceptual intelligence": "感知智能",
+               "cognitive intelligence": "认知智能", "blockchain trustlessness": "区块链的去信任化",
+               "privacy protection": "隐私保护"}
+
+
 def options_q1(data, hidden):
-    return {"options": SYSTEM_TYPES, "correct": NEEDS[data.seed % len(NEEDS)][1]}
+    return {"options": SYSTEM_TYPES, "correct": NEEDS[data.seed % len(NEEDS)][1],
+            "zh": SYSTEM_TYPES_ZH}
 
 
 def options_q2(data, hidden):
-    return {"options": CONCEPTS, "correct": PLANS[data.seed % len(PLANS)][1]}
+    return {"options": CONCEPTS, "correct": PLANS[data.seed % len(PLANS)][1], "zh": CONCEPTS_ZH}
 
 
 def pair_support(transactions, a, b):

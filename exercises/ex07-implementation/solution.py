@@ -8,6 +8,7 @@ numbers), so plans differ by their decisions, not by luck.
 
 import numpy as np
 
+from crmsim import i18n
 from crmsim.implementation import PHASES, simulate_rollout
 
 SIDES = ("philosophy", "technology", "implementation")
@@ -26,7 +27,8 @@ def side_overrun(plan):
 
 def options_q1(data, hidden):
     over = side_overrun(data.extra["project_plan"])
-    return {"options": list(SIDES), "correct": str(over.idxmax())}
+    return {"options": list(SIDES), "correct": str(over.idxmax()),
+            "zh": {s: i18n.t(f"side.{s}", "zh") for s in SIDES}}
 
 
 def seeds(data):

@@ -109,7 +109,8 @@ def options_q4(data, hidden):
     above = sorted(c for c in cows if revenue[c] > revenue[dog])
     pick = [int(c) for c in rng.choice(below, 2, replace=False)] \
         + [int(c) for c in rng.choice(above, 2, replace=False)] + [dog]
-    return {"options": [f"customer {c}" for c in sorted(pick)], "correct": f"customer {dog}"}
+    return {"options": [f"customer {c}" for c in sorted(pick)], "correct": f"customer {dog}",
+            "zh": {f"customer {c}": f"客户 {c}" for c in pick}}
 
 
 # ---------------------------------------------------------------- Q6 (decision)

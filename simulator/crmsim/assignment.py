@@ -50,6 +50,7 @@ __all__ = [
     "observable",
     "option_order",
     "seed_for",
+    "set_choices",
     "submit",
     "submit_from",
     "to_jsonable",
@@ -136,6 +137,8 @@ class AssignmentData:
     #: question id -> option labels in this student's order (choice/ranking questions)
     choices: dict = field(default_factory=dict)
     choices_error: str = ""  # why ``choices`` could not be computed (practice mode)
+    #: question id -> {label: its meaning in Chinese}, shown by :meth:`show_options`
+    choices_zh: dict = field(default_factory=dict)
 
     def options(self, question: str) -> list[str]:
         """The options of a choice or ranking question, in this student's own order.
@@ -151,6 +154,17 @@ class AssignmentData:
                                   f"{self.choices_error}")
             raise invalid("question", question, allowed)
         return list(self.choices[question])
+
+    def show_options(self, question: str) -> None:
+        """Print the options of a choice or ranking question, one per line, in this
+        student's order; in Chinese (``i18n.set_language("zh")``) with each label's meaning.
+        Answer with the labels themselves (the text before the meaning)."""
+        from crmsim import i18n
+
+        labels = self.options(question)
+        meaning = self.choices_zh.get(question, {}) if i18n.get_language() == "zh" else {}
+        for i, label in enumerate(labels, 1):
+            print(f"{i}. {label}" + (f"    （{meaning[label]}）" if label in meaning else ""))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {t: getattr(self, t) for t in TABLES if getattr(self, t) is not None}
@@ -230,7 +244,7 @@ def observable(data: AssignmentData) -> AssignmentData:
                           events=strip(data.events), kpis=strip(data.kpis), true_events=None,
                           exercise_id=data.exercise_id, student_id=data.student_id,
                           seed=data.seed, extra=dict(data.extra), choices=dict(data.choices),
-                          choices_error=data.choices_error)
+                          choices_error=data.choices_error, choices_zh=dict(data.choices_zh))
 
 
 def option_order(exercise_id: str, student_id: str, question: str, labels) -> list[str]:
@@ -240,6 +254,13 @@ def option_order(exercise_id: str, student_id: str, question: str, labels) -> li
     rng = np.random.default_rng(int.from_bytes(hashlib.sha256(msg).digest()[:8], "big"))
     labels = [str(x) for x in labels]
     return [labels[i] for i in rng.permutation(len(labels))]
+
+
+def set_choices(data: AssignmentData, options: dict) -> None:
+    """Give ``data`` the options of its exercise's choice/ranking questions (as computed by
+    :func:`crmsim.grading.exercise.interpretation_options`)."""
+    data.choices = {k: v["options"] for k, v in options.items()}
+    data.choices_zh = {k: v["zh"] for k, v in options.items() if v["zh"]}
 
 
 def _practice_choices(full: AssignmentData) -> AssignmentData:
@@ -254,8 +275,7 @@ def _practice_choices(full: AssignmentData) -> AssignmentData:
             make_hidden = getattr(solution, "hidden_inputs", None)
             rng = np.random.default_rng(seed_for(ex.id, full.student_id, purpose="hidden"))
             hidden = make_hidden(observable(full), rng) if make_hidden else {}
-            full.choices = {k: v["options"] for k, v in
-                            interpretation_options(ex, solution, full, hidden).items()}
+            set_choices(full, interpretation_options(ex, solution, full, hidden))
     except Exception as exc:  # noqa: BLE001 - loading the data must not fail on options
         full.choices_error = (f"{exc} (options need the course's exercises folder: run the "
                               "notebook in the course repository or set CRMSIM_EXERCISES_DIR)")

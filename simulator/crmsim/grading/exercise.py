@@ -506,7 +506,9 @@ def interpretation_options(ex: Exercise, solution, data, hidden) -> dict[str, di
     every choice/ranking question, from the solution's ``options`` functions.
 
     ``correct`` is one label (choice) or every label in the right order (ranking). Labels
-    are texts; they must be unique.
+    are texts; they must be unique. ``zh`` (optional) gives every label's meaning in Chinese,
+    shown next to the label by ``data.show_options`` in a Chinese notebook; the answer is
+    always the label (it is also a value in the student's data or code).
     """
     from crmsim.assignment import option_order
 
@@ -520,11 +522,15 @@ def interpretation_options(ex: Exercise, solution, data, hidden) -> dict[str, di
             return CrmsimError(f"exercise={ex.id!r} is invalid: {q.options}() of question "
                                f"{q.id!r} {what}")
 
-        if not isinstance(spec, dict) or set(spec) != {"options", "correct"}:
-            raise bad("must return {'options': [labels], 'correct': ...}")
+        if not isinstance(spec, dict) or set(spec) - {"zh"} != {"options", "correct"}:
+            raise bad("must return {'options': [labels], 'correct': ..., 'zh': {label: text}}"
+                      " ('zh' optional)")
         labels = [str(x) for x in spec["options"]]
         if len(labels) < 2 or len(set(labels)) != len(labels):
             raise bad("must return at least two distinct option labels")
+        zh = {str(k): str(v) for k, v in spec.get("zh", {}).items()}
+        if zh and (set(zh) != set(labels) or len(set(zh.values())) != len(zh)):
+            raise bad("must give 'zh' as a distinct Chinese text for every label, or omit it")
         if q.type == "choice":
             correct = str(spec["correct"])
             if correct not in labels:
@@ -534,5 +540,5 @@ def interpretation_options(ex: Exercise, solution, data, hidden) -> dict[str, di
             if sorted(correct) != sorted(labels):
                 raise bad("must return the full order of the options as 'correct'")
         out[q.id] = {"options": option_order(ex.id, data.student_id, q.id, labels),
-                     "correct": correct}
+                     "correct": correct, "zh": zh}
     return out

@@ -530,7 +530,7 @@ class Prepared:
         self.hidden = make_hidden(self.observable, rng) if make_hidden else {}
         self.expected = solution.expected(self.full, self.hidden)
         options = interpretation_options(ex, solution, self.full, self.hidden)
-        self.observable.choices = {k: v["options"] for k, v in options.items()}
+        assignment.set_choices(self.observable, options)
         for q in ex.questions:
             if q.id in options:
                 self.expected[q.answers[0]] = options[q.id]
