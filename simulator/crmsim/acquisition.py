@@ -45,10 +45,24 @@ def launch_times(acq: dict, n: int, rng: np.random.Generator) -> tuple[np.ndarra
 
 
 def is_prospect(m, ids=slice(None)) -> np.ndarray:
-    """Whether people (all, or ``ids``) are not yet customers and not already on their way
-    to a first purchase."""
+    """Whether people (all, or ``ids``) are not yet customers, not already on their way
+    to a first purchase and not a rival firm's customers (``m.rivals``)."""
+    return is_unclaimed(m, ids) & ~m.rivals[ids]
+
+
+def is_unclaimed(m, ids=slice(None)) -> np.ndarray:
+    """Whether people are not (yet or again) the firm's customers nor on their way to a first
+    purchase: prospects, unless a rival firm holds them."""
     rec = m.records
     return ~rec.acquired[ids] & ~rec.queued[ids] & np.isnan(rec.start_at[ids])
+
+
+def holds(m) -> np.ndarray:
+    """Whether each person is the firm's customer now or about to become one (ground
+    truth: in a live relationship, or a first purchase or comeback pending): whom a rival
+    firm in a shared market cannot win."""
+    rec = m.records
+    return m.hidden.alive | rec.queued | ~np.isnan(rec.start_at)
 
 
 def prospects(m) -> np.ndarray:
@@ -103,11 +117,13 @@ def referrals(m, live, start, t_end):
     target, first = np.unique(target, return_index=True)
     referrer, when = referrer[first], when[first]
     open_ = is_prospect(m, target)
+    rival = m.rivals[target] & is_unclaimed(m, target)
     won = open_ & (crn.uniform(m.seed, crn.REFERRAL_CONVERT, target, m.step_no)
                    < ref["conversion_prob"])
     m.records.queued[target[won]] = True
     m.records.channel[target[won]] = REFERRAL
-    outcome = np.where(won, "converted", np.where(open_, "not converted", "already a customer"))
+    outcome = np.where(won, "converted", np.where(
+        open_, "not converted", np.where(rival, "a rival's customer", "already a customer")))
     m.log.add(when, referrer, REFERRAL_EVENT, outcome, related=target)
 
 

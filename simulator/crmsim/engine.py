@@ -154,6 +154,8 @@ class Market:
         self.round_end: float | None = None  # where the market clock pauses (None: never)
         self.round_over = None  # event: the clock reached round_end
         self.paused = None  # event the paused clock waits for: the next round's start
+        # people who are a rival firm's customers (a shared market: crmsim.rounds ``rivals``)
+        self.rivals = np.zeros(n, bool)
 
     @property
     def now(self) -> float:

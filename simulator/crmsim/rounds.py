@@ -30,6 +30,13 @@ results before deciding again::
     share of list price off every order (0 to 0.5), booked as ``discount:price_cut``;
     it lifts purchase rates by ``1 + market.price_elasticity x discount``.
 
+A shared market (a classroom game where firms compete for the same people) passes
+``advance(m, decisions, rivals=ids)``: the ``customer_id`` of every person who is a rival
+firm's customer at the round's start. None of them can be won this round, by campaigns,
+budgets or referrals (a referral reaching one logs ``a rival's customer``); ``rivals``
+replaces the last round's set, and leaving it out keeps it. Without ``rivals`` nothing
+changes.
+
 ``simulate(..., schedule=[(0, d0), (91, d1), ...])`` plays the same decisions in one
 call and gives byte-identical tables. A run without a schedule is unchanged (and a
 schedule of one round is the plain run): only rounds make the market clock pause. A
@@ -249,12 +256,14 @@ def _apply(m: OpenMarket, d: dict) -> None:
     m.settings = new
 
 
-def advance(m: OpenMarket, decisions=None, days: float = 91.0) -> RoundReport:
+def advance(m: OpenMarket, decisions=None, days: float = 91.0, *,
+            rivals=None) -> RoundReport:
     """Put ``decisions`` into force now and run the market ``days`` further.
 
-    Bad decisions or days raise a :class:`CrmsimError` and change nothing."""
+    ``rivals``: customer ids held by rival firms in a shared market (see the module's
+    help). Bad decisions, days or rivals raise a :class:`CrmsimError` and change nothing."""
     start, mark = m.now, _marks(m.engine)
-    d = _play_round(m, decisions, days)
+    d = _play_round(m, decisions, days, rivals)
     return _report(m, start, mark, d)
 
 
@@ -312,16 +321,33 @@ def _orders(part: dict) -> int:
     return int(1 + ((t[1:] != t[:-1]) | (c[1:] != c[:-1])).sum())
 
 
-def _play_round(m: OpenMarket, decisions, days) -> dict:
+def check_rivals(rivals, n: int) -> list[int]:
+    """``rivals`` as sorted unique customer ids in ``[0, n)``, or a clear error."""
+    allowed = f"a list of customer ids (whole numbers in [0, {n - 1}])"
+    if isinstance(rivals, str | bytes | dict) or not hasattr(rivals, "__iter__"):
+        raise invalid("rivals", rivals, allowed)
+    ids = list(rivals)
+    for x in ids:
+        if isinstance(x, bool) or not isinstance(x, numbers.Integral) or not 0 <= x < n:
+            raise invalid("rivals", x, allowed)
+    return sorted({int(x) for x in ids})
+
+
+def _play_round(m: OpenMarket, decisions, days, rivals=None) -> dict:
     """Validate, apply and run one round; return the normalised decisions."""
     d = check_decisions(decisions, m.scenario)
     days = _check_days(m, days)
     eng = m.engine
+    ids = None if rivals is None else check_rivals(rivals, eng.n)
     end = eng.now + eng.units(days)
     if end >= eng.horizon - 1e-9 or m.horizon - (m.now + days) <= 1e-9:
         end = eng.horizon
+    if ids is not None:
+        eng.rivals[:] = False
+        eng.rivals[ids] = True
     _apply(m, d)
-    m.history.append({"days": days, "decisions": d})
+    m.history.append({"days": days, "decisions": d, **({"rivals": ids} if ids is not None
+                                                        else {})})
     eng.round_end = end
     if end < eng.horizon:
         eng.round_over = eng.env.event()
@@ -405,6 +431,8 @@ def digest(m: OpenMarket) -> str:
     for key in sorted(eng.latent):
         h.update(np.ascontiguousarray(eng.latent[key]).tobytes())
     h.update(json.dumps(eng.snapshots, sort_keys=True, default=str).encode())
+    if eng.rivals.any():  # a shared market (saves of other markets keep their digest)
+        h.update(np.flatnonzero(eng.rivals).tobytes())
     for book in (eng.ledger, eng.log):
         for col in book._cols.values():
             for arr in col:
@@ -434,7 +462,7 @@ def loads(blob) -> OpenMarket:
         sc = dict(data["scenario"])
         scenario = scenarios.build(sc.pop("name"), sc.pop("description", ""), sc)
         seed, history, saved = data["seed"], data["history"], data["digest"]
-        rounds = [(r["decisions"], r["days"]) for r in history]
+        rounds = [(r["decisions"], r["days"], r.get("rivals")) for r in history]
     except CrmsimError:
         raise
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -442,8 +470,8 @@ def loads(blob) -> OpenMarket:
         raise invalid("blob", f"<{len(blob)} bytes>" if hasattr(blob, "__len__") else blob,
                       f"{allowed} ({why})") from None
     m = open_market(scenario, seed=seed)
-    for decisions, days in rounds:
-        _play_round(m, decisions, days)
+    for decisions, days, rivals in rounds:
+        _play_round(m, decisions, days, rivals)
     if digest(m) != saved:
         raise invalid("blob", "<replayed state>", f"{allowed} with this crmsim version (the "
                       "replay did not reach the saved state)")
