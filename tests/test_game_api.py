@@ -224,3 +224,21 @@ def test_leaderboard_ranks_latest_round_by_score():
              "customer_equity": 2, "alive": 1, "retention": 0.5}]
     board = scoring.leaderboard(rows)
     assert list(board["team"]) == ["B", "A"] and list(board["score"]) == [3, 1]
+
+
+def test_two_databases_in_one_process_keep_their_own_markets(tmp_path):
+    """Games in two databases share ids (game 1, teams 1-2): the markets kept in memory
+    must not mix them (a team once got the other database's data)."""
+    dbs = [f"sqlite:///{tmp_path / f'{x}.db'}" for x in "ab"]
+    games = [api.create_game(db, {**SMALL, "rounds": 2, "seed": seed}, teams=["A"])
+             for db, seed in zip(dbs, (1, 2), strict=True)]
+    for r in (1, 2):
+        for db, g in zip(dbs, games, strict=True):
+            api.submit(db, g["teams"]["A"], {"acquisition": {"online_ads": 500.0 * r}})
+            api.close_round(db, g["admin_token"])
+    in_memory = [api.customer_data(db, g["teams"]["A"]) for db, g in zip(dbs, games,
+                                                                          strict=True)]
+    api.MARKETS.clear()
+    stored = [api.customer_data(db, g["teams"]["A"]) for db, g in zip(dbs, games,
+                                                                       strict=True)]
+    assert in_memory == stored and stored[0] != stored[1]

@@ -34,8 +34,9 @@ from crmsim.game import play, rules, scoring, store
 
 _ENGINES: dict[str, sa.Engine] = {}
 _LOCK = threading.Lock()
-#: open markets kept in memory between rounds, ``{(game, team): (round, market)}``: only
-#: speed depends on it (a market not here is restored from its stored snapshot)
+#: open markets kept in memory between rounds, ``{(database, game, team): (round,
+#: market)}``: only speed depends on it (a market not here is restored from its stored
+#: snapshot). Keys name the database: games of two databases share ids.
 MARKETS: dict[tuple, tuple] = {}
 #: one close at a time in this process (a cached market is advanced by one thread only)
 _CLOSING = threading.Lock()
@@ -70,6 +71,12 @@ def engine(db) -> sa.Engine:
         if db not in _ENGINES:
             _ENGINES[db] = store.connect(db)
         return _ENGINES[db]
+
+
+def _key(eng: sa.Engine, gid: int, team_id: int) -> tuple:
+    """A team's market, named by its database (engines are opened once per URL), game and
+    team."""
+    return (id(eng), gid, team_id)
 
 
 def _admin(conn, admin_token):
@@ -153,13 +160,14 @@ def _advance_all(eng, gid: int) -> dict:
         if game["status"] != "closing":  # finished meanwhile by another request
             return {"round": r - 1, "teams": len(store.teams(conn, gid)), "finished": False}
         teams = store.teams(conn, gid)
+        against = _rivals(conn, settings, gid, teams, r)
         tasks = []
         for team in teams:
             prev = _previous(conn, gid, team["id"], r)
             sub = store.latest_submission(conn, team["id"], r)
             decisions = play.standing_decisions(
                 prev["standing"], store.load(sub["decisions"]) if sub else None, settings)
-            key = (gid, team["id"])
+            key = _key(eng, gid, team["id"])
             cached = MARKETS.get(key)
             if r == 1:
                 market = None
@@ -170,29 +178,54 @@ def _advance_all(eng, gid: int) -> dict:
                 market = cached[1]
             else:
                 market = _snapshot(conn, settings, gid, team["id"], r - 1)
-            tasks.append((market, settings, decisions, r, prev["cumulative_profit"]))
+            tasks.append((market, settings, decisions, r, prev["cumulative_profit"],
+                          against.get(team["id"])))
     if WORKERS is not None:
         done = [(None, *out) for out in WORKERS.play(
-            [((gid, team["id"]), *task) for team, task in zip(teams, tasks, strict=True)])]
+            [(_key(eng, gid, team["id"]), *task)
+             for team, task in zip(teams, tasks, strict=True)])]
     else:
         done = []
         for team, task in zip(teams, tasks, strict=True):
-            MARKETS.pop((gid, team["id"]), None)  # being advanced: not after round r - 1
+            MARKETS.pop(_key(eng, gid, team["id"]), None)  # being advanced: not after r - 1
             done.append(play.play_round(*task))
     with eng.begin() as conn:
         game = store.game_row(conn, game_id=gid, lock=True)
-        for team, task, (_m, snap, ran, results, reps) in zip(teams, tasks, done,
-                                                                  strict=True):
+        for team, task, (_m, snap, ran, results, reps, held) in zip(teams, tasks, done,
+                                                                        strict=True):
+            shared = {} if held is None else {"rivals": task[5], "holds": held}
             store.replace_outcome(conn, game_id=gid, team_id=team["id"], round_no=r,
-                                  decisions={"standing": task[2], "ran": ran},
+                                  decisions={"standing": task[2], "ran": ran, **shared},
                                   results=results, reports=reps, snapshot=snap)
         last = r >= settings["rounds"]
         store.set_status(conn, gid, status="finished" if last else "open",
                          round_no=r if last else r + 1)
     for team, (market, *_rest) in zip(teams, done, strict=True):
         if market is not None:
-            MARKETS[(gid, team["id"])] = (r, market)
+            MARKETS[_key(eng, gid, team["id"])] = (r, market)
     return {"round": r, "teams": len(teams), "finished": last}
+
+
+def _rivals(conn, settings, gid, teams, r) -> dict:
+    """``{team id: customer ids the other teams held after round r - 1}`` in a shared
+    market (empty for copies and before round 2)."""
+    if settings.get("market") != "shared" or r <= 1:
+        return {}
+    held = {}
+    for team in teams:
+        rows = [o for o in store.outcomes(conn, gid, team["id"]) if o["round"] == r - 1]
+        if not rows:
+            raise CrmsimError(f"round {r - 1} of team {team['id']} has no stored outcome")
+        held[team["id"]] = store.load(rows[0]["decisions"])["holds"]
+    return play.rivals(held, settings["customers"])
+
+
+#: what the stored outcome keeps for the server only (who holds whom in a shared market)
+PRIVATE = ("rivals", "holds")
+
+
+def _public(decisions: dict) -> dict:
+    return {k: v for k, v in decisions.items() if k not in PRIVATE}
 
 
 def _previous(conn, gid, team_id, r) -> dict:
@@ -214,9 +247,10 @@ def _snapshot(conn, settings, gid, team_id, r) -> bytes:
     snap = store.snapshot(conn, team_id, r)
     if snap:
         return bytes(snap)
-    ran = [store.load(o["decisions"])["ran"] for o in store.outcomes(conn, gid, team_id)
-           if o["round"] <= r]
-    return rounds.dumps(play.replay(settings, ran))
+    done = [store.load(o["decisions"]) for o in store.outcomes(conn, gid, team_id)
+            if o["round"] <= r]
+    return rounds.dumps(play.replay(settings, [d["ran"] for d in done],
+                                    [d.get("rivals") for d in done]))
 
 
 def resume(db) -> list[int]:
@@ -305,7 +339,7 @@ def team_status(db, team_token: str) -> dict:
         game = store.game_row(conn, game_id=team["game_id"])
         settings = store.load(game["settings"])
         sub = store.latest_submission(conn, team["id"], game["round"])
-        rounds_ = [{"round": o["round"], "decisions": store.load(o["decisions"]),
+        rounds_ = [{"round": o["round"], "decisions": _public(store.load(o["decisions"])),
                     "results": store.load(o["results"]), "reports": store.load(o["reports"])}
                    for o in store.outcomes(conn, game["id"], team["id"])]
         cash = _cash(conn, game, team["id"]) if game["status"] != "finished" else None
@@ -362,7 +396,7 @@ def customer_data(db, team_token: str, fmt: str = "csv") -> bytes:
         if not done:
             raise invalid("round", game["round"], "a closed round (no data before round 1 "
                           "closes)")
-        last, key = max(done), (game["id"], team["id"])
+        last, key = max(done), _key(engine(db), game["id"], team["id"])
         snap = None if MARKETS.get(key, (None,))[0] == last or WORKERS is not None else \
             _snapshot(conn, settings, game["id"], team["id"], last)
     if WORKERS is not None:
@@ -385,7 +419,7 @@ def game_outcomes(db, admin_token: str) -> dict:
         game = _admin(conn, admin_token)
         names = {t["id"]: t["name"] for t in store.teams(conn, game["id"])}
         rows = [{"team": names[o["team_id"]], "round": o["round"],
-                 "decisions": store.load(o["decisions"]),
+                 "decisions": _public(store.load(o["decisions"])),
                  "results": store.load(o["results"])}
                 for o in store.outcomes(conn, game["id"])]
         subs = [{"team": names[s["team_id"]], "round": s["round"], "author": s["author"],

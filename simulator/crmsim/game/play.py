@@ -2,10 +2,18 @@
 
 Teams play separate copies of one market: the same scenario, seed and customers, so every
 difference between teams comes from their decisions (common random numbers: a fair
-comparison). A team's market after round ``r`` is stored as a snapshot
-(:func:`crmsim.rounds.dumps`); if a snapshot is missing it is rebuilt by replaying the
-stored decisions from round 1 (the rounds API is deterministic, so the replay gives the
-same market).
+comparison). With ``market = "shared"`` they also compete for the same people: every team
+starts with the same launch customers, and a person another team holds at the start of a
+round (a live customer of it, or one about to start buying) cannot be won this round by
+campaigns, acquisition budgets or referrals (:func:`crmsim.rounds.advance` ``rivals``).
+Who holds whom is read off every team's market at the end of each round, so the order in
+which teams are advanced does not matter, and customers a rival loses are open to win
+again. People won by two teams in the same round stay customers of both (the model does not
+split a customer's spending between firms).
+
+A team's market after round ``r`` is stored as a snapshot (:func:`crmsim.rounds.dumps`);
+if a snapshot is missing it is rebuilt by replaying the stored decisions from round 1 (the
+rounds API is deterministic, so the replay gives the same market).
 
 Carry-over rule: strategies, seats and discount stay as last set until a team changes
 them; acquisition budgets and reports are bought per round (a round without a
@@ -14,10 +22,14 @@ submission spends nothing on them).
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 
+import numpy as np
+
 from crmsim import rounds, scenarios
+from crmsim.acquisition import holds
 from crmsim.game import events, reports, rules, scoring
 
 #: decisions that stay in force until changed (the others are per round)
@@ -58,14 +70,31 @@ def engine_decisions(decisions: dict) -> dict:
     return {k: v for k, v in decisions.items() if k != "reports"}
 
 
+def pack(mask) -> str:
+    """A boolean array per person as text (base64 of its bits) for the game's database."""
+    return base64.b64encode(np.packbits(np.asarray(mask, bool)).tobytes()).decode("ascii")
+
+
+def unpack(text: str, n: int) -> np.ndarray:
+    return np.unpackbits(np.frombuffer(base64.b64decode(text), np.uint8), count=n).astype(bool)
+
+
+def rivals(held: dict, n: int) -> dict:
+    """``{team: customer ids held by any other team}`` from ``{team: pack(holds)}``."""
+    masks = {k: unpack(v, n) for k, v in held.items()}
+    total = np.sum(list(masks.values()), axis=0) if masks else np.zeros(n, int)
+    return {k: np.flatnonzero(total - m > 0).tolist() for k, m in masks.items()}
+
+
 def play_round(market, settings: dict, decisions: dict, round_no: int,
-               previous_profit: float) -> tuple:
+               previous_profit: float, rival_ids=None) -> tuple:
     """Advance one team's market (an open market after round ``round_no - 1``, a saved
-    one as bytes, or ``None`` before round 1) through round ``round_no``.
+    one as bytes, or ``None`` before round 1) through round ``round_no``; ``rival_ids``:
+    people other teams hold (a shared market).
 
     Returns the market, its snapshot (:func:`crmsim.rounds.dumps`), the decisions it ran
-    with (after events), the round's results (:func:`crmsim.game.scoring.round_results`)
-    and the reports bought.
+    with (after events), the round's results (:func:`crmsim.game.scoring.round_results`),
+    the reports bought and, in a shared market, whom the team holds now (:func:`pack`).
     """
     if market is None:
         market = open_market(settings)
@@ -73,23 +102,25 @@ def play_round(market, settings: dict, decisions: dict, round_no: int,
         market = rounds.loads(bytes(market))
     ran, wasted = events.apply(engine_decisions(decisions), settings["events"], round_no)
     t0 = float(market.now)
-    rounds.advance(market, ran, days=settings["round_days"])
+    rounds.advance(market, ran, days=settings["round_days"], rivals=rival_ids)
     t1 = float(market.now)
     res = rounds.result(market)
     cost = sum(rules.report_price(settings, r) for r in decisions.get("reports") or [])
     results = scoring.round_results(res, t0, t1, settings, report_cost=cost,
                                     event_cost=wasted, previous_profit=previous_profit)
     results.update(round=round_no, start_day=t0, end_day=t1)
+    held = pack(holds(market.engine)) if settings.get("market") == "shared" else None
     return (market, rounds.dumps(market), ran, results,
-            reports.build(decisions.get("reports") or [], res))
+            reports.build(decisions.get("reports") or [], res), held)
 
 
-def replay(settings: dict, ran_decisions: list[dict]):
-    """Rebuild a market by replaying the decisions it ran with, round by round (used when
-    a stored snapshot is missing)."""
+def replay(settings: dict, ran_decisions: list[dict], rival_ids: list | None = None):
+    """Rebuild a market by replaying the decisions it ran with (and the rivals it met),
+    round by round (used when a stored snapshot is missing)."""
     m = open_market(settings)
-    for ran in ran_decisions:
-        rounds.advance(m, ran, days=settings["round_days"])
+    for i, ran in enumerate(ran_decisions):
+        rounds.advance(m, ran, days=settings["round_days"],
+                       rivals=rival_ids[i] if rival_ids else None)
     return m
 
 

@@ -19,6 +19,9 @@ import math
 
 from crmsim.errors import CrmsimError, check_range, check_whole, invalid
 
+#: how teams share the market (see crmsim.game.play)
+MARKETS = ("copies", "shared")
+
 #: decisions a team can take each round (the engine's keys plus ``reports``)
 DECISIONS = ("acquisition", "strategies", "seats", "discount", "reports")
 
@@ -27,6 +30,8 @@ DEFAULTS = {
     "name": "CRM game",
     "scenario": "retail",          # built-in scenario or scenario file
     "seed": 7,                     # every team plays the same market: same seed (fair test)
+    "market": "copies",            # "copies": each team its own copy of the market;
+                                   # "shared": teams compete for the same prospects
     "customers": 5000,             # people in each team's market
     "rounds": 4,                   # rounds (decision periods)
     "round_days": 91.0,            # days per round: a quarter, as in Customer Centricity
@@ -67,6 +72,9 @@ def check_settings(settings: dict | None) -> dict:
     if not isinstance(out["name"], str) or not 0 < len(out["name"].strip()) <= 80:
         raise invalid("name", out["name"], "a game name of 1 to 80 characters")
     out["seed"] = check_whole("seed", out["seed"], 0, 2**63 - 1)
+    if out["market"] not in MARKETS:
+        raise invalid("market", out["market"], "'copies' (each team its own copy of the "
+                      "market) or 'shared' (teams compete for the same prospects)")
     out["customers"] = check_whole("customers", out["customers"], 100, 1_000_000)
     out["rounds"] = check_whole("rounds", out["rounds"], 1, 40)
     out["round_days"] = float(check_range("round_days", out["round_days"], 7, 366))

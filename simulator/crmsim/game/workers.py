@@ -28,17 +28,17 @@ def _serve(conn) -> None:  # pragma: no cover - runs in the worker process
         try:
             if kind == "play":
                 out = []
-                for key, source, settings, decisions, round_no, profit in payload:
+                for key, source, settings, decisions, round_no, profit, rival_ids in payload:
                     held = markets.pop(key, None)
                     market = source
                     if source == "memory":
                         if held is None or held[0] != round_no - 1:
                             raise CrmsimError(f"market {key} is not in this worker")
                         market = held[1]
-                    m, snap, ran, results, reports = play.play_round(
-                        market, settings, decisions, round_no, profit)
+                    m, *done = play.play_round(market, settings, decisions, round_no, profit,
+                                               rival_ids)
                     markets[key] = (round_no, m)
-                    out.append((snap, ran, results, reports))
+                    out.append(tuple(done))
                 conn.send(("ok", out))
             else:  # ("data", (key, round_no, fmt))
                 key, round_no, fmt = payload
@@ -89,7 +89,8 @@ class MarketWorkers:
 
     def play(self, tasks: list[tuple]) -> list[tuple]:
         """``tasks``: ``(key, snapshot bytes | None | "memory", settings, decisions,
-        round_no, previous_profit)``; returns ``(snapshot, ran, results, reports)`` in order."""
+        round_no, previous_profit, rival ids)``; returns ``(snapshot, ran, results, reports,
+        held)`` in order (see :func:`crmsim.game.play.play_round`)."""
         batches: dict[int, list] = {}
         for pos, task in enumerate(tasks):
             batches.setdefault(self._which(task[0]), []).append((pos, task))
