@@ -85,3 +85,20 @@ def test_instructor_and_two_teams_play_three_rounds_in_the_browser(tmp_path):
         page.click("#debrief")
         assert page.locator("img").count() == 3
         page.screenshot(path=str(shots / "debrief.png"), full_page=True)
+
+
+def test_instructor_creates_a_shared_market_and_teams_are_told(tmp_path):
+    db = f"sqlite:///{tmp_path / 'game.db'}"
+    with server_thread(db) as base, chromium_page(viewport=(1200, 1000)) as page:
+        page.goto(base + "/")
+        page.fill("#create input[name=customers]", "800")
+        page.select_option("#market", "shared")
+        page.click("#create-button")
+        assert "a shared market" in page.inner_text("#market")
+        code = page.inner_text("#join-code")
+        page.goto(base + "/")
+        page.fill("#code", code)
+        page.fill("#team", "Herons")
+        page.click("#join-button")
+        assert "compete for the same prospects" in page.inner_text("#market")
+        page.screenshot(path=str(tmp_path / "shared-team.png"), full_page=True)

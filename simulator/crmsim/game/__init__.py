@@ -4,7 +4,8 @@ An instructor creates a game; teams join with a code and each round decide their
 acquisition budget by channel, strategies (with targets and parameters), call-centre
 seats, a price discount and which CRM reports to buy; when the instructor closes the
 round every team's copy of the same market advances one round (common random numbers:
-a fair comparison). Scores are customer equity plus cumulative profit.
+a fair comparison; with ``market = "shared"`` the teams also compete for the same
+prospects, see :mod:`~crmsim.game.play`). Scores are customer equity plus cumulative profit.
 
 One module per idea:
 

@@ -355,9 +355,10 @@ def team_status(db, team_token: str) -> dict:
             else None, "standing": {k: standing[k] for k in play.STANDING},
             "history": history, "results": rounds_,
             "events": [events.describe(e) for e in settings["events"]],
-            "settings": {k: settings[k] for k in ("decisions", "strategies", "reports",
-                                                  "round_days", "starting_budget",
-                                                  "max_seats", "max_discount")},
+            "settings": {**{k: settings[k] for k in ("decisions", "strategies", "reports",
+                                                     "round_days", "starting_budget",
+                                                     "max_seats", "max_discount")},
+                         "market": settings.get("market", "copies")},
             "report_prices": {r: rules.report_price(settings, r) for r in settings["reports"]},
             "leaderboard": board}
 

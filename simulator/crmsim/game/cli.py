@@ -72,7 +72,7 @@ def cmd_create(args) -> int:
     from crmsim.game import api
 
     settings = _read_mapping("--settings", args.settings) if args.settings else {}
-    for key in ("name", "scenario", "seed", "customers", "rounds", "round_days",
+    for key in ("name", "scenario", "seed", "market", "customers", "rounds", "round_days",
                 "starting_budget"):
         value = getattr(args, key)
         if value is not None:
@@ -229,6 +229,8 @@ def add_commands(subparsers) -> None:
     c.add_argument("--name")
     c.add_argument("--scenario")
     c.add_argument("--seed", type=int)
+    c.add_argument("--market", help="copies (each team its own copy of the market, the "
+                   "default) or shared (teams compete for the same prospects)")
     c.add_argument("--customers", type=int, help="people in each team's market")
     c.add_argument("--rounds", type=int)
     c.add_argument("--round-days", type=float, dest="round_days")

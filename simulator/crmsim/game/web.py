@@ -134,7 +134,8 @@ def create_app(db: str) -> Flask:
     @app.post("/create")
     def create():
         try:
-            settings = {"name": request.form.get("name") or "CRM game"}
+            settings = {"name": request.form.get("name") or "CRM game",
+                        "market": request.form.get("market") or "copies"}
             for key, whole in (("customers", True), ("rounds", True),
                                ("starting_budget", False)):
                 value = _number(key, request.form.get(key), whole=whole)
