@@ -17,6 +17,7 @@ under 10 s per round on 2 cores.
     python benchmarks/bench_game.py                       # 30 teams x 10,000 customers
     python benchmarks/bench_game.py --teams 10 --customers 2000
     python benchmarks/bench_game.py --workers 2           # markets in 2 worker processes
+    python benchmarks/bench_game.py --market shared       # teams compete for prospects
 """
 
 from __future__ import annotations
@@ -41,15 +42,17 @@ def main() -> None:
     ap.add_argument("--teams", type=int, default=30)
     ap.add_argument("--customers", type=int, default=10_000)
     ap.add_argument("--workers", type=int, default=1, help="market worker processes")
+    ap.add_argument("--market", default="copies", help="copies or shared")
     args = ap.parse_args()
     api.use_workers(args.workers)
     with tempfile.TemporaryDirectory() as tmp:
         db = f"sqlite:///{os.path.join(tmp, 'bench.db')}"
         names = [f"team{i:02d}" for i in range(args.teams)]
         g = api.create_game(db, {"customers": args.customers, "rounds": 4,
-                                 "starting_budget": 1e6}, teams=names)
+                                 "starting_budget": 1e6, "market": args.market}, teams=names)
         print(f"{args.teams} teams x {args.customers:,} customers, rounds of 91 days, "
-              f"{os.cpu_count()} CPUs, {args.workers} market process(es)")
+              f"{args.market} market, {os.cpu_count()} CPUs, {args.workers} market "
+              "process(es)")
         for r, label in [(1, "round 1 (markets opened)"), (2, "round 2 (markets in memory)"),
                          (3, "round 3 after a restart (markets replayed from snapshots)")]:
             for i, name in enumerate(names):
