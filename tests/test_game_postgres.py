@@ -1,6 +1,7 @@
 """The same game code on PostgreSQL. Runs when ``CRMSIM_TEST_POSTGRES`` names a database
 URL (e.g. ``postgresql+psycopg://crm:crm@localhost/crmgame``; its game tables are dropped
-first) and a driver is installed; skipped otherwise (CI has no PostgreSQL server)."""
+first) and a driver is installed; skipped otherwise. ``.ci/run`` starts Debian's PostgreSQL
+and sets it."""
 
 import os
 import threading
@@ -59,3 +60,18 @@ def test_a_game_on_postgresql_with_thirty_teams_submitting_at_once(pg, tmp_path)
         api.submit(lite, g2["teams"][n], {"seats": i + 1})
     api.close_round(lite, g2["admin_token"])
     assert api.leaderboard(lite, g2["admin_token"]).equals(api.leaderboard(pg, g["admin_token"]))
+
+
+def test_a_shared_market_on_postgresql_ends_as_on_sqlite(pg, tmp_path):
+    plan = [{"acquisition": {"direct_mail": 3000.0}}, {"acquisition": {"online_ads": 2000.0}}]
+    boards = []
+    for db in (pg, f"sqlite:///{tmp_path / 'shared.db'}"):
+        api.MARKETS.clear()
+        g = api.create_game(db, {"customers": 600, "rounds": 2, "market": "shared"},
+                            teams=["A", "B"])
+        for r in range(2):
+            api.submit(db, g["teams"]["A"], plan[r])
+            api.submit(db, g["teams"]["B"], plan[1 - r])
+            api.close_round(db, g["admin_token"])
+        boards.append(api.leaderboard(db, g["admin_token"]))
+    assert boards[0].equals(boards[1])
