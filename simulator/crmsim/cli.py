@@ -265,6 +265,17 @@ def _on_sigterm(signum, frame):
     raise Interrupted()
 
 
+#: joblib's resource tracker (a helper process) warns when it cleans up after workers that
+#: were killed on an interrupt; that cleanup is expected, so the user sees one line only.
+#: It takes its warning options from ``sys.warnoptions`` when it starts.
+TRACKER_NOTES = "ignore:resource_tracker:UserWarning"
+
+
+def _quiet_resource_tracker() -> None:
+    if TRACKER_NOTES not in sys.warnoptions:
+        sys.warnoptions.append(TRACKER_NOTES)
+
+
 def _stop_workers() -> None:
     """Kill joblib's worker processes now instead of leaving them to time out."""
     loky = sys.modules.get("joblib.externals.loky.reusable_executor")
@@ -286,6 +297,7 @@ def main(argv=None) -> int:
     if getattr(args, "report", False) and not args.out:
         parser.error("--report needs --out")
     previous = None
+    _quiet_resource_tracker()
     try:
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
     except ValueError:  # not the main thread: leave signals alone
