@@ -82,12 +82,5 @@ def evaluate_q5(data, decision):
 
 
 def budget_q5(data, decision):
-    why = decisions.problem(decision, menu=MENU, max_strategies=2, target_attrs=TARGETS,
-                            keys=("strategies", "contact_share"))
-    if why:
-        return why
-    share = decision.get("contact_share")
-    if not isinstance(share, (int, float)) or isinstance(share, bool) \
-            or not 0.0 <= share <= 0.12:
-        return "contact_share: expected a number from 0 to 0.12 (the campaign budget)"
-    return None
+    return decisions.problem(decision, menu=MENU, max_strategies=2, target_attrs=TARGETS,
+                             max_contact_share=0.12)

@@ -145,12 +145,9 @@ def candidates_q6(data):
 
 def budget_q6(data, decision):
     why = decisions.problem(decision, menu=MENU, max_strategies=2, target_attrs=TARGETS,
-                            keys=("strategies", "contact_share"))
+                            max_contact_share=0.3)
     if why:
         return why
-    share = decision.get("contact_share")
-    if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 <= share <= 0.3:
-        return "contact_share: expected a number from 0 to 0.3"
     spend = marketing_run(data, decision)[1]
     if spend > BUDGET:
         return f"it spends {spend:.0f} on campaigns and strategies, over the budget of {BUDGET:.0f}"

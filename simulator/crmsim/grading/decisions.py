@@ -30,12 +30,15 @@ def profit(data, decision: dict) -> float:
 
 
 def problem(decision, *, menu, max_strategies: int, target_attrs=None,
-            keys=("strategies",)) -> str | None:
+            max_contact_share: float | None = None) -> str | None:
     """Why ``decision`` is not allowed (one phrase), or ``None``.
 
     ``menu``: strategy names allowed; ``max_strategies``: the budget in strategies;
-    ``target_attrs``: attributes a ``target`` rule may use (None: no target allowed).
+    ``target_attrs``: attributes a ``target`` rule may use (None: no target allowed);
+    ``max_contact_share``: when given, the decision also sets ``contact_share`` (share of
+    prospects the campaigns reach) from 0 to this.
     """
+    keys = ("strategies",) if max_contact_share is None else ("strategies", "contact_share")
     if not isinstance(decision, dict) or not set(decision) <= set(keys) \
             or "strategies" not in decision:
         return f"expected a dict with the keys {', '.join(keys)}"
@@ -61,4 +64,10 @@ def problem(decision, *, menu, max_strategies: int, target_attrs=None,
         resolve(chosen)
     except CrmsimError as exc:
         return str(exc)
+    if max_contact_share is not None:
+        share = decision.get("contact_share")
+        if not isinstance(share, (int, float)) or isinstance(share, bool) \
+                or not 0 <= share <= max_contact_share:
+            return (f"contact_share: expected a number from 0 to {max_contact_share:g} "
+                    "(the campaign budget)")
     return None
