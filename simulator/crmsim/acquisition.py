@@ -79,15 +79,10 @@ def campaigns(env, m):
         pool = prospects(m)
         reached = pool[crn.uniform(m.seed, crn.CONTACT, pool, round_no) < acq["contact_share"]]
         if len(reached):
-            m.records.contacted[reached] = True
-            m.log.add(env.now, -1, CAMPAIGN_EVENT, f"acquisition campaign ({len(reached)} "
-                      "contacts)")
-            m.log.add(env.now, reached, CONTACT_EVENT, "acquisition")
-            m.ledger.book(env.now, reached, "acquisition", -acq["contact_cost"])
-            won = reached[crn.uniform(m.seed, crn.CONVERT, reached, round_no)
-                          < acq["conversion_prob"]]
-            m.records.queued[won] = True
-            m.records.channel[won] = CAMPAIGN
+            _contact(m, reached, f"acquisition campaign ({len(reached)} contacts)",
+                     "acquisition", acq["contact_cost"],
+                     crn.uniform(m.seed, crn.CONVERT, reached, round_no)
+                     < acq["conversion_prob"])
         round_no += 1
         yield env.timeout(acq["campaign_interval"])
 
@@ -140,11 +135,18 @@ def buy_contacts(m, channel: str, budget: float, round_no: int) -> int:
         return 0
     rank = np.argsort(crn.uniform(m.seed, BUDGET_PICK, pool, occasion), kind="stable")
     reached = np.sort(pool[rank[:k]])
+    _contact(m, reached, f"{channel} ({k} contacts)", f"acquisition:{channel}", cost,
+             crn.uniform(m.seed, BUDGET_CONVERT, reached, occasion) < prob)
+    return k
+
+
+def _contact(m, reached, campaign: str, purpose: str, cost: float, converts) -> None:
+    """Contact ``reached`` now for ``cost`` each (logged as one campaign and one contact per
+    person); those where ``converts`` is true start buying during the next step."""
     m.records.contacted[reached] = True
-    m.log.add(m.now, -1, CAMPAIGN_EVENT, f"{channel} ({k} contacts)")
-    m.log.add(m.now, reached, CONTACT_EVENT, f"acquisition:{channel}")
+    m.log.add(m.now, -1, CAMPAIGN_EVENT, campaign)
+    m.log.add(m.now, reached, CONTACT_EVENT, purpose)
     m.ledger.book(m.now, reached, "acquisition", -cost)
-    won = reached[crn.uniform(m.seed, BUDGET_CONVERT, reached, occasion) < prob]
+    won = reached[converts]
     m.records.queued[won] = True
     m.records.channel[won] = CAMPAIGN
-    return k
