@@ -1,5 +1,11 @@
 """crmsim: a teaching and simulation environment for customer relationship management."""
 
+from crmsim import _moved
+
+_moved.install()  # old module paths (crmsim.strategies, ...) keep working
+
+# ruff: noqa: E402
+
 from crmsim.comparison import compare
 from crmsim.errors import CrmsimError
 from crmsim.implementation import Plan, compare_plans, simulate_rollout

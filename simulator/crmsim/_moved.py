@@ -1,0 +1,37 @@
+"""Old import paths of modules that moved when the package was laid out in layers.
+
+Released notebooks and exercises import ``crmsim.assignment``, ``crmsim.strategies``,
+``crmsim.stages`` and so on; each old name here is the new module itself (not a copy), so
+``crmsim.strategies is crmsim.sim.strategies`` and patching one patches the other. Code
+inside the package imports the new names (a test checks).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+
+#: old module name -> the module it is now
+MOVED: dict[str, str] = {}
+
+
+class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Import an old name as the module that replaced it."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname in MOVED:
+            return importlib.util.spec_from_loader(fullname, self)
+        return None
+
+    def create_module(self, spec):
+        return importlib.import_module(MOVED[spec.name])
+
+    def exec_module(self, module):
+        """Nothing to run: the module was executed under its new name."""
+
+
+def install() -> None:
+    if not any(isinstance(f, _Alias) for f in sys.meta_path):
+        sys.meta_path.insert(0, _Alias())
