@@ -15,7 +15,7 @@ are translated by hand, code cells are the English code with two changes only:
 The script refuses (exit 1, nothing written) when the two notebooks' cell types differ (a
 markdown cell was added or removed in English: translate it first) or when a listed label no
 longer occurs in the English code. Cells whose code changes lose their stored outputs: run
-``execute_all.py`` next, then stamp the pair with ``python -m crmsim.translations stamp``.
+``execute_all.py`` next, then stamp the pair with ``python -m crmsim.course.translations stamp``.
 """
 
 from __future__ import annotations

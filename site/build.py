@@ -5,7 +5,7 @@ HTML site per language. The sources are not edited: each language is staged in
 ``_build/site-src/<lang>/`` with the repository's layout (so relative links keep working):
 
 * the course pages: ``course/*.md`` (en) or their twins ``course/zh/*.md`` (zh, same file
-  names, see :mod:`crmsim.translations`). Pages with ``{code-cell}`` blocks are executable
+  names, see :mod:`crmsim.course.translations`). Pages with ``{code-cell}`` blocks are executable
   MyST: their code runs at build and inline ``{eval}`` expressions put the computed numbers
   into the text (the staged copy gets ``file_format: mystnb``, which MyST-NB needs);
 * the notebooks (``notebooks/*.ipynb``, ``notebooks/zh/*.ipynb``) with the outputs stored in

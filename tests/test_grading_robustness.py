@@ -185,8 +185,8 @@ def test_feedback_files_hide_expected_values(batch):
     good = next(r for r in batch["results"] if r.student_id == "good")
     assert good.answers["mean_monetary"][0]
     # The stub student's expected values never appear in their feedback.
-    from crmsim.grading.grader import Options as O
-    from crmsim.grading.grader import Prepared
+    from crmsim.grading import Options as O
+    from crmsim.grading.scoring import Prepared
     exp = Prepared(batch["ex"], "patcher", O(), batch["ex"].solution_module()).expected
     assert f"{exp['mean_monetary']:g}" not in text
 

@@ -125,7 +125,7 @@ def test_secret_never_readable(attacked):
 
 
 def test_process_count_is_limited(attacked):
-    from crmsim.grading.grader import NPROC
+    from crmsim.grading.sandbox import NPROC
 
     text = (attacked["out"] / "feedback" / "forker.md").read_text()
     started = int(text.split("'FORKED:")[1].split("'")[0])

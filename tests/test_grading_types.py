@@ -13,11 +13,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "grading_fixtures"))
 import submissions as S  # noqa: E402
 
-from crmsim import assignment  # noqa: E402
+from crmsim.course import assignment  # noqa: E402
 from crmsim.errors import CrmsimError  # noqa: E402
 from crmsim.grading import Options, grade, load_exercise  # noqa: E402
-from crmsim.grading.checks import compare_ranking, decision_share, kendall_tau  # noqa: E402
-from crmsim.grading.grader import read_marks  # noqa: E402
+from crmsim.grading.marks import read_marks  # noqa: E402
+from crmsim.grading.types.decision import decision_share  # noqa: E402
+from crmsim.grading.types.ranking import compare_ranking, kendall_tau  # noqa: E402
 
 DEMO = Path(__file__).parent / "grading_fixtures" / "types_demo"
 
@@ -76,7 +77,7 @@ def test_choice(graded):
 
 
 def test_feedback_names_the_failing_public_test_line(graded, ex):
-    from crmsim.grading.grader import feedback
+    from crmsim.grading.feedback import feedback
 
     root, res = graded
     r = res["badform"]

@@ -11,10 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from crmsim import assignment
+from crmsim.course import assignment
 from crmsim.errors import CrmsimError
-from crmsim.grading.checks import compare
-from crmsim.grading.exercise import Question, checksum, load_exercise, stub_source
+from crmsim.grading.exercise import Question, checksum, load_exercise
+from crmsim.grading.release import stub_source
+from crmsim.grading.types import compare
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"

@@ -70,7 +70,7 @@ def _leaks(ex, q, sol, full, hidden, expected) -> set[str]:
     its first label (ranking), the best decision's value and the best decision (decision)."""
     import json
 
-    from crmsim.grading.exercise import interpretation_options
+    from crmsim.course.options import interpretation_options
 
     if q.type in ("choice", "ranking"):
         correct = interpretation_options(ex, sol, full, hidden)[q.id]["correct"]
@@ -91,8 +91,8 @@ def _leaks(ex, q, sol, full, hidden, expected) -> set[str]:
 
 @pytest.mark.parametrize("name, wrong", CASES, ids=[f"{n}-{w}" for n, w in CASES])
 def test_feedback_is_actionable_and_hides_expected_values(batches, name, wrong):
-    from crmsim import assignment
-    from crmsim.grading.grader import feedback
+    from crmsim.course import assignment
+    from crmsim.grading.feedback import feedback
 
     ex, res = batches(name)
     r = res[wrong]

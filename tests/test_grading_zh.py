@@ -9,14 +9,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crmsim.grading.exercise import (
-    available,
-    cell_meta,
-    load_exercise,
-    release,
-    student_version,
-)
-from crmsim.grading.grader import Options, grade
+from crmsim.grading import Options, grade
+from crmsim.grading.exercise import available, cell_meta, load_exercise
+from crmsim.grading.release import release, student_version
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -141,7 +136,8 @@ def test_zh_solution_scores_like_english_and_gets_chinese_feedback(tmp_path):
 
 
 def test_submit_cell_speaks_chinese(monkeypatch, capsys):
-    from crmsim import assignment, i18n
+    from crmsim import i18n
+    from crmsim.course import assignment
 
     monkeypatch.delenv(assignment.ANSWERS_ENV, raising=False)
     before = i18n.get_language()
@@ -159,7 +155,7 @@ def test_submit_cell_speaks_chinese(monkeypatch, capsys):
 
 
 def test_word_count_counts_chinese():
-    from crmsim.assignment import word_count
+    from crmsim.course.assignment import word_count
 
     assert word_count("Keep the loyal customers, win back the lost ones.") == 9
     assert word_count("留住忠诚客户，赢回流失客户。") == 6  # 12 汉字, punctuation not counted
@@ -168,10 +164,14 @@ def test_word_count_counts_chinese():
 
 
 # ----------------------------------------------------------- every message of the checks
-def _every_check_message() -> list[str]:
-    """Drive every branch of the answer checks (and the grader's own per-answer messages)."""
-    from crmsim.grading.checks import compare, compare_choice, compare_ranking
+def _every_check_message() -> list:
+    """Drive every branch of the answer checks of every question type (and the grader's own
+    per-answer messages)."""
     from crmsim.grading.exercise import Question
+    from crmsim.grading.messages import msg
+    from crmsim.grading.types import compare
+    from crmsim.grading.types.choice import compare_choice
+    from crmsim.grading.types.ranking import compare_ranking
 
     def q(t):
         return Question(id="q1", points=2, answers=["a"], type=t)
@@ -184,7 +184,7 @@ def _every_check_message() -> list[str]:
            compare(q("mapping"), 3, {"k": 1}), compare(q("mapping"), {"j": 1, "k": 2},
                                                          {"k": 1, "m": 2}),
            compare(q("table"), 3, {"c": {"k": 1}}), compare(q("table"), {}, {"c": {"k": 1}}),
-           compare(q("table"), {"c": {"k": 2}}, {"c": {"k": 1}}), compare(q("odd"), 1, 1)]
+           compare(q("table"), {"c": {"k": 2}}, {"c": {"k": 1}})]
     spec = {"options": ["A1", "B2", "C3"], "correct": "A1"}
     out += [compare_choice(3, spec), compare_choice("Z9", spec), compare_choice("B2", spec),
             compare_choice("A1", spec)]
@@ -192,54 +192,93 @@ def _every_check_message() -> list[str]:
     out += [compare_ranking("A1", order), compare_ranking(["A1"], order),
             compare_ranking(["B2", "A1", "C3"], order)]
     msgs = [m for _, m in out]
-    msgs += ["no answer: not exported", "no answer: not exported (see the failed cells below)",
-             "your decision is as good as the best one the grader tried",
-             "your decision does no better than doing nothing",
-             "your decision achieves 40% of the improvement over doing nothing that the best "
-             "decision the grader tried achieves",
-             "expected your written answer as a text",
-             "12 words recorded for marking by hand (asked for 150-300 words)",
-             "marked by hand: 3 / 4 - 论证清楚"]
+    length = msg("answer.length", lo=150, hi=300)
+    msgs += [msg("answer.missing", why=msg("answer.not_exported"), see=""),
+             msg("answer.missing", why=msg("answer.not_exported"),
+                 see=msg("answer.see_failed")),
+             msg("answer.decision_best"), msg("answer.decision_nothing"),
+             msg("answer.decision_share", share="40%"),
+             msg("answer.decision_not_allowed", why="discount=0.9"),
+             msg("answer.decision_failed", why="KeyError: 'strategies'"),
+             msg("answer.not_written"), msg("answer.recorded", n=12, length=length),
+             msg("answer.marked", points="3", max="4", comment=" - 论证清楚", length="")]
     return msgs
 
 
 ENGLISH = ("expected", "your", " not ", "missing", "keys", "values", "items", "pairs",
-           "answer", "words", "decision", "column", "label", "order", "tolerance", "unknown")
+           "answer", "words", "decision", "column", "label", "order", "tolerance", "unknown",
+           "allowed", "simulated", "correct")
 
 
 def test_every_answer_message_has_a_chinese_version():
-    from crmsim.grading.messages import answer_message_zh
-
     msgs = _every_check_message()
-    assert len(set(msgs)) == len(msgs) == 31  # each branch once
-    left = {m: answer_message_zh(m) for m in msgs
-            if any(w in answer_message_zh(m).casefold() for w in ENGLISH)}
+    assert len(set(msgs)) == len(msgs) == 32  # each branch once
+    assert all(m.render("en") == m for m in msgs)  # a message is its English text
+    left = {m: m.render("zh") for m in msgs
+            if any(w in m.render("zh").casefold() for w in ENGLISH)}
     assert left == {}
 
 
-def test_notes_and_failed_cells_have_a_chinese_version():
-    from crmsim.grading.messages import note_zh
+def _every_note() -> list:
+    """Every note and failed-cell line the grader writes, each branch once."""
+    from crmsim.grading.messages import msg
 
-    notes = ["text cell `intro` was edited (no effect on points)",
-             "locked cell `q2-test` was deleted: question q2 scores 0",
-             "locked cell `setup` was duplicated: every question (it is a setup cell) scores 0",
-             "the grader failed; your instructor has been told",
-             "could not read the notebook: NotJSONError: bad",
-             "this notebook is exercise 'ex03-customer-value', not 'ex02-segmentation'",
-             "the notebook loaded data for student id(s) s2, but this submission is 's1'; set "
-             "STUDENT_ID to your own id",
-             "the kernel died while running cell `q3-answer`; later cells did not run",
-             "the notebook was stopped after 600 s in total",
-             "pytest could not collect the notebook", "the test run ended without a report",
-             "q3-test (question q3)", "a hidden test of this question raised: ZeroDivisionError"]
+    return [msg("note.text_cell", cell="intro", what=msg("note.edited")),
+            msg("note.locked_question", cell="q2-test", what=msg("note.deleted"),
+                question="q2"),
+            msg("note.locked_setup", cell="setup", what=msg("note.duplicated")),
+            msg("note.grader_failed"),
+            msg("note.unreadable", error="NotJSONError: bad"),
+            msg("note.wrong_exercise", got="'ex03-customer-value'",
+                expected="'ex02-segmentation'"),
+            msg("note.wrong_student", ids="s2", sid="'s1'"),
+            msg("note.kernel_died", cell="q3-answer"),
+            msg("note.stopped", seconds="600"), msg("note.disk_limit", mb="1024"),
+            msg("note.not_collected"), msg("note.no_report"),
+            msg("cell.label", name="q3-test", question="q3"),
+            msg("cell.hidden_raised", error="ZeroDivisionError"),
+            msg("cell.died_here"), msg("cell.not_run"),
+            msg("cell.at_line", error=msg("cell.not_run"), line="assert x")]
+
+
+def test_notes_and_failed_cells_have_a_chinese_version():
+    from crmsim.grading.messages import msg
+
+    notes = _every_note()
+    assert notes[1] == "locked cell `q2-test` was deleted: question q2 scores 0"
     words = ("cell", "question", "grader", "notebook", "kernel", "stopped", "report", "hidden",
-             "deleted", "edited", "duplicated", "your")
-    zh = {n: note_zh(n) for n in notes}
+             "deleted", "edited", "duplicated", "your", "disk", "limit", "run", "died")
+    zh = {n: n.render("zh") for n in notes}
     assert {n: z for n, z in zh.items()
             if any(w in z.replace("`", " ").replace("STUDENT_ID", "").casefold().split()
                    or f" {w} " in f" {z.casefold()} " for w in words)} == {}
-    assert note_zh("AssertionError at the line `assert x`") == \
+    assert msg("cell.at_line", error="AssertionError", line="assert x").render("zh") == \
         "AssertionError 出错的代码行 `assert x`"
+
+
+def test_the_grading_catalogue_is_complete_and_used():
+    """Every key has both languages with the same fields and Chinese in its zh text; every
+    key the grader's code names exists, and every key is used."""
+    import string
+
+    from crmsim.grading import messages
+    from crmsim.grading.result import STATUS_ORDER
+
+    cat = messages.catalogue()
+    for key, entry in cat.items():
+        assert set(entry) == {"en", "zh"}, key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f}
+                  for lang in ("en", "zh")]
+        assert fields[0] == fields[1], key
+        bare = re.sub(r"\{\w+\}", "", entry["zh"])
+        assert CJK.search(bare) or not re.search(r"[A-Za-z]", bare), key
+    source = "\n".join(p.read_text(encoding="utf-8") for p in
+                       (ROOT / "simulator" / "crmsim" / "grading").rglob("*.py"))
+    named = set(re.findall(r"""(?:msg|text|w)\(\s*["']([a-z_]+\.[a-z_]+)["']""", source))
+    named |= set(re.findall(r"""["']((?:note|verdict|fb)\.[a-z_]+)["']""", source))
+    named |= {f"status.{s}" for s in STATUS_ORDER}
+    assert named - set(cat) == set()
+    assert set(cat) - named == set()
 
 
 # ----------------------------------------------------------- options in Chinese
@@ -247,7 +286,8 @@ def test_notes_and_failed_cells_have_a_chinese_version():
 def test_every_option_has_a_chinese_meaning(exid, capsys):
     """A Chinese student sees each option label with its meaning (the label stays the answer:
     it is also a value in the data or the code)."""
-    from crmsim import assignment, i18n
+    from crmsim import i18n
+    from crmsim.course import assignment
 
     data = assignment.load(exid, "zh001")
     assert data.choices_error == ""
@@ -270,8 +310,8 @@ def test_every_option_has_a_chinese_meaning(exid, capsys):
 def test_options_with_a_bad_chinese_mapping_are_refused():
     from types import SimpleNamespace
 
+    from crmsim.course.options import interpretation_options
     from crmsim.errors import CrmsimError
-    from crmsim.grading.exercise import interpretation_options
 
     ex = load_exercise("ex07-implementation", EXERCISES)
     data = SimpleNamespace(student_id="s1")

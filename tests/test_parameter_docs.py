@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from crmsim import scenarios, strategies
-from crmsim.docs import parameters_markdown
+from crmsim.course.paramdocs import parameters_markdown
 from crmsim.implementation import PARAMS
 
 
@@ -19,4 +19,4 @@ def test_every_parameter_has_unit_and_rationale():
 def test_parameter_table_is_current():
     path = Path(__file__).resolve().parent.parent / "simulator" / "PARAMETERS.md"
     assert path.read_text(encoding="utf-8") == parameters_markdown() + "\n", \
-        "run: python -m crmsim.docs > simulator/PARAMETERS.md"
+        "run: python -m crmsim.course.paramdocs > simulator/PARAMETERS.md"

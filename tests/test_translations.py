@@ -4,7 +4,7 @@ import json
 import shutil
 from pathlib import Path
 
-from crmsim import translations
+from crmsim.course import translations
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,7 +10,7 @@ import numpy as np
 
 import crmsim
 from crmsim import i18n
-from crmsim.assignment import EXERCISE_DATA
+from crmsim.course.assignment import EXERCISE_DATA
 from crmsim.result import headline
 from crmsim.strategies import REGISTRY
 

@@ -1,6 +1,6 @@
 """Expected answers of ex07-implementation.
 
-The project plan is :func:`crmsim.assignment.project_plan` (a personal rollout run through
+The project plan is :func:`crmsim.course.assignment.project_plan` (a personal rollout run through
 :mod:`crmsim.implementation`); the decision question re-runs :func:`simulate_rollout` on
 seeds derived from the student's own seed, the same seeds for every plan (common random
 numbers), so plans differ by their decisions, not by luck.

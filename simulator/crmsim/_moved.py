@@ -14,7 +14,15 @@ import importlib.util
 import sys
 
 #: old module name -> the module it is now
-MOVED: dict[str, str] = {}
+MOVED: dict[str, str] = {
+    # course tooling -> crmsim.course (grading branch, #17)
+    "crmsim.assignment": "crmsim.course.assignment",
+    "crmsim.translations": "crmsim.course.translations",
+    "crmsim.docs": "crmsim.course.paramdocs",
+    "crmsim.grading.coverage": "crmsim.course.coverage",
+    # the grader split one concern per module: the batch is what callers imported
+    "crmsim.grading.grader": "crmsim.grading.batch",
+}
 
 
 class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -30,6 +38,11 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module):
         """Nothing to run: the module was executed under its new name."""
+
+    def get_code(self, fullname):
+        """The new module's code, so ``python -m <old name>`` runs the new module."""
+        new = MOVED[fullname]
+        return importlib.util.find_spec(new).loader.get_code(new)
 
 
 def install() -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import nbformat
 
-from crmsim.grading.exercise import cell_meta, student_version
+from crmsim.grading.exercise import cell_meta
+from crmsim.grading.release import student_version
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = ROOT / "exercises"

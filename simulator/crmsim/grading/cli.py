@@ -23,7 +23,8 @@ def _error(exc: Exception) -> int:
 
 
 def cmd_release(args) -> int:
-    from crmsim.grading.exercise import load_exercise, release
+    from crmsim.grading.exercise import load_exercise
+    from crmsim.grading.release import release
     try:
         ex = load_exercise(args.exercise, args.exercises_dir)
         out = check_out_folder("out", args.out, parents=True)
@@ -49,10 +50,11 @@ def _positive(name, cast):
 
 
 def cmd_grade(args) -> int:
+    from crmsim.grading.batch import Interrupted, grade
     from crmsim.grading.exercise import load_exercise
-    from crmsim.grading.grader import Interrupted, Options, grade
+    from crmsim.grading.settings import Options
     opts = Options(jobs=args.jobs, cell_timeout=args.cell_timeout, memory_mb=args.memory_mb,
-                   wall_timeout=args.timeout, keep_temp=args.keep_temp,
+                   wall_timeout=args.timeout, disk_mb=args.disk_mb, keep_temp=args.keep_temp,
                    sandbox=not args.no_sandbox, scheduler=args.scheduler)
     try:
         ex = load_exercise(args.exercise, args.exercises_dir)
@@ -102,6 +104,9 @@ def add_commands(subparsers) -> None:
                    help="seconds per submission in total (default: from the cell timeout)")
     g.add_argument("--memory-mb", type=_positive("memory-mb", int), default=3072,
                    help="address-space limit of the grading processes, MB (default 3072)")
+    g.add_argument("--disk-mb", type=_positive("disk-mb", int), default=1024,
+                   help="disk space all the files of one submission's run may take, MB; past "
+                   "it the run is stopped (default 1024)")
     g.add_argument("--keep-temp", action="store_true", help="keep the temp folders (debug)")
     g.add_argument("--no-sandbox", action="store_true",
                    help="run notebooks WITHOUT the bubblewrap sandbox (as your own user, able "

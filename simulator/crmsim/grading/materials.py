@@ -79,14 +79,8 @@ def render(ex: Exercise) -> str:
             if name:
                 lines += [f"The grader's `{key}` function (`{ex.solution.name}`):", ""]
                 lines += _fence(inspect.getsource(getattr(solution, name)).rstrip()) + [""]
-        if q.type == "ranking":
-            lines += ["Score: points x max(0, Kendall's tau) between the student's order and "
-                      "the correct one.", ""]
-        if q.type == "decision":
-            lines += ["Score: points x clip((student - baseline) / (best - baseline), 0, 1); "
-                      "baseline = the first candidate (do nothing), best = the best of the "
-                      "candidates and the student's decision, all simulated on the "
-                      "student's market with the same random numbers.", ""]
+        if q.kind.scoring:
+            lines += [q.kind.scoring, ""]
     wrong = wrong_solutions(ex)
     lines += ["## Common mistakes", ""]
     if not wrong:

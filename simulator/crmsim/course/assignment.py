@@ -6,6 +6,8 @@ Every student gets their own simulated market::
     data = assignment.load("ex02-segmentation", "s2025001")
     data.customers, data.transactions, data.events, data.kpis
 
+(``crmsim.assignment``, the name notebooks import, is this module.)
+
 The seed is ``sha256(course secret, exercise id, student id)``. The course secret comes
 from the environment variable ``CRMSIM_COURSE_SECRET``; without it the documented
 public default :data:`DEFAULT_SECRET` is used, which is fine for practice but lets anyone
@@ -38,7 +40,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from crmsim import i18n
+from crmsim.course.exercises import default_exercises_dir, exercise_data, load_solution, read_spec
+from crmsim.course.options import option_order, question_options, set_choices
 from crmsim.errors import CrmsimError, invalid
+from crmsim.implementation import simulate_rollout
+from crmsim.simulation import simulate
 
 __all__ = [
     "DEFAULT_SECRET",
@@ -69,20 +76,10 @@ ANSWERS_ENV = "CRMSIM_ANSWERS_FILE"
 STUDENT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 #: Data of each graded exercise: arguments of :func:`crmsim.simulate` (seed added per
-#: student). Small on purpose, so that a notebook runs in seconds.
-EXERCISE_DATA: dict[str, dict] = {
-    "ex01-lifecycle": {"scenario": "retail", "customers": 600, "years": 2.0},
-    "ex02-segmentation": {"scenario": "retail", "customers": 600, "years": 1.0},
-    "ex03-customer-value": {"scenario": "retail", "customers": 600, "years": 2.0},
-    "ex04-retention": {"scenario": "retail", "customers": 600, "years": 2.0,
-                       "strategies": ["loyalty_program"]},
-    "ex05-empowerment": {"scenario": "retail", "customers": 600, "years": 1.5,
-                         "strategies": ["participation"]},
-    "ex06-analytical-crm": {"scenario": "retail", "customers": 500, "years": 1.0},
-    "ex07-implementation": {"scenario": "retail", "customers": 400, "years": 1.0,
-                            "extras": ["project_plan"]},
-    "ex08-crm-strategy": {"scenario": "retail", "customers": 600, "years": 2.0},
-}
+#: student), from the ``[data]`` table of each ``exercise.toml`` (shipped in the package as
+#: ``crmsim/data/exercises.json``). Small on purpose, so that a notebook runs in seconds.
+EXERCISE_DATA: dict[str, dict] = exercise_data()
+
 
 def project_plan(rng: np.random.Generator) -> pd.DataFrame:
     """The student's own CRM implementation project (CRM 实施), planned versus actual.
@@ -94,8 +91,6 @@ def project_plan(rng: np.random.Generator) -> pd.DataFrame:
     ``planned_weeks``, ``actual_weeks`` (whole weeks), ``planned_cost`` and
     ``actual_cost`` (thousands). Used by ex07-implementation.
     """
-    from crmsim.implementation import simulate_rollout
-
     plan = {"top_management_support": round(float(rng.uniform(0.2, 0.9)), 2),
             "process_redesign": round(float(rng.uniform(0.0, 1.0)), 2),
             "data_quality": round(float(rng.uniform(0.3, 0.9)), 2),
@@ -159,8 +154,6 @@ class AssignmentData:
         """Print the options of a choice or ranking question, one per line, in this
         student's order; in Chinese (``i18n.set_language("zh")``) with each label's meaning.
         Answer with the labels themselves (the text before the meaning)."""
-        from crmsim import i18n
-
         labels = self.options(question)
         meaning = self.choices_zh.get(question, {}) if i18n.get_language() == "zh" else {}
         for i, label in enumerate(labels, 1):
@@ -204,7 +197,6 @@ def _resolve_generator(generator):
     if generator is None:
         generator = os.environ.get(GENERATOR_ENV) or None
     if generator is None:
-        from crmsim.simulation import simulate
         return simulate
     if isinstance(generator, str):
         mod, _, fn = generator.partition(":")
@@ -247,35 +239,22 @@ def observable(data: AssignmentData) -> AssignmentData:
                           choices_error=data.choices_error, choices_zh=dict(data.choices_zh))
 
 
-def option_order(exercise_id: str, student_id: str, question: str, labels) -> list[str]:
-    """``labels`` shuffled for one student: seeded by exercise, student and question only
-    (not the course secret), so the order at home is the order the grader uses."""
-    msg = "\x1f".join(["options", exercise_id, student_id, question]).encode()
-    rng = np.random.default_rng(int.from_bytes(hashlib.sha256(msg).digest()[:8], "big"))
-    labels = [str(x) for x in labels]
-    return [labels[i] for i in rng.permutation(len(labels))]
-
-
-def set_choices(data: AssignmentData, options: dict) -> None:
-    """Give ``data`` the options of its exercise's choice/ranking questions (as computed by
-    :func:`crmsim.grading.exercise.interpretation_options`)."""
-    data.choices = {k: v["options"] for k, v in options.items()}
-    data.choices_zh = {k: v["zh"] for k, v in options.items() if v["zh"]}
-
-
 def _practice_choices(full: AssignmentData) -> AssignmentData:
     """Options of the exercise's choice/ranking questions, computed from the solution
     module as the grader does (needs the course's ``exercises`` folder)."""
-    from crmsim.grading.exercise import interpretation_options, load_exercise
-
     try:
-        ex = load_exercise(full.exercise_id)
-        if any(q.type in ("choice", "ranking") for q in ex.questions):
-            solution = ex.solution_module()
+        folder = default_exercises_dir() / full.exercise_id
+        spec = read_spec(folder)
+        asked = [q for q in spec.get("questions", []) if q.get("options")]
+        if asked:
+            solution = load_solution(folder / spec["solution"], full.exercise_id)
             make_hidden = getattr(solution, "hidden_inputs", None)
-            rng = np.random.default_rng(seed_for(ex.id, full.student_id, purpose="hidden"))
+            rng = np.random.default_rng(seed_for(full.exercise_id, full.student_id,
+                                                 purpose="hidden"))
             hidden = make_hidden(observable(full), rng) if make_hidden else {}
-            set_choices(full, interpretation_options(ex, solution, full, hidden))
+            set_choices(full, {q["id"]: question_options(
+                full.exercise_id, full.student_id, q["id"], q["options"],
+                getattr(solution, q["options"])(full, hidden)) for q in asked})
     except Exception as exc:  # noqa: BLE001 - loading the data must not fail on options
         full.choices_error = (f"{exc} (options need the course's exercises folder: run the "
                               "notebook in the course repository or set CRMSIM_EXERCISES_DIR)")
@@ -416,8 +395,6 @@ def word_count(text: str) -> int:
 
 def _language() -> str:
     """The student's language (``crmsim.i18n``: the Chinese notebook sets zh)."""
-    from crmsim import i18n
-
     return i18n.get_language()
 
 

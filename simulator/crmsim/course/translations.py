@@ -5,8 +5,8 @@ A page under a ``zh/`` folder (``course/zh/01-x.md``, ``notebooks/zh/01-x.ipynb`
 Chinese twin of the file of the same name one folder up. Both files of a pair carry the same
 stamp: a hash of both contents (stamps and notebook outputs left out). Editing either file
 without touching the other makes the stamps disagree with the content, and
-``python -m crmsim.translations check`` (run by the tests) names the stale pair. After
-updating the other language, ``python -m crmsim.translations stamp FILE...`` records the pair
+``python -m crmsim.course.translations check`` (run by the tests) names the stale pair. After
+updating the other language, ``python -m crmsim.course.translations stamp FILE...`` records the pair
 as in step again.
 
 Markdown/MyST pages keep the stamp in a comment line ``<!-- translation-sync: HASH -->``;
@@ -102,7 +102,8 @@ def stale(root: Path) -> list[str]:
         for p in (en, zh):
             if read_stamp(p) != want:
                 out.append(f"{en} <-> {zh}: {p} changed since the pair was last synced; update "
-                           f"the other language, then `python -m crmsim.translations stamp {p}`")
+                           "the other language, then "
+                           f"`python -m crmsim.course.translations stamp {p}`")
                 break
     return out
 
@@ -127,7 +128,8 @@ def main(argv=None) -> int:
     if argv[:1] == ["stamp"] and len(argv) > 1:
         stamp(argv[1:])
         return 0
-    print("usage: python -m crmsim.translations check [ROOT] | stamp FILE...", file=sys.stderr)
+    print("usage: python -m crmsim.course.translations check [ROOT] | stamp FILE...",
+          file=sys.stderr)
     return 2
 
 

@@ -1,0 +1,183 @@
+"""Grading one submission: before its run (checks, data, expected values) and after it.
+
+Everything here happens in the grader's process, the only one that knows the course secret:
+the student's data is regenerated, the expected answers computed and the hidden inputs
+chosen; only the observable data and hidden inputs go to the run (:mod:`.sandbox`); the
+answers it exports are compared here by the question types (:mod:`.types`).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+import nbformat
+import numpy as np
+
+from crmsim.course import assignment
+from crmsim.course.options import interpretation_options, set_choices
+from crmsim.grading.exercise import LANGS, Exercise, cell_meta
+from crmsim.grading.locked import check_locked, graded_notebook
+from crmsim.grading.messages import msg
+from crmsim.grading.report import interpret_run
+from crmsim.grading.result import Result
+from crmsim.grading.sandbox import run_isolated
+from crmsim.grading.settings import Options
+from crmsim.grading.submissions import Submission
+from crmsim.grading.types import Case
+
+
+class Prepared:
+    """Expected answers, hidden inputs and options for one student, in this process."""
+
+    def __init__(self, ex: Exercise, sid: str, opts: Options, solution):
+        self.full = assignment.generate(ex.id, sid, secret=opts.secret,
+                                        generator=opts.generator)
+        self.observable = assignment.observable(self.full)
+        seed = assignment.seed_for(ex.id, sid, opts.secret, purpose="hidden")
+        rng = np.random.default_rng(seed)
+        make_hidden = getattr(solution, "hidden_inputs", None)
+        self.hidden = make_hidden(self.observable, rng) if make_hidden else {}
+        self.expected = solution.expected(self.full, self.hidden)
+        options = interpretation_options(ex, solution, self.full, self.hidden)
+        set_choices(self.observable, options)
+        for q in ex.questions:
+            if q.id in options:
+                self.expected[q.answers[0]] = options[q.id]
+        self.solution = solution
+
+
+def data_note(secret: str | None, lang: str = "en") -> str:
+    """Which data a grade used, and why a number can differ from what the student saw."""
+    practice = (secret if secret is not None else assignment.course_secret()) \
+        == assignment.DEFAULT_SECRET
+    return msg("fb.practice_data" if practice else "fb.course_data").render(lang)
+
+
+@dataclass
+class Job:
+    """What the grader keeps about a submission while its notebook runs elsewhere."""
+
+    result: Result
+    prep: Prepared | None = None
+    labels: list = field(default_factory=list)
+    zeroed: set = field(default_factory=set)
+    run_args: tuple | None = None  # arguments of run_job; None: nothing to run
+
+
+def fail(ex: Exercise, res: Result, exc: BaseException, where: str) -> Result:
+    """Zero a submission the grader failed on (one submission never stops the batch)."""
+    res.scores = {q.id: 0.0 for q in ex.questions}
+    res.add("grader_error")
+    res.notes.append(msg("note.grader_failed"))
+    print(f"grader error on {where}: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return res
+
+
+def _read_notebook(ex: Exercise, sub: Submission, res: Result):
+    """The parsed notebook, or ``None`` with the status that says why it is not graded."""
+    try:
+        nb = nbformat.reads(sub.raw.decode("utf-8"), as_version=4)
+        nbformat.validate(nb)
+    except Exception as exc:  # noqa: BLE001 - every parse failure is the same status
+        res.add("malformed_notebook")
+        res.notes.append(msg("note.unreadable", error=f"{type(exc).__name__}: "
+                             f"{str(exc).splitlines()[0][:200] if str(exc) else ''}"))
+        return None
+    crm = nb.metadata.get("crmsim")
+    meta_ex = crm.get("exercise") if isinstance(crm, dict) else None
+    if meta_ex is not None and meta_ex != ex.id:
+        res.add("wrong_exercise")
+        res.notes.append(msg("note.wrong_exercise", got=repr(str(meta_ex)[:60]),
+                             expected=repr(ex.id)))
+        return None
+    if isinstance(crm, dict) and crm.get("lang") in LANGS:
+        res.lang = crm["lang"]  # a notebook released with --lang zh: feedback in Chinese
+    return nb
+
+
+def prepare(ex: Exercise, sub: Submission, opts: Options, solution, isolation: str,
+            marks: dict | None = None) -> Job:
+    """Everything before the run, in the grader's process: checks, data, expected values."""
+    res = Result(student_id=sub.student_id, submission=sub.path, sha256=sub.sha256)
+    res.marks = dict((marks or {}).get(sub.student_id, {}))
+    res.scores = {q.id: 0.0 for q in ex.questions}
+    job = Job(res)
+    if sub.status:
+        res.add(sub.status)
+        return job
+    try:
+        nb = _read_notebook(ex, sub, res)
+        if nb is None:
+            return job
+        job.zeroed = check_locked(ex, nb, res)
+        job.prep = Prepared(ex, sub.student_id, opts, solution)
+        res.data_note = data_note(opts.secret, res.lang)
+        hidden_q = {cell_meta(c).get("question") for c in ex.cells("hidden")}
+        export = [a for q in ex.questions if q.id not in hidden_q for a in q.answers]
+        gnb, job.labels = graded_notebook(ex, nb, export)
+        n_code = sum(1 for c in gnb.cells if c.cell_type == "code")
+        cell_timeout = opts.cell_timeout or ex.cell_timeout
+        wall = opts.wall_timeout or min(n_code * (cell_timeout + 6) + 60, 1800)
+        bundle = {"exercise_id": ex.id, "student_id": sub.student_id,
+                  "data": job.prep.observable, "hidden": job.prep.hidden}
+        job.run_args = (nbformat.writes(gnb), bundle, cell_timeout, wall, opts.memory_mb,
+                        isolation, opts.keep_temp, opts.disk_mb)
+    except Exception as exc:  # noqa: BLE001 - one submission must never stop the batch
+        fail(ex, res, exc, sub.path)
+        job.run_args = None
+    return job
+
+
+def run_job(nb_json, bundle, cell_timeout, wall, memory_mb, isolation, keep, disk_mb,
+            cancel=None):
+    """The part of a submission that runs on a worker: the sandboxed notebook run only."""
+    try:
+        return run_isolated(nb_json, bundle, cell_timeout=cell_timeout, wall_timeout=wall,
+                            memory_mb=memory_mb, isolation=isolation, keep=keep,
+                            cancel=cancel, disk_mb=disk_mb)
+    except Exception as exc:  # noqa: BLE001 - reported as this submission's grader_error
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def finish(ex: Exercise, job: Job, run: dict) -> Result:
+    """Interpret a run and compare its answers with the expected values (in the grader)."""
+    res = job.result
+    if "error" in run:
+        return fail(ex, res, RuntimeError(run["error"]), res.submission)
+    res.isolation = run["isolation"]
+    interpret_run(run, job.labels, res)
+    doc = run["answers"] or {}
+    answers = doc.get("answers") if isinstance(doc.get("answers"), dict) else {}
+    errors = doc.get("errors") if isinstance(doc.get("errors"), dict) else {}
+    used = doc.get("student_ids") if isinstance(doc.get("student_ids"), list) else []
+    sid = res.student_id
+    wrong_id = [str(u)[:64] for u in used if u != sid]
+    if wrong_id:
+        res.add("wrong_student_id")
+        res.notes.append(msg("note.wrong_student", ids=", ".join(wrong_id), sid=repr(sid)))
+    failed_q = {q for _, _, q in res.failed_cells if q}
+    missing = False
+    for q in ex.questions:
+        shares = []
+        for name in q.answers:
+            if name in answers:
+                case = Case(expected=job.prep.expected.get(name), solution=job.prep.solution,
+                            data=job.prep.full, result=res)
+                share, why = q.kind.check(q, answers[name], case)
+            else:
+                missing = True
+                share = 0.0
+                why = msg("answer.missing",
+                          why=str(errors[name])[:200] if name in errors
+                          else msg("answer.not_exported"),
+                          see=msg("answer.see_failed") if q.id in failed_q else "")
+            res.answers[name] = (share >= 1.0, why)
+            shares.append(share)
+        zero = q.id in job.zeroed or bool(wrong_id)
+        share = 0.0 if zero else min(shares)
+        res.scores[q.id] = round(float(q.points) * share, 2)
+    if missing:
+        res.add("missing_answers")
+    job.prep.full = job.prep.observable = None  # a class's data need not stay in memory
+    return res
