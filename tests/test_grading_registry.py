@@ -99,3 +99,35 @@ def test_a_bad_options_correct_names_the_rule_of_its_type():
     solution = SimpleNamespace(opts=lambda d, h: {"options": ["A", "B"], "correct": ["A"]})
     with pytest.raises(CrmsimError, match="must return the full order of the options"):
         interpretation_options(ex, solution, SimpleNamespace(student_id="s1"), {})
+
+
+def test_a_new_type_with_its_own_keys_is_one_registration(monkeypatch, tmp_path):
+    """What a new module of crmsim/grading/types/ does, done here: the spec loader, the
+    validation and the check take the new type and its own keys without other changes."""
+    from crmsim.grading import exercise
+    from crmsim.grading.messages import msg
+
+    def check(q, got, case):
+        ok = isinstance(got, str) and re.fullmatch(q.spec("pattern"), got) is not None
+        return float(ok), msg("answer.correct") if ok else msg("answer.wrong_text", value=got)
+
+    def problem(q):
+        return None if isinstance(q.spec("pattern"), str) else "pattern: a regular expression"
+
+    monkeypatch.setitem(REGISTRY, "pattern", QuestionType(
+        name="pattern", zh="格式", summary="a text of a given form", check=check,
+        one_answer=True, keys=("pattern",), problem=problem))
+
+    def spec(question):
+        return {"id": "exx", "notebook": "x.ipynb", "solution": "s.py", "unit": 1,
+                "minutes": 10, "objectives": ["o"],
+                "questions": [{"id": "q1", "points": 1, "answers": ["a"], "topics": [1],
+                               "hint": "h", **question}]}
+
+    q = exercise._from_spec(spec({"type": "pattern", "pattern": r"[A-Z]\d"}), tmp_path) \
+        .questions[0]
+    assert q.kind.check(q, "A1", Case())[0] == 1 and q.kind.check(q, "a1", Case())[0] == 0
+    with pytest.raises(CrmsimError, match="pattern: a regular expression"):
+        exercise._from_spec(spec({"type": "pattern", "pattern": 3}), tmp_path)
+    with pytest.raises(CrmsimError, match="pattern: only for pattern questions"):
+        exercise._from_spec(spec({"type": "number", "pattern": "x"}), tmp_path)

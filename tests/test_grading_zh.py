@@ -132,6 +132,10 @@ def test_zh_solution_scores_like_english_and_gets_chinese_feedback(tmp_path):
         if not q.manual:
             assert q.hint_zh in fb_zh and q.hint not in fb_zh
     assert "Hints for the questions" not in fb_zh
+    assert "笔记本运行结束时仍未定义" in fb_zh  # the stub's answers were never defined
+    for english in ("no answer", "not defined when", "failed -", "Cells that failed", "## Notes",
+                    "not exported", "see the failed cells", "at the line"):
+        assert english not in fb_zh, english
     assert not CJK.search(fb_en.replace(ex.title, ""))
 
 
@@ -196,6 +200,7 @@ def _every_check_message() -> list:
     msgs += [msg("answer.missing", why=msg("answer.not_exported"), see=""),
              msg("answer.missing", why=msg("answer.not_exported"),
                  see=msg("answer.see_failed")),
+             msg("answer.missing", why=msg("answer.not_defined"), see=""),
              msg("answer.decision_best"), msg("answer.decision_nothing"),
              msg("answer.decision_share", share="40%"),
              msg("answer.decision_not_allowed", why="discount=0.9"),
@@ -212,7 +217,7 @@ ENGLISH = ("expected", "your", " not ", "missing", "keys", "values", "items", "p
 
 def test_every_answer_message_has_a_chinese_version():
     msgs = _every_check_message()
-    assert len(set(msgs)) == len(msgs) == 32  # each branch once
+    assert len(set(msgs)) == len(msgs) == 33  # each branch once
     assert all(m.render("en") == m for m in msgs)  # a message is its English text
     left = {m: m.render("zh") for m in msgs
             if any(w in m.render("zh").casefold() for w in ENGLISH)}

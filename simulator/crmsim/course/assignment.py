@@ -73,6 +73,10 @@ GRADING_DATA_ENV = "CRMSIM_GRADING_DATA"
 #: Set by the grader only: where :func:`submit` writes the answers JSON.
 ANSWERS_ENV = "CRMSIM_ANSWERS_FILE"
 
+#: What the answers file says of an answer the notebook never defined (the grader's
+#: feedback gives it in the student's language).
+NOT_DEFINED = "not defined when the notebook finished"
+
 STUDENT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 #: Data of each graded exercise: arguments of :func:`crmsim.simulate` (seed added per
@@ -409,7 +413,7 @@ def submit_from(namespace: dict, names, code=()) -> dict:
     found = {n: namespace[n] for n in names if n in namespace}
     missing = [n for n in names if n not in namespace]
     if missing:
-        _write_answers({}, {n: "not defined when the notebook finished" for n in missing})
+        _write_answers({}, {n: NOT_DEFINED for n in missing})
     if os.environ.get(ANSWERS_ENV):
         return submit(**found)
     ok, errors = {}, {}

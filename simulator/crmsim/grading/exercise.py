@@ -49,7 +49,7 @@ from crmsim.grading.types import REGISTRY, QuestionType
 from crmsim.grading.types.base import FUNCTION_KEYS
 from crmsim.grading.wrong import WrongSolution, apply_wrong, wrong_solutions
 
-#: names of the other grading modules that callers import from here
+#: the spec's names, and those of cells/wrong that callers import from here
 __all__ = ["BEGIN", "END", "KINDS", "LANGS", "N_TOPICS", "Exercise", "Question",
            "WrongSolution", "apply_wrong", "available", "cell_meta", "check_lang", "checksum",
            "default_exercises_dir", "load_exercise", "question_problem", "validate",
@@ -163,6 +163,7 @@ class Exercise:
 
 
 _FIELDS = {f.name for f in fields(Question)}
+
 
 def load_exercise(name, root: Path | None = None) -> Exercise:
     """Load an exercise by id (under ``root``) or by the path of its folder."""

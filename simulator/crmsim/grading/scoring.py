@@ -140,6 +140,15 @@ def run_job(nb_json, bundle, cell_timeout, wall, memory_mb, isolation, keep, dis
         return {"error": f"{type(exc).__name__}: {exc}"}
 
 
+def _export_error(error):
+    """Why an answer is missing: not exported, never defined, or what the kernel said."""
+    if error is None:
+        return msg("answer.not_exported")
+    if error == assignment.NOT_DEFINED:
+        return msg("answer.not_defined")
+    return str(error)[:200]
+
+
 def finish(ex: Exercise, job: Job, run: dict) -> Result:
     """Interpret a run and compare its answers with the expected values (in the grader)."""
     res = job.result
@@ -168,9 +177,7 @@ def finish(ex: Exercise, job: Job, run: dict) -> Result:
             else:
                 missing = True
                 share = 0.0
-                why = msg("answer.missing",
-                          why=str(errors[name])[:200] if name in errors
-                          else msg("answer.not_exported"),
+                why = msg("answer.missing", why=_export_error(errors.get(name)),
                           see=msg("answer.see_failed") if q.id in failed_q else "")
             res.answers[name] = (share >= 1.0, why)
             shares.append(share)
