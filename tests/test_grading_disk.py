@@ -87,3 +87,23 @@ def test_disk_cap_must_be_positive(tmp_path):
     S.write(S.solved(ex, "a"), subs / "a.ipynb")
     with pytest.raises(CrmsimError, match="disk_mb"):
         grade(ex, subs, tmp_path / "out", Options(disk_mb=0, sandbox=False))
+
+
+@pytest.mark.skipif(sandbox.problem() is not None,
+                    reason=f"SANDBOX CANNOT RUN HERE: {sandbox.problem()}")
+def test_the_sandbox_has_no_unlimited_memory_backed_folder(tmp_path):
+    """bwrap's own /dev is a tmpfs outside the run's folder: read-only, and /dev/shm small,
+    so files there can neither escape the disk cap nor fill the machine's memory."""
+    import subprocess
+
+    for d in ("work", "tmp"):
+        (tmp_path / d).mkdir()
+    script = ("dd if=/dev/zero of=/dev/filler bs=1M count=1 2>/dev/null && echo dev-written; "
+              "dd if=/dev/zero of=/dev/shm/filler bs=1M count=200 2>/dev/null; "
+              "du -m /dev/shm/filler | cut -f1")
+    r = subprocess.run(sandbox.wrap(["sh", "-c", script], tmp_path, uid=None),
+                       capture_output=True, text=True, timeout=120)
+    lines = r.stdout.split()
+    assert "dev-written" not in lines, r.stderr
+    if sandbox._sizes_tmpfs():
+        assert int(lines[-1]) <= sandbox.SHM_BYTES // 2**20, r.stdout

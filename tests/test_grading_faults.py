@@ -74,6 +74,7 @@ CASES = {
                               "cell-timeout='-1'"),
     "timeout nan": (lambda t: _grade(t, t / "o", "--timeout", "nan"), "timeout='nan'"),
     "memory zero": (lambda t: _grade(t, t / "o", "--memory-mb", "0"), "memory-mb='0'"),
+    "disk cap zero": (lambda t: _grade(t, t / "o", "--disk-mb", "0"), "disk-mb='0'"),
     "jobs zero": (lambda t: _grade(t, t / "o", "--jobs", "0"), "jobs='0'"),
     "out is a file": (lambda t: _grade(t, t / "file"), "out="),
     "out below a file": (lambda t: _grade(t, t / "file" / "x"), "out="),

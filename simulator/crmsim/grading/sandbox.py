@@ -18,7 +18,8 @@ uses (Debian/Ubuntu package ``bubblewrap``). Inside:
   owns no host file);
 - a cap on the disk space of all its files together (:func:`disk_use`, watched while it
   runs): a run whose files pass ``disk_mb`` is killed, so one notebook cannot fill the
-  disk under the whole batch;
+  disk under the whole batch; ``/dev`` is read-only and ``/dev/shm`` a small tmpfs, so it
+  cannot fill the machine's memory with files either;
 - an environment without anything of the grader's (no course secret, :func:`child_env`),
   a wall-clock timeout, and a kill of the whole process group at the end.
 
@@ -68,6 +69,7 @@ UID_BASE = 1_900_000_000
 NPROC = 256  # processes + threads of one submission (kernel, pytest and their threads)
 FILE_BYTES = 512 * 1024 * 1024  # the largest file a run may write
 BLOCK = 4096  # every file or folder counts at least this much disk (many empty files count)
+SHM_BYTES = 64 * 1024 * 1024  # /dev/shm inside the sandbox (memory, not disk)
 DISK_EVERY = 0.5  # seconds between two measurements of a run's disk use
 HERE = Path(__file__).resolve().parent
 _uids = itertools.count()
@@ -162,7 +164,7 @@ def wrap(cmd: list[str], root: Path, *, uid: int | None) -> list[str]:
             args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
     # the private /tmp first: an environment that lives under /tmp (a clone in /tmp/x) is
     # then bound on top of it, instead of being hidden by it
-    args += ["--proc", "/proc", "--dev", "/dev", "--bind", str(root), INSIDE,
+    args += ["--proc", "/proc", *_dev(), "--bind", str(root), INSIDE,
              "--bind", str(root / "tmp"), "/tmp"]
     made: set[str] = set()
     for p in python_paths():
@@ -173,6 +175,23 @@ def wrap(cmd: list[str], root: Path, *, uid: int | None) -> list[str]:
         args += ["--ro-bind", p, p]
     args += ["--chdir", f"{INSIDE}/work", "--", *cmd]
     return args
+
+
+def _dev() -> list[str]:
+    """A minimal ``/dev``, read-only: bwrap's is a memory-backed folder the run could fill
+    without limit (outside its own folder, so past the disk cap). ``/dev/shm`` stays
+    writable at :data:`SHM_BYTES` where this bwrap can size a tmpfs (``--size``)."""
+    shm = ["--size", str(SHM_BYTES), "--tmpfs", "/dev/shm"] if _sizes_tmpfs() else []
+    return ["--dev", "/dev", *shm, "--remount-ro", "/dev"]
+
+
+@functools.lru_cache(maxsize=1)
+def _sizes_tmpfs() -> bool:
+    try:
+        r = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "--size" in r.stdout + r.stderr
 
 
 @functools.lru_cache(maxsize=1)
