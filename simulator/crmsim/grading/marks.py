@@ -12,7 +12,7 @@ import io
 import math
 from pathlib import Path
 
-from crmsim.course.assignment import word_count
+from crmsim.course.answers import word_count
 from crmsim.errors import CrmsimError, invalid
 from crmsim.grading.exercise import Exercise
 from crmsim.grading.submissions import read_regular

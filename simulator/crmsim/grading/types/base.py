@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from crmsim.course.assignment import to_jsonable
+from crmsim.course.answers import to_jsonable
 from crmsim.grading.messages import msg
 
 #: keys of a question that name a function of the exercise's solution.py

@@ -5,7 +5,7 @@ The answer goes to ``manual.csv``; marks merged with ``--manual`` give its point
 
 from __future__ import annotations
 
-from crmsim.course.assignment import word_count
+from crmsim.course.answers import word_count
 from crmsim.grading.messages import msg
 from crmsim.grading.types.base import Case, QuestionType, register
 
