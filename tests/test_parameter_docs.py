@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from crmsim import scenarios, strategies
 from crmsim.docs import parameters_markdown
-from crmsim.implementation import PARAMS
+from crmsim.rollout import PARAMS
+from crmsim.sim import scenarios, strategies
 
 
 def test_every_parameter_has_unit_and_rationale():

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from crmsim import rounds
-from crmsim.acquisition import holds
 from crmsim.errors import CrmsimError
+from crmsim.sim.acquisition import holds
 
 BUY = {"acquisition": {"online_ads": 4000.0, "direct_mail": 4000.0}}
 

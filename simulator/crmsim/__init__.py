@@ -2,16 +2,16 @@
 
 from crmsim import _moved
 
-_moved.install()  # old module paths (crmsim.strategies, ...) keep working
+_moved.install()  # old module paths (crmsim.sim.strategies, ...) keep working
 
 # ruff: noqa: E402
 
 from crmsim.comparison import compare
 from crmsim.errors import CrmsimError
-from crmsim.implementation import Plan, compare_plans, simulate_rollout
 from crmsim.result import SimulationResult
-from crmsim.scenarios import Scenario
-from crmsim.scenarios import load as load_scenario
+from crmsim.rollout import Plan, compare_plans, simulate_rollout
+from crmsim.sim.scenarios import Scenario
+from crmsim.sim.scenarios import load as load_scenario
 from crmsim.simulation import simulate
 
 __version__ = "0.1.0"

@@ -14,7 +14,29 @@ import importlib.util
 import sys
 
 #: old module name -> the module it is now
-MOVED: dict[str, str] = {}
+MOVED: dict[str, str] = {
+    # the market model
+    "crmsim.acquisition": "crmsim.sim.acquisition",
+    "crmsim.baskets": "crmsim.sim.baskets",
+    "crmsim.callcentre": "crmsim.sim.callcentre",
+    "crmsim.crn": "crmsim.sim.crn",
+    "crmsim.engine": "crmsim.sim.engine",
+    "crmsim.eventlog": "crmsim.sim.eventlog",
+    "crmsim.evidence": "crmsim.sim.evidence",
+    "crmsim.latent": "crmsim.sim.latent",
+    "crmsim.ledger": "crmsim.sim.ledger",
+    "crmsim.levers": "crmsim.sim.levers",
+    "crmsim.lifecycle": "crmsim.sim.lifecycle",
+    "crmsim.population": "crmsim.sim.population",
+    "crmsim.purchases": "crmsim.sim.purchases",
+    "crmsim.scenarios": "crmsim.sim.scenarios",
+    "crmsim.strategies": "crmsim.sim.strategies",
+    "crmsim.targeting": "crmsim.sim.targeting",
+    "crmsim.tables": "crmsim.sim.tables",
+    "crmsim.stages": "crmsim.analysis.stages",
+    # the rollout, a second model
+    "crmsim.implementation": "crmsim.rollout",
+}
 
 
 class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):

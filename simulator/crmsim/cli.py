@@ -24,7 +24,7 @@ def _set_pairs(pairs: list[str]) -> dict:
     """``section.param=value`` strings -> ``{section: {param: value}}``."""
     import yaml
 
-    from crmsim.scenarios import iso_dates, safe_yaml
+    from crmsim.sim.scenarios import iso_dates, safe_yaml
 
     out: dict = {}
     for item in pairs or []:
@@ -146,7 +146,7 @@ def cmd_compare(args) -> int:
 
 
 def cmd_scenarios(args) -> int:
-    from crmsim import scenarios
+    from crmsim.sim import scenarios
 
     if args.save:
         name, path = args.save
@@ -167,7 +167,7 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_strategies(args) -> int:
-    from crmsim import strategies
+    from crmsim.sim import strategies
 
     if args.name and args.name not in strategies.REGISTRY:
         raise invalid("strategy", args.name, "one of " + ", ".join(strategies.REGISTRY))

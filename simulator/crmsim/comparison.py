@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from crmsim import scenarios
 from crmsim.errors import check_whole, invalid
 from crmsim.parallel import run_tasks
 from crmsim.result import headline
+from crmsim.sim import scenarios
 from crmsim.simulation import check_seed, check_strategies, simulate
 
 #: bounds on the work of one comparison (runs = replications x strategies)

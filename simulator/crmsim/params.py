@@ -21,7 +21,7 @@ MAX_NAMES = 100
 class Param:
     """One model parameter; ``kind`` is float, int, str, bool, dict (shares), list (names)
     or floats (numbers; ``choices`` then lists the allowed lengths) or target (a rule of
-    :mod:`crmsim.targeting`, kept as its canonical string)."""
+    :mod:`crmsim.sim.targeting`, kept as its canonical string)."""
 
     default: object
     unit: str
@@ -49,7 +49,7 @@ class Param:
         if self.kind == "dict":
             return _check_shares(name, value, self.choices)
         if self.kind == "target":
-            from crmsim.targeting import describe, parse
+            from crmsim.sim.targeting import describe, parse
 
             return describe(parse(value, name))
         if self.kind == "floats":

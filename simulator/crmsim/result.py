@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 
 from crmsim import schema
-from crmsim.acquisition import CHANNELS
-from crmsim.engine import TRUE_KINDS
 from crmsim.errors import CrmsimError, invalid
-from crmsim.latent import DIMENSIONS, TEMPERAMENTS
-from crmsim.ledger import money_columns, totals_by
-from crmsim.lifecycle import STAGES
-from crmsim.population import CREDIT, CUSTOMER_TYPES
+from crmsim.sim.acquisition import CHANNELS
+from crmsim.sim.engine import TRUE_KINDS
+from crmsim.sim.latent import DIMENSIONS, TEMPERAMENTS
+from crmsim.sim.ledger import money_columns, totals_by
+from crmsim.sim.lifecycle import STAGES
+from crmsim.sim.population import CREDIT, CUSTOMER_TYPES
 
 TABLES = ("customers", "transactions", "events", "true_events", "kpis", "products", "ledger")
 
@@ -46,7 +46,7 @@ class SimulationResult:
     @classmethod
     def load(cls, folder) -> SimulationResult:
         """Read a run written by :meth:`save` (Parquet tables and ``run.json``)."""
-        from crmsim.scenarios import build
+        from crmsim.sim.scenarios import build
 
         folder = Path(folder)
         allowed = "a folder written by SimulationResult.save (run.json and Parquet tables)"

@@ -70,11 +70,12 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from crmsim import engine, scenarios, schema
-from crmsim.acquisition import BUDGET_CHANNELS, buy_contacts
+from crmsim import schema
 from crmsim.errors import MAX_NUMBER, CrmsimError, check_range, check_whole, invalid
-from crmsim.ledger import money_columns, totals_by
 from crmsim.result import SimulationResult, build_result, headline
+from crmsim.sim import engine, scenarios
+from crmsim.sim.acquisition import BUDGET_CHANNELS, buy_contacts
+from crmsim.sim.ledger import money_columns, totals_by
 
 #: keys a round's decisions may hold
 DECISIONS = ("strategies", "seats", "acquisition", "discount")
@@ -221,7 +222,7 @@ def _check_days(m: OpenMarket, days) -> float:
 
 
 def _resolved(strategies: list) -> list:
-    from crmsim.strategies import resolve
+    from crmsim.sim.strategies import resolve
 
     return resolve(list(strategies))
 

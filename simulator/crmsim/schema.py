@@ -64,7 +64,7 @@ EVENTS = {
     "timestamp": ("float64", "simulated time of the event"),
     "date": ("datetime64[ns]", "calendar date-time of the event"),
     "customer_id": ("int64", "customer concerned (-1 for firm-level events such as campaigns)"),
-    "kind": ("category", "what happened (see crmsim.eventlog.KINDS): "
+    "kind": ("category", "what happened (see crmsim.sim.eventlog.KINDS): "
              "campaign, contact, referral, service_request, complaint, stage_change, "
              "strategy_action; money is in the ledger, not here"),
     "detail": ("object", "campaign size, contact purpose, call outcome (served/abandoned), "
@@ -118,7 +118,7 @@ LEDGER = {
     "date": ("datetime64[ns]", "calendar date-time of the booking"),
     "customer_id": ("int64", "customer the money concerns (-1 for the firm as a whole)"),
     "account": ("category", "sales, discount:<strategy>, cost_of_goods, acquisition, seats, "
-                "calls, strategy:<name> (see crmsim.ledger)"),
+                "calls, strategy:<name> (see crmsim.sim.ledger)"),
     "amount": ("float64", "money in (+) or out (-), booked once"),
 }
 

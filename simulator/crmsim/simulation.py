@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from crmsim import scenarios
-from crmsim.engine import run
 from crmsim.errors import CrmsimError, check_whole, invalid
 from crmsim.result import SimulationResult, build_result
-from crmsim.strategies import resolve
+from crmsim.sim import scenarios
+from crmsim.sim.engine import run
+from crmsim.sim.strategies import resolve
 
-#: seeds feed 64-bit counter-based draws (crmsim.crn), so they must fit 64 bits
+#: seeds feed 64-bit counter-based draws (crmsim.sim.crn), so they must fit 64 bits
 MAX_SEED = 2**64 - 1
 
 
@@ -56,7 +56,7 @@ def simulate(scenario="retail", *, strategies=None, seed: int = 0, customers: in
     Parameters
     ----------
     scenario : name of a built-in scenario (``retail``, ``b2b``, ``cdnow``), a path to a
-        TOML/YAML scenario file, or a :class:`~crmsim.scenarios.Scenario`.
+        TOML/YAML scenario file, or a :class:`~crmsim.sim.scenarios.Scenario`.
     strategies : strategy names (``"loyalty_program"``), ``"name:param=value"`` strings or
         ``{name: {param: value}}`` dicts; see ``crmsim strategies``.
     seed : the same seed and arguments give the same tables, byte for byte.

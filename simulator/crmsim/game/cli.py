@@ -33,7 +33,7 @@ def _read_mapping(param: str, text: str) -> dict:
             raise invalid(param, text, f"a readable file ({exc.strerror})") from None
     try:
         if suffix == ".toml":
-            from crmsim.scenarios import tomllib
+            from crmsim.sim.scenarios import tomllib
 
             value = tomllib.loads(raw)
         elif suffix in (".yaml", ".yml"):

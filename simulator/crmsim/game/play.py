@@ -28,9 +28,10 @@ import zipfile
 
 import numpy as np
 
-from crmsim import rounds, scenarios
-from crmsim.acquisition import holds
+from crmsim import rounds
 from crmsim.game import events, reports, rules, scoring
+from crmsim.sim import scenarios
+from crmsim.sim.acquisition import holds
 
 #: decisions that stay in force until changed (the others are per round)
 STANDING = ("strategies", "seats", "discount")

@@ -59,9 +59,9 @@ def _names(param, value, allowed) -> list:
 
 def check_settings(settings: dict | None) -> dict:
     """Return complete, checked game settings (defaults filled in)."""
-    from crmsim import scenarios
     from crmsim.game import events, reports
-    from crmsim.strategies import REGISTRY
+    from crmsim.sim import scenarios
+    from crmsim.sim.strategies import REGISTRY
 
     settings = dict(settings or {})
     unknown = sorted(set(settings) - set(DEFAULTS))
@@ -149,7 +149,7 @@ def check_submission(decisions, settings: dict, *, cash: float) -> dict:
             if base not in settings["strategies"]:
                 raise invalid("strategies", name, "strategies this game allows: "
                               + ", ".join(settings["strategies"]))
-    from crmsim import scenarios
+    from crmsim.sim import scenarios
 
     sc = scenarios.load(settings["scenario"]).with_overrides(settings["overrides"] or None)
     out = rounds.check_decisions(engine, sc)

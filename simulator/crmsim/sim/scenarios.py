@@ -2,7 +2,7 @@
 
 A scenario is a nested mapping ``section -> parameter -> value``. ``SPEC`` documents
 every parameter; built-in scenarios (``retail``, ``b2b``, ``cdnow``) are small TOML
-files of overrides under ``crmsim/scenarios/``. Scenarios load from and save to
+files of overrides under ``crmsim/data/scenarios/``. Scenarios load from and save to
 TOML or YAML and are validated on load, so a typo fails with a one-line message.
 """
 
@@ -17,11 +17,11 @@ from pathlib import Path
 
 import yaml
 
-from crmsim.acquisition import BUDGET_CHANNELS
 from crmsim.errors import CrmsimError, invalid
-from crmsim.evidence import cite
-from crmsim.latent import BEHAVIOUR
 from crmsim.params import Param, check_text
+from crmsim.sim.acquisition import BUDGET_CHANNELS
+from crmsim.sim.evidence import cite
+from crmsim.sim.latent import BEHAVIOUR
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -408,7 +408,7 @@ def check_limits(values: dict) -> None:
 
 
 def builtin_names() -> list[str]:
-    folder = resources.files("crmsim") / "scenarios"
+    folder = resources.files("crmsim") / "data" / "scenarios"
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
@@ -490,7 +490,7 @@ def load(name_or_path) -> Scenario:
                       "Scenario")
     key = str(name_or_path)
     if key in builtin_names():
-        text = (resources.files("crmsim") / "scenarios" / f"{key}.toml").read_text("utf-8")
+        text = (resources.files("crmsim") / "data" / "scenarios" / f"{key}.toml").read_text("utf-8")
         data = _parse(text, "toml", key)
     else:
         path = Path(key)

@@ -14,13 +14,13 @@ two plain functions:
     round-by-round run (:mod:`crmsim.rounds`), e.g. so it does not pay for the time
     it was off. Memory is kept per strategy for the whole run.
 
-Effects go through levers (:mod:`crmsim.levers`) and the latent state
-(``market.stocks``; see :mod:`crmsim.latent`). Every strategy takes a ``target``
-rule (:mod:`crmsim.targeting`) on what the firm can observe (value tier, stage,
+Effects go through levers (:mod:`crmsim.sim.levers`) and the latent state
+(``market.stocks``; see :mod:`crmsim.sim.latent`). Every strategy takes a ``target``
+rule (:mod:`crmsim.sim.targeting`) on what the firm can observe (value tier, stage,
 RFM score, customer type, region, credit rating, surveyed temperament) and pays
 only for its targets; it never sees the latent truth, so money spent on customers
 who already silently left is wasted, as in real life. Default effect sizes sit
-inside ranges reported in published studies (:mod:`crmsim.evidence`, cited in the
+inside ranges reported in published studies (:mod:`crmsim.sim.evidence`, cited in the
 parameter docs). To add a strategy, write one ``register(Strategy(...))`` call here.
 """
 
@@ -31,14 +31,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from crmsim import crn
-from crmsim.acquisition import CONTACT_EVENT
 from crmsim.errors import invalid
-from crmsim.evidence import cite
-from crmsim.latent import DIMENSIONS
-from crmsim.lifecycle import CODE
 from crmsim.params import Param
-from crmsim.targeting import parse, select
+from crmsim.sim import crn
+from crmsim.sim.acquisition import CONTACT_EVENT
+from crmsim.sim.evidence import cite
+from crmsim.sim.latent import DIMENSIONS
+from crmsim.sim.lifecycle import CODE
+from crmsim.sim.targeting import parse, select
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def _interval(default=28.0):
 
 def _target():
     return Param("", "rule", "who is addressed, on what the firm observes, e.g. tier=A|B, "
-                 "stage=growth|maturity, rfm>=12, temperament=choleric (crmsim.targeting); "
+                 "stage=growth|maturity, rfm>=12, temperament=choleric (crmsim.sim.targeting); "
                  "empty = everybody the strategy would address", kind="target")
 
 

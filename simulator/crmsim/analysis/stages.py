@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmsim.lifecycle import STAGES
+from crmsim.sim.lifecycle import STAGES
 
 ACCOUNTS = {"revenue": None, "gross_margin": None, "service_cost": ("seats", "calls")}
 

@@ -3,15 +3,15 @@
 SimPy drives everything that interacts in time: the market clock (one purchase
 step, stage review, seat costs and a KPI snapshot per ``step``), acquisition
 campaigns, the call-centre queue (one process per call) and each strategy on
-its own schedule. The purchase step (:mod:`crmsim.purchases`) advances the whole
+its own schedule. The purchase step (:mod:`crmsim.sim.purchases`) advances the whole
 population at once and is exact in distribution.
 
 One run's state is split by what it is: ``people`` (drawn once, never changes),
 the firm's observable ``records``, ``hidden`` (ground
 truth: clocks, alive, declining), ``stocks`` (what strategies and service add to
-the latent chain), ``levers`` (what strategies set, :mod:`crmsim.levers`), the
-``ledger`` (money, :mod:`crmsim.ledger`) and the ``log`` (events,
-:mod:`crmsim.eventlog`).
+the latent chain), ``levers`` (what strategies set, :mod:`crmsim.sim.levers`), the
+``ledger`` (money, :mod:`crmsim.sim.ledger`) and the ``log`` (events,
+:mod:`crmsim.sim.eventlog`).
 """
 
 from __future__ import annotations
@@ -22,19 +22,19 @@ import numpy as np
 import simpy
 from simpy.core import URGENT
 
-from crmsim import crn, purchases
-from crmsim.acquisition import LAUNCH, campaigns, launch_times, referrals
-from crmsim.baskets import Baskets
-from crmsim.callcentre import open_call_centre, place_calls
-from crmsim.eventlog import EventLog, kind
-from crmsim.latent import TEMPERAMENTS, sensitivity_matrix
-from crmsim.ledger import Ledger
-from crmsim.levers import Levers
-from crmsim.lifecycle import STAGES, assign_stages
-from crmsim.population import catalogue, draw_people
+from crmsim.sim import crn, purchases
+from crmsim.sim.acquisition import LAUNCH, campaigns, launch_times, referrals
+from crmsim.sim.baskets import Baskets
+from crmsim.sim.callcentre import open_call_centre, place_calls
+from crmsim.sim.eventlog import EventLog, kind
+from crmsim.sim.latent import TEMPERAMENTS, sensitivity_matrix
+from crmsim.sim.ledger import Ledger
+from crmsim.sim.levers import Levers
+from crmsim.sim.lifecycle import STAGES, assign_stages
+from crmsim.sim.population import catalogue, draw_people
 
 # sequential streams for what is drawn once or does not decide the money; the rest
-# (gaps, lifetimes, dropout coins, spend, calls, campaigns, referrals) is crmsim.crn
+# (gaps, lifetimes, dropout coins, spend, calls, campaigns, referrals) is crmsim.sim.crn
 STREAMS = ("population", "launch", "baskets")
 STAGE_CHANGE = kind("stage_change", "the firm moved a customer to another lifecycle stage")
 STRATEGY_ACTION = kind("strategy_action", "a strategy acted (detail: strategy and number of "
@@ -225,7 +225,7 @@ def first(env, delay: float, event=None):
 
 
 def purchase_step(m: Market, t: float, t_end: float):
-    """One step of the whole population (see :mod:`crmsim.purchases`)."""
+    """One step of the whole population (see :mod:`crmsim.sim.purchases`)."""
     mult = purchases.refresh_latent(m, t, t_end)
     starting, st = purchases.start_customers(m, t, t_end)
     orders = purchases.advance_customers(m, t, t_end, starting, st, mult)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import betainc, gammainc, gammaincinv, ndtr, ndtri
 
-from crmsim.latent import TEMPERAMENTS, draw_baselines
+from crmsim.sim.latent import TEMPERAMENTS, draw_baselines
 
 CUSTOMER_TYPES = ("consumer", "business", "distributor")
 CREDIT = ("A", "B", "C", "D")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from crmsim import crn
-from crmsim.eventlog import kind
+from crmsim.sim import crn
+from crmsim.sim.eventlog import kind
 
 CHANNELS = ("", "launch", "campaign", "referral")
 LAUNCH, CAMPAIGN, REFERRAL = 1, 2, 3
@@ -19,7 +19,7 @@ LAUNCH, CAMPAIGN, REFERRAL = 1, 2, 3
 #: ``<channel>_cost`` and ``<channel>_conversion`` in the scenario's [channels] section.
 #: Customers won through them are recorded with channel ``campaign``.
 BUDGET_CHANNELS = ("online_ads", "direct_mail", "telesales")
-#: common-random-number purposes of budget contacts (beyond crmsim.crn's own purposes)
+#: common-random-number purposes of budget contacts (beyond crmsim.sim.crn's own purposes)
 BUDGET_PICK, BUDGET_CONVERT = 101, 102
 
 CAMPAIGN_EVENT = kind("campaign", "an acquisition campaign went out (detail: contacts made)")

@@ -28,9 +28,9 @@ import re
 import numpy as np
 
 from crmsim.errors import invalid
-from crmsim.latent import TEMPERAMENTS
-from crmsim.lifecycle import CODE, STAGES
-from crmsim.population import CREDIT, CUSTOMER_TYPES
+from crmsim.sim.latent import TEMPERAMENTS
+from crmsim.sim.lifecycle import CODE, STAGES
+from crmsim.sim.population import CREDIT, CUSTOMER_TYPES
 
 TIERS = ("A", "B", "C", "D")
 TIER_SHARES = (0.01, 0.04, 0.15, 0.80)
