@@ -34,6 +34,9 @@ MOVED: dict[str, str] = {
     "crmsim.targeting": "crmsim.sim.targeting",
     "crmsim.tables": "crmsim.sim.tables",
     "crmsim.stages": "crmsim.analysis.stages",
+    # the command line
+    "crmsim.game.cli": "crmsim.cli.game",
+    "crmsim.grading.cli": "crmsim.cli.grading",
     # the rollout, a second model
     "crmsim.implementation": "crmsim.rollout",
 }

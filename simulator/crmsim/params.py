@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from crmsim.errors import MAX_NUMBER, MIN_NUMBER, CrmsimError, check_range, invalid
 
@@ -32,6 +33,7 @@ class Param:
     hi_open: bool = False
     kind: str = "float"
     choices: tuple = ()
+    convert: Callable | None = field(default=None, compare=False, repr=False)
 
     def check(self, name: str, value):
         """Return ``value`` converted to the parameter's kind, or raise a one-line error."""
@@ -48,10 +50,8 @@ class Param:
             return check_text(name, value)
         if self.kind == "dict":
             return _check_shares(name, value, self.choices)
-        if self.kind == "target":
-            from crmsim.sim.targeting import describe, parse
-
-            return describe(parse(value, name))
+        if self.convert is not None:
+            return self.convert(name, value)
         if self.kind == "floats":
             if not isinstance(value, list | tuple) or any(
                 isinstance(v, bool) or not isinstance(v, int | float) for v in value

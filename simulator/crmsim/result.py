@@ -93,7 +93,7 @@ class SimulationResult:
                                          encoding="utf-8")
 
 
-def _dates(sc, ts) -> np.ndarray:
+def dates(sc, ts) -> np.ndarray:
     """Calendar date-times (to the second) of simulated times; NaT where time is NaN."""
     ts = np.asarray(ts, float)
     secs = np.round(ts * (86400.0 if sc["market"]["time_unit"] == "day" else 7 * 86400.0))
@@ -112,9 +112,9 @@ def build_result(m, strategies, seed) -> SimulationResult:
     products = m.products
     transactions = _transactions(m, products)
     events = m.log.frame()
-    events.insert(1, "date", _dates(sc, events["timestamp"].to_numpy()))
+    events.insert(1, "date", dates(sc, events["timestamp"].to_numpy()))
     ledger = m.ledger.frame()
-    ledger.insert(1, "date", _dates(sc, ledger["timestamp"].to_numpy()))
+    ledger.insert(1, "date", dates(sc, ledger["timestamp"].to_numpy()))
     true_events = _true_events(m)
     kpis = _kpis(m, transactions, events, true_events, ledger)
     return SimulationResult(_customers(m), transactions, events[list(schema.EVENTS)],
@@ -144,7 +144,7 @@ def _customers(m) -> pd.DataFrame:
         "channel": _cat(m.records.channel, CHANNELS),
         "acquired": m.records.acquired.copy(),
         "acquisition_time": m.records.acq_time,
-        "acquisition_date": _dates(sc, m.records.acq_time),
+        "acquisition_date": dates(sc, m.records.acq_time),
         "contacted": m.records.contacted.copy(),
         "final_stage": _cat(m.records.stage, STAGES),
         "true_temperament": _cat(pp["temperament"], TEMPERAMENTS),
@@ -175,7 +175,7 @@ def _transactions(m, products: pd.DataFrame) -> pd.DataFrame:
     df["order_id"] = t.pop("order_id").astype(np.int64)
     df["customer_id"] = t.pop("customer").astype(np.int64)
     time = t.pop("time").astype(float)
-    df["date"] = _dates(m.sc, time)
+    df["date"] = dates(m.sc, time)
     df.insert(2, "timestamp", time)
     df["product"] = _cat(prod, products["product"])
     df["category"] = _cat(products["category_code"].to_numpy()[prod],
@@ -225,7 +225,7 @@ def _kpis(m, tx, ev, te, ledger) -> pd.DataFrame:
     snaps = pd.DataFrame(m.snapshots[:n])
     df = pd.DataFrame({
         "period": np.arange(n, dtype=np.int64),
-        "period_start": _dates(sc, starts),
+        "period_start": dates(sc, starts),
         "period_length": np.minimum(period, m.horizon - starts),
         "active": snaps["active"].to_numpy(np.int64),
         "new": _per_period(acq, None, period, n).astype(np.int64),
@@ -288,3 +288,12 @@ def summarise(res: SimulationResult) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=["metric", "value"])
     df["value"] = pd.Series([v for _, v in rows], dtype=object)
     return df
+
+
+def check_finite(res: SimulationResult) -> SimulationResult:
+    """Refuse to return money that overflowed: never a silently infinite profit."""
+    money = res.kpis.select_dtypes("number").to_numpy(float)
+    if not np.isfinite(money[~np.isnan(money)]).all():
+        raise CrmsimError("scenario: the run's money overflowed to infinity; the parameters "
+                          "are too extreme (expected prices, costs and rates of a real market)")
+    return res

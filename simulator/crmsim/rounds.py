@@ -72,10 +72,12 @@ import simpy
 
 from crmsim import schema
 from crmsim.errors import MAX_NUMBER, CrmsimError, check_range, check_whole, invalid
-from crmsim.result import SimulationResult, build_result, headline
+from crmsim.result import SimulationResult, build_result, check_finite, dates, headline
 from crmsim.sim import engine, scenarios
 from crmsim.sim.acquisition import BUDGET_CHANNELS, buy_contacts
+from crmsim.sim.crn import check_seed
 from crmsim.sim.ledger import money_columns, totals_by
+from crmsim.sim.strategies import check_strategies, resolve
 
 #: keys a round's decisions may hold
 DECISIONS = ("strategies", "seats", "acquisition", "discount")
@@ -142,8 +144,6 @@ class RoundReport:
 def open_market(scenario="retail", *, seed: int = 0, customers: int | None = None,
                 years: float | None = None, overrides: dict | None = None) -> OpenMarket:
     """A market at day 0 with nothing run yet (arguments as in ``simulate``)."""
-    from crmsim.simulation import check_seed
-
     seed = check_seed(seed)
     sc = scenarios.load(scenario).with_overrides(overrides, customers=customers, years=years)
     env = simpy.Environment()
@@ -174,8 +174,6 @@ def check_decisions(decisions, scenario="retail") -> dict:
     """Validate one round's decisions; return them normalised (only the keys given, every
     strategy as ``{name: full params}``) or raise a :class:`CrmsimError` naming the field,
     the value and what is allowed. ``scenario``: a name, Scenario or OpenMarket."""
-    from crmsim.simulation import check_strategies
-
     if decisions is None:
         return {}
     if not isinstance(decisions, dict):
@@ -222,8 +220,6 @@ def _check_days(m: OpenMarket, days) -> float:
 
 
 def _resolved(strategies: list) -> list:
-    from crmsim.sim.strategies import resolve
-
     return resolve(list(strategies))
 
 
@@ -285,11 +281,9 @@ def _since(book, parts: int, rows: int):
 def _report(m: OpenMarket, start: float, mark: tuple, d: dict) -> RoundReport:
     """The round's report from the rows it added (no need to build every table again);
     :func:`period_headline` on :func:`result` gives the same numbers."""
-    from crmsim.result import _dates
-
     eng, sc = m.engine, m.scenario
     ledger = _since(eng.ledger, mark[0], mark[1]).frame()
-    ledger.insert(1, "date", _dates(sc, ledger["timestamp"].to_numpy()))
+    ledger.insert(1, "date", dates(sc, ledger["timestamp"].to_numpy()))
     ledger = ledger[list(schema.LEDGER)]
     money = money_columns(totals_by(ledger, np.zeros(len(ledger), np.int64), 1))
     out = {key: float(money[key][0]) + 0.0 for key in HEADLINE_MONEY}
@@ -411,8 +405,6 @@ def _view(m: OpenMarket) -> engine.Market:
 def result(m: OpenMarket) -> SimulationResult:
     """Every table of the market so far, as ``simulate`` returns them (the last KPI period
     may be unfinished: its ``period_length`` says how far it got)."""
-    from crmsim.simulation import check_finite
-
     if not m.history:
         raise invalid("market", repr(m), "a market advanced by at least one round")
     chosen = _resolved(m.settings["strategies"])

@@ -60,7 +60,7 @@ from crmsim.rollout.plan import (
     Plan,
     make_plan,
 )
-from crmsim.simulation import check_seed
+from crmsim.sim.crn import check_seed
 
 PHASE_COLUMNS = {
     "phase": ("str", "phase identifier (see PHASES)"),

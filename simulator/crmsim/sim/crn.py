@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from crmsim.errors import check_whole
+
 # purposes: one per kind of decision
 GAP, DROPOUT, SPEND, CALL, CALL_DELAY, CONTACT, CONVERT, REFERRAL, REFERRAL_TARGET, \
     REFERRAL_CONVERT, WINBACK, LIFE, DECLINE, CALL_HOUR, SHOCK, RESCUE, TALK, \
@@ -47,3 +49,12 @@ def uniform(seed: int, purpose: int, customer, occasion) -> np.ndarray:
 def exponential(seed: int, purpose: int, customer, occasion) -> np.ndarray:
     """Exp(1) draws by inversion of :func:`uniform`."""
     return -np.log(uniform(seed, purpose, customer, occasion))
+
+
+#: seeds feed 64-bit counter-based draws (crmsim.sim.crn), so they must fit 64 bits
+MAX_SEED = 2**64 - 1
+
+
+def check_seed(seed) -> int:
+    """The seed as an int, or a one-line error naming it."""
+    return check_whole("seed", seed, 0, MAX_SEED, "a whole number in [0, 2**64 - 1]")

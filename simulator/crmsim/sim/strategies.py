@@ -33,12 +33,12 @@ import numpy as np
 
 from crmsim.errors import invalid
 from crmsim.params import Param
-from crmsim.sim import crn
+from crmsim.sim import crn, scenarios
 from crmsim.sim.acquisition import CONTACT_EVENT
 from crmsim.sim.evidence import cite
 from crmsim.sim.latent import DIMENSIONS
 from crmsim.sim.lifecycle import CODE
-from crmsim.sim.targeting import parse, select
+from crmsim.sim.targeting import parse, select, target_param
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,9 @@ def _interval(default=28.0):
 
 
 def _target():
-    return Param("", "rule", "who is addressed, on what the firm observes, e.g. tier=A|B, "
-                 "stage=growth|maturity, rfm>=12, temperament=choleric (crmsim.sim.targeting); "
-                 "empty = everybody the strategy would address", kind="target")
+    return target_param("who is addressed, on what the firm observes, e.g. tier=A|B, "
+                        "stage=growth|maturity, rfm>=12, temperament=choleric "
+                        "(crmsim.sim.targeting); empty = everybody the strategy would address")
 
 
 def active_customers(m) -> np.ndarray:
@@ -441,3 +441,24 @@ def explain(name: str | None = None) -> list[dict]:
             rows.append({"strategy": s.name, "kind": s.kind, "param": k,
                          "default": prm.default, "unit": prm.unit, "doc": prm.doc})
     return rows
+
+
+def check_strategies(strategies, sc) -> list:
+    """Resolve strategies and bound their rounds per run like the scenario's steps."""
+    items = [strategies] if isinstance(strategies, str | dict) else strategies
+    if items is not None and not isinstance(items, list | tuple):
+        raise invalid("strategies", strategies, "a strategy name or a list of names")
+    for item in items or []:
+        if isinstance(item, dict):
+            for name, params in item.items():
+                if params is not None and not isinstance(params, dict):
+                    raise invalid(f"strategy {name}", params, "a dict {param: value}")
+    chosen = resolve(strategies)
+    days = sc.horizon * (1.0 if sc["market"]["time_unit"] == "day" else 7.0)
+    for strategy, params in chosen:
+        interval = params.get("interval")
+        if interval and days / interval > scenarios.MAX_STEPS:
+            raise invalid(f"{strategy.name}.interval", interval, f"at least "
+                          f"{days / scenarios.MAX_STEPS:.4g} days (at most "
+                          f"{scenarios.MAX_STEPS:,} rounds per run)")
+    return chosen

@@ -28,6 +28,7 @@ import re
 import numpy as np
 
 from crmsim.errors import invalid
+from crmsim.params import Param
 from crmsim.sim.latent import TEMPERAMENTS
 from crmsim.sim.lifecycle import CODE, STAGES
 from crmsim.sim.population import CREDIT, CUSTOMER_TYPES
@@ -153,3 +154,10 @@ def select(m, rule: tuple, ids: np.ndarray) -> np.ndarray:
             x = (rfm_score(m, current_customers(m)) if attr == "rfm" else m.records.orders)[ids]
             keep &= {">=": x >= val, "<=": x <= val, "==": x == val}[op]
     return ids[keep]
+
+
+def target_param(doc: str) -> Param:
+    """A strategy parameter holding a target rule (default: everybody), checked by
+    :func:`parse` and kept as its canonical text (:func:`describe`)."""
+    return Param("", "rule", doc, kind="target",
+                 convert=lambda name, value: describe(parse(value, name)))

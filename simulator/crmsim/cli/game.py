@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
+from crmsim.cli.common import print_table
 from crmsim.errors import invalid
 
 
@@ -140,14 +140,13 @@ def cmd_status(args) -> int:
 
 
 def cmd_leaderboard(args) -> int:
-    from crmsim.cli import _print_table
     from crmsim.game import api
 
     board = api.leaderboard(_db(args), args.token)
     if board.empty:
         print("no round closed yet")
     else:
-        _print_table(board)
+        print_table(board)
     return 0
 
 
@@ -297,9 +296,3 @@ def add_commands(subparsers) -> None:
     sv.add_argument("--demo", action="store_true", help="first create a demo game with two "
                     "teams and print its pages")
     sv.set_defaults(func=cmd_serve)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    from crmsim.cli import main
-
-    sys.exit(main(["game", *sys.argv[1:]]))
