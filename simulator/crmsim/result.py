@@ -14,12 +14,14 @@ import pandas as pd
 
 from crmsim import schema
 from crmsim.errors import CrmsimError, invalid
+from crmsim.output import staged_folder
 from crmsim.sim.acquisition import CHANNELS
 from crmsim.sim.engine import TRUE_KINDS
 from crmsim.sim.latent import DIMENSIONS, TEMPERAMENTS
 from crmsim.sim.ledger import money_columns, totals_by
 from crmsim.sim.lifecycle import STAGES
 from crmsim.sim.population import CREDIT, CUSTOMER_TYPES
+from crmsim.sim.scenarios import build
 
 TABLES = ("customers", "transactions", "events", "true_events", "kpis", "products", "ledger")
 
@@ -46,8 +48,6 @@ class SimulationResult:
     @classmethod
     def load(cls, folder) -> SimulationResult:
         """Read a run written by :meth:`save` (Parquet tables and ``run.json``)."""
-        from crmsim.sim.scenarios import build
-
         folder = Path(folder)
         allowed = "a folder written by SimulationResult.save (run.json and Parquet tables)"
         try:
@@ -71,8 +71,6 @@ class SimulationResult:
         end, so a failure or interrupt leaves nothing half-written. ``out`` must be new or
         empty; ``force=True`` replaces an existing folder (in one step, no stale files).
         """
-        from crmsim.output import staged_folder
-
         with staged_folder("out", out, force=force) as tmp:
             self.write_tables(tmp, csv=csv)
         return Path(out)

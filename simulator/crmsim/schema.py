@@ -8,6 +8,8 @@ is simulated time in the scenario's time unit (days or weeks since the start),
 
 from __future__ import annotations
 
+from crmsim.i18n import labels
+
 CUSTOMERS = {
     "customer_id": ("int64", "unique id of the person or organisation in the market"),
     "customer_type": ("category", "consumer (一般客户), business (企业客户) or "
@@ -146,6 +148,4 @@ def display_labels(table: str, language: str | None = None) -> dict[str, str]:
 
     ``result.kpis.rename(columns=display_labels("kpis", "zh"))`` shows a table in Chinese.
     """
-    from crmsim.i18n import labels
-
     return labels(TABLES[table], language)

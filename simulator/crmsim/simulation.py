@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crmsim import rounds
 from crmsim.errors import invalid
 from crmsim.result import SimulationResult, build_result, check_finite
 from crmsim.sim import scenarios
@@ -29,8 +30,6 @@ def simulate(scenario="retail", *, strategies=None, seed: int = 0, customers: in
         byte-identical to playing them round by round. Strategies then go in the schedule.
     """
     if schedule is not None:
-        from crmsim import rounds  # rounds imports the model, not this module
-
         if strategies is not None:
             raise invalid("strategies", strategies, "None when a schedule is given (put "
                           "strategies in the schedule's decisions)")

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from crmsim.errors import CrmsimError, invalid
+from crmsim.output import write_file
 from crmsim.params import Param, check_text
 from crmsim.sim.acquisition import BUDGET_CHANNELS
 from crmsim.sim.evidence import cite
@@ -302,8 +303,6 @@ class Scenario:
 
         An existing file is never replaced unless ``force=True``; the write is atomic.
         """
-        from crmsim.output import write_file
-
         return write_file("path", path, self.text(path), force=force)
 
     def text(self, path, param: str = "path") -> str:
