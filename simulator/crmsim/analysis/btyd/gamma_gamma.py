@@ -28,7 +28,7 @@ def _nll(params, x, m, w):
 
 
 def _nll_grad(params, x, m, w, grad=True):
-    """Negative log-likelihood of mean spends m over x purchases (eq. 1) and its gradient.
+    """Negative log-likelihood of mean spends m over x purchases (eq. 1a) and its gradient.
 
     f(m | x) = Γ(px+q) / (Γ(px) Γ(q)) v^q m^(px-1) x^(px) / (v + m x)^(px+q).
     """
