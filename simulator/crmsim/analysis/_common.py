@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from crmsim.errors import check_range, invalid
+from crmsim.i18n import get_language
 
 
 class _Shown:
@@ -324,8 +325,6 @@ def like(values, template):
 def get_ax(ax=None, figsize=(6.4, 4.8)):
     """Return ``ax`` or a fresh Axes on a new figure (never calls ``plt.show``); the CJK
     font is registered first, so labels in Chinese (:mod:`crmsim.i18n`) have glyphs."""
-    from crmsim.i18n import get_language
-
     get_language()
     if ax is not None:
         return ax
