@@ -25,7 +25,7 @@ from crmsim.cli.common import (
     quiet_resource_tracker,
     stop_workers,
 )
-from crmsim.errors import CrmsimError
+from crmsim.errors import CrmsimError, missing_extra
 
 
 def build_parser() -> Parser:
@@ -56,6 +56,12 @@ def main(argv=None) -> int:
         return args.func(args)
     except CrmsimError as exc:
         print(f"crmsim: error: {one_line(exc)}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:  # a command of an extra that is not installed
+        error = missing_extra(exc, f"crmsim {args.command}")
+        if error is None:
+            raise
+        print(f"crmsim: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
         stop_workers()
