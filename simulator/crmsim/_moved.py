@@ -20,7 +20,7 @@ MOVED: dict[str, str] = {
     "crmsim.baskets": "crmsim.sim.baskets",
     "crmsim.callcentre": "crmsim.sim.callcentre",
     "crmsim.crn": "crmsim.sim.crn",
-    "crmsim.engine": "crmsim.sim.engine",
+    "crmsim.engine": "crmsim.sim.market",
     "crmsim.eventlog": "crmsim.sim.eventlog",
     "crmsim.evidence": "crmsim.sim.evidence",
     "crmsim.latent": "crmsim.sim.latent",
@@ -33,6 +33,7 @@ MOVED: dict[str, str] = {
     "crmsim.strategies": "crmsim.sim.strategies",
     "crmsim.targeting": "crmsim.sim.targeting",
     "crmsim.tables": "crmsim.sim.tables",
+    "crmsim.sim.engine": "crmsim.sim.market",
     "crmsim.stages": "crmsim.analysis.stages",
     # the command line
     "crmsim.game.cli": "crmsim.cli.game",

@@ -15,10 +15,10 @@ import pandas as pd
 from crmsim import schema
 from crmsim.errors import CrmsimError, invalid
 from crmsim.sim.acquisition import CHANNELS
-from crmsim.sim.engine import TRUE_KINDS
 from crmsim.sim.latent import DIMENSIONS, TEMPERAMENTS
 from crmsim.sim.ledger import money_columns, totals_by
 from crmsim.sim.lifecycle import STAGES
+from crmsim.sim.market import TRUE_KINDS
 from crmsim.sim.population import CREDIT, CUSTOMER_TYPES
 
 TABLES = ("customers", "transactions", "events", "true_events", "kpis", "products", "ledger")
@@ -166,7 +166,7 @@ def _customers(m) -> pd.DataFrame:
 
 
 def _transactions(m, products: pd.DataFrame) -> pd.DataFrame:
-    """The basket lines drawn in the engine, as a tidy table (built column by column,
+    """The basket lines drawn in the market, as a tidy table (built column by column,
     releasing each source array, to keep the peak memory of large runs low)."""
     t = m.baskets.table()
     n = len(t["time"])

@@ -8,6 +8,8 @@ is simulated time in the scenario's time unit (days or weeks since the start),
 
 from __future__ import annotations
 
+from crmsim.sim.lifecycle import STAGES
+
 CUSTOMERS = {
     "customer_id": ("int64", "unique id of the person or organisation in the market"),
     "customer_type": ("category", "consumer (一般客户), business (企业客户) or "
@@ -109,8 +111,7 @@ KPIS = {
     "service_requests": ("int64", "calls to the call centre in the period"),
     "mean_wait": ("float64", "mean waiting time of calls in the period, hours"),
     **{f"n_{s}": ("int64", f"customers in lifecycle stage '{s}' at the end of the period")
-       for s in ("potential", "development", "growth", "maturity", "decline", "terminated",
-                 "win_back")},
+       for s in STAGES},
 }
 
 LEDGER = {
