@@ -58,6 +58,15 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         """Nothing to run: the module was executed under its new name."""
 
 
+def attribute(package: str, name: str):
+    """``crmsim.strategies`` as an attribute (released lectures write ``crmsim.strategies.
+    explain()`` after ``import crmsim``): the moved module, imported on first use."""
+    old = f"{package}.{name}"
+    if old not in MOVED:
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+    return importlib.import_module(old)
+
+
 def install() -> None:
     if not any(isinstance(f, _Alias) for f in sys.meta_path):
         sys.meta_path.insert(0, _Alias())

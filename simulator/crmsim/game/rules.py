@@ -26,6 +26,10 @@ from crmsim.params import Param
 from crmsim.sim import scenarios
 from crmsim.sim.strategies import REGISTRY
 
+#: largest seed of a game: a signed 64-bit integer, as games have always allowed (a
+#: simulation's seed may go up to crmsim.sim.crn.MAX_SEED)
+MAX_GAME_SEED = 2**63 - 1
+
 #: how teams share the market (see crmsim.game.play)
 MARKETS = ("copies", "shared")
 
@@ -65,7 +69,7 @@ SETTINGS: dict[str, Param] = {
                       "(" + ", ".join(scenarios.builtin_names()) + ") or a scenario file",
                       kind="str"),
     "seed": Param(7, "-", "random seed of the market; every team plays the same seed, so "
-                  "teams meet the same customers (a fair test)", lo=0, hi=2**63 - 1,
+                  "teams meet the same customers (a fair test)", lo=0, hi=MAX_GAME_SEED,
                   kind="whole"),
     "market": Param("copies", "-", "copies: each team plays its own copy of the market; "
                     "shared: the teams compete for the same prospects", kind="str",
@@ -95,7 +99,7 @@ SETTINGS: dict[str, Param] = {
     "equity_rounds": Param(8, "rounds", "rounds of future margin counted in customer equity",
                            lo=0, hi=200, kind="whole"),
     "max_seats": Param(60, "seats", "most call-centre seats a team may staff", lo=0,
-                       hi=10_000, kind="whole"),
+                       hi=rounds.MAX_SEATS, kind="whole"),
     "max_discount": Param(rounds.MAX_DISCOUNT, "share of list price", "largest price discount "
                           "a team may give; at most the market's own cap", lo=0,
                           hi=rounds.MAX_DISCOUNT),

@@ -40,11 +40,14 @@ from crmsim.sim.latent import DIMENSIONS
 from crmsim.sim.lifecycle import CODE
 from crmsim.sim.targeting import TIER_SHARES, parse, select, target_param
 
+#: what a strategy is for: doing nothing, keeping customers, or empowering them
+KINDS = ("baseline", "retention", "empowerment")
+
 
 @dataclass(frozen=True)
 class Strategy:
     name: str
-    kind: str  # "baseline", "retention" or "empowerment"
+    kind: str  # one of KINDS
     summary: str
     params: dict[str, Param] = field(default_factory=dict)
     act: Callable | None = None
@@ -56,6 +59,9 @@ REGISTRY: dict[str, Strategy] = {}
 
 
 def register(strategy: Strategy) -> Strategy:
+    """Add ``strategy`` to :data:`REGISTRY` (what ``simulate(strategies=...)`` resolves)."""
+    if strategy.kind not in KINDS:
+        raise invalid(f"strategy {strategy.name}", strategy.kind, "a kind: " + ", ".join(KINDS))
     REGISTRY[strategy.name] = strategy
     return strategy
 
