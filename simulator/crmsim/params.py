@@ -28,8 +28,9 @@ class Param:
     not 5.0: counts and seeds typed as JSON), str, bool, dict (shares over ``choices``),
     list (names), names (a subset of ``choices``; None = all of them), mapping (``choices``
     -> a number in the range) or floats (numbers; ``choices`` then lists the allowed
-    lengths). ``convert(name, value)``, if given, does the whole check instead (a target
-    rule of :mod:`crmsim.sim.targeting`, a game name); ``allowed`` replaces the generated
+    lengths). ``convert(name, value)``, if given, does the whole check instead: a kind of
+    its own (target: a rule of :mod:`crmsim.sim.targeting`; the game's events and
+    overrides) or a special rule (a game's name); ``allowed`` replaces the generated
     "expected ..." text of the error message."""
 
     default: object

@@ -96,7 +96,7 @@ class SimulationResult:
 def dates(sc, ts) -> np.ndarray:
     """Calendar date-times (to the second) of simulated times; NaT where time is NaN."""
     ts = np.asarray(ts, float)
-    secs = np.round(ts * (86400.0 if sc["market"]["time_unit"] == "day" else 7 * 86400.0))
+    secs = np.round(ts * (86400.0 * sc.days_per_unit))
     out = np.datetime64(sc.start, "s") + np.nan_to_num(secs).astype("timedelta64[s]")
     out = out.astype("datetime64[ns]")
     out[np.isnan(ts)] = np.datetime64("NaT")

@@ -58,7 +58,7 @@ def standing_decisions(previous: dict | None, submitted: dict | None, settings: 
 
 
 def open_market(settings: dict):
-    years = settings["rounds"] * settings["round_days"] / 365.0
+    years = settings["rounds"] * settings["round_days"] / scenarios.DAYS_PER_YEAR
     overrides = {**(settings["overrides"] or {})}
     market = dict(overrides.get("market") or {})
     market.setdefault("years", years)

@@ -124,7 +124,7 @@ class Market:
         self.products = products(sc["population"], sc["market"]["gross_margin"])
         self.baskets = Baskets(sc, self.products, self.people["prefs"], rng["baskets"])
         n = self.n = sc["market"]["customers"]
-        self.days_per_unit = 1.0 if sc["market"]["time_unit"] == "day" else 7.0
+        self.days_per_unit = sc.days_per_unit
         self.hours = sc.hours_per_unit
         self.horizon = sc.horizon
         self.n_periods = int(np.ceil(self.horizon / sc["market"]["kpi_period"] - 1e-9))

@@ -36,7 +36,7 @@ SPEC: dict[str, dict[str, Param]] = {
                            lo=1, hi=5_000_000, kind="int"),
         "years": Param(3.0, "years", "simulated horizon", lo=0, hi=50, lo_open=True),
         "time_unit": Param("day", "-", "unit of simulated time and of every rate",
-                           kind="str", choices=("day", "week")),
+                           kind="str", choices=("day", "week")),  # the keys of DAYS_PER_UNIT
         "step": Param(7.0, "time units", "length of one vectorised purchase step and stage review",
                       lo=0, hi=365, lo_open=True),
         "kpi_period": Param(28.0, "time units", "length of one KPI period (row of `kpis`)",
@@ -230,6 +230,9 @@ SPEC: dict[str, dict[str, Param]] = {
 }
 
 SECTIONS = tuple(SPEC)
+#: days in one unit of simulated time (``market.time_unit``), and in a simulated year
+DAYS_PER_UNIT = {"day": 1.0, "week": 7.0}
+DAYS_PER_YEAR = 365.0
 
 
 @dataclass(frozen=True)
@@ -244,14 +247,17 @@ class Scenario:
         return self.values[section]
 
     @property
+    def days_per_unit(self) -> float:
+        return DAYS_PER_UNIT[self["market"]["time_unit"]]
+
+    @property
     def hours_per_unit(self) -> float:
-        return 24.0 if self["market"]["time_unit"] == "day" else 168.0
+        return 24.0 * self.days_per_unit
 
     @property
     def horizon(self) -> float:
         """Simulated length in time units."""
-        days = self["market"]["years"] * 365.0
-        return days if self["market"]["time_unit"] == "day" else days / 7.0
+        return self["market"]["years"] * DAYS_PER_YEAR / self.days_per_unit
 
     @property
     def start(self) -> dt.datetime:
@@ -365,7 +371,7 @@ def check_limits(values: dict) -> None:
     if not FIRST_DATE <= day <= LAST_DATE:
         raise invalid("market.start_date", start, f"an ISO date from {FIRST_DATE} to "
                       f"{LAST_DATE}")
-    horizon = mk["years"] * 365.0 / (1.0 if mk["time_unit"] == "day" else 7.0)
+    horizon = mk["years"] * DAYS_PER_YEAR / DAYS_PER_UNIT[mk["time_unit"]]
     for key, length in (("market.step", mk["step"]), ("market.kpi_period", mk["kpi_period"]),
                         ("acquisition.campaign_interval", acq["campaign_interval"])):
         if horizon / length > MAX_STEPS:

@@ -466,7 +466,7 @@ def check_strategies(strategies, sc) -> list:
                 if params is not None and not isinstance(params, dict):
                     raise invalid(f"strategy {name}", params, "a dict {param: value}")
     chosen = resolve(strategies)
-    days = sc.horizon * (1.0 if sc["market"]["time_unit"] == "day" else 7.0)
+    days = sc.horizon * sc.days_per_unit
     for strategy, params in chosen:
         interval = params.get("interval")
         if interval and days / interval > scenarios.MAX_STEPS:
