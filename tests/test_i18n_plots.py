@@ -19,6 +19,7 @@ import pytest  # noqa: E402
 import crmsim  # noqa: E402
 import crmsim.analysis as an  # noqa: E402
 from crmsim import i18n, implementation, plots  # noqa: E402
+from crmsim.rollout import plots as rollout_plots  # noqa: E402
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -42,8 +43,8 @@ def log(run):
 
 def plotting_functions():
     """Every public ``plot_*`` function (and ``report_figure``) crmsim defines."""
-    mods = [plots, implementation] + [importlib.import_module(f"crmsim.analysis.{m.name}")
-                                      for m in pkgutil.iter_modules(an.__path__)]
+    mods = [plots, rollout_plots] + [importlib.import_module(f"crmsim.analysis.{m.name}")
+                                     for m in pkgutil.iter_modules(an.__path__)]
     found = {"report_figure"}
     for mod in mods:
         found |= {n for n, f in vars(mod).items()
