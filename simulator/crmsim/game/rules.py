@@ -30,6 +30,9 @@ from crmsim.sim.strategies import REGISTRY
 #: simulation's seed may go up to crmsim.sim.crn.MAX_SEED)
 MAX_GAME_SEED = 2**63 - 1
 
+#: longest game name, in characters
+MAX_GAME_NAME = 80
+
 #: how teams share the market (see crmsim.game.play)
 MARKETS = ("copies", "shared")
 
@@ -38,8 +41,8 @@ TEAM_DECISIONS = (*rounds.ROUND_DECISIONS, "reports")
 
 
 def _game_name(name: str, value) -> str:
-    if not isinstance(value, str) or not 0 < len(value.strip()) <= 80:
-        raise invalid(name, value, "a game name of 1 to 80 characters")
+    if not isinstance(value, str) or not 0 < len(value.strip()) <= MAX_GAME_NAME:
+        raise invalid(name, value, f"a game name of 1 to {MAX_GAME_NAME} characters")
     return value
 
 
@@ -64,7 +67,7 @@ def _overrides(name: str, value) -> dict:
 #: every game setting with its default, unit and rationale (``crmsim game create --settings``)
 SETTINGS: dict[str, Param] = {
     "name": Param("CRM game", "-", "the game's name on the teams' and the instructor's pages "
-                  "(1 to 80 characters)", kind="str", convert=_game_name),
+                  f"(1 to {MAX_GAME_NAME} characters)", kind="str", convert=_game_name),
     "scenario": Param("retail", "-", "the market every team plays: a built-in scenario "
                       "(" + ", ".join(scenarios.builtin_names()) + ") or a scenario file",
                       kind="str"),
@@ -106,10 +109,6 @@ SETTINGS: dict[str, Param] = {
     "overrides": Param({}, "-", "{section: {param: value}} changes to the scenario (see "
                        "simulator/PARAMETERS.md)", kind="overrides", convert=_overrides),
 }
-
-#: the default settings
-DEFAULTS = {k: p.default for k, p in SETTINGS.items()}
-
 
 def explain() -> list[dict]:
     """Rows ``name, default, unit, doc``: every setting, then each event kind's parameters
