@@ -16,5 +16,10 @@ from crmsim.simulation import simulate
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str):
+    return _moved.attribute(__name__, name)
+
+
 __all__ = ["CrmsimError", "Plan", "Scenario", "SimulationResult", "compare", "compare_plans",
            "load_scenario", "simulate", "simulate_rollout", "__version__"]

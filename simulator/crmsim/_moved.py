@@ -20,7 +20,7 @@ MOVED: dict[str, str] = {
     "crmsim.baskets": "crmsim.sim.baskets",
     "crmsim.callcentre": "crmsim.sim.callcentre",
     "crmsim.crn": "crmsim.sim.crn",
-    "crmsim.engine": "crmsim.sim.engine",
+    "crmsim.engine": "crmsim.sim.market",
     "crmsim.eventlog": "crmsim.sim.eventlog",
     "crmsim.evidence": "crmsim.sim.evidence",
     "crmsim.latent": "crmsim.sim.latent",
@@ -33,6 +33,7 @@ MOVED: dict[str, str] = {
     "crmsim.strategies": "crmsim.sim.strategies",
     "crmsim.targeting": "crmsim.sim.targeting",
     "crmsim.tables": "crmsim.sim.tables",
+    "crmsim.sim.engine": "crmsim.sim.market",
     "crmsim.stages": "crmsim.analysis.stages",
     # the command line
     "crmsim.game.cli": "crmsim.cli.game",
@@ -55,6 +56,15 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module):
         """Nothing to run: the module was executed under its new name."""
+
+
+def attribute(package: str, name: str):
+    """``crmsim.strategies`` as an attribute (released lectures write ``crmsim.strategies.
+    explain()`` after ``import crmsim``): the moved module, imported on first use."""
+    old = f"{package}.{name}"
+    if old not in MOVED:
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+    return importlib.import_module(old)
 
 
 def install() -> None:

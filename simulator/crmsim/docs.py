@@ -36,6 +36,12 @@ def parameters_markdown() -> str:
     lines += ["## CRM rollout model (`crmsim.implementation`)", ""]
     rows = parameter_table().to_dict("records")
     lines += md_table(rows, ["group", "name", "default", "unit", "range", "doc"]) + [""]
+    from crmsim.game import rules
+
+    lines += ["## Game settings (`crmsim.game.rules.SETTINGS`)", "",
+              "A game's settings (`crmsim game create --settings`); events are scheduled "
+              "per round in `events`.", ""]
+    lines += md_table(rules.explain(), ["name", "default", "unit", "doc"]) + [""]
     return "\n".join(lines)
 
 

@@ -16,10 +16,10 @@ from crmsim import schema
 from crmsim.errors import CrmsimError, invalid
 from crmsim.output import staged_folder
 from crmsim.sim.acquisition import CHANNELS
-from crmsim.sim.engine import TRUE_KINDS
 from crmsim.sim.latent import DIMENSIONS, TEMPERAMENTS
 from crmsim.sim.ledger import money_columns, totals_by
 from crmsim.sim.lifecycle import STAGES
+from crmsim.sim.market import TRUE_KINDS
 from crmsim.sim.population import CREDIT, CUSTOMER_TYPES
 from crmsim.sim.scenarios import build
 
@@ -94,7 +94,7 @@ class SimulationResult:
 def dates(sc, ts) -> np.ndarray:
     """Calendar date-times (to the second) of simulated times; NaT where time is NaN."""
     ts = np.asarray(ts, float)
-    secs = np.round(ts * (86400.0 if sc["market"]["time_unit"] == "day" else 7 * 86400.0))
+    secs = np.round(ts * (86400.0 * sc.days_per_unit))
     out = np.datetime64(sc.start, "s") + np.nan_to_num(secs).astype("timedelta64[s]")
     out = out.astype("datetime64[ns]")
     out[np.isnan(ts)] = np.datetime64("NaT")
@@ -164,7 +164,7 @@ def _customers(m) -> pd.DataFrame:
 
 
 def _transactions(m, products: pd.DataFrame) -> pd.DataFrame:
-    """The basket lines drawn in the engine, as a tidy table (built column by column,
+    """The basket lines drawn in the market, as a tidy table (built column by column,
     releasing each source array, to keep the peak memory of large runs low)."""
     t = m.baskets.table()
     n = len(t["time"])

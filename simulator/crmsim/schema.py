@@ -9,6 +9,7 @@ is simulated time in the scenario's time unit (days or weeks since the start),
 from __future__ import annotations
 
 from crmsim.i18n import labels
+from crmsim.sim.lifecycle import STAGES
 
 CUSTOMERS = {
     "customer_id": ("int64", "unique id of the person or organisation in the market"),
@@ -111,8 +112,7 @@ KPIS = {
     "service_requests": ("int64", "calls to the call centre in the period"),
     "mean_wait": ("float64", "mean waiting time of calls in the period, hours"),
     **{f"n_{s}": ("int64", f"customers in lifecycle stage '{s}' at the end of the period")
-       for s in ("potential", "development", "growth", "maturity", "decline", "terminated",
-                 "win_back")},
+       for s in STAGES},
 }
 
 LEDGER = {

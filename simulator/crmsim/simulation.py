@@ -7,7 +7,7 @@ from crmsim.errors import invalid
 from crmsim.result import SimulationResult, build_result, check_finite
 from crmsim.sim import scenarios
 from crmsim.sim.crn import check_seed
-from crmsim.sim.engine import run
+from crmsim.sim.market import run
 from crmsim.sim.strategies import check_strategies
 
 

@@ -224,7 +224,7 @@ def add_commands(subparsers) -> None:
     c = sub.add_parser("create", help="create a game (prints the join code and tokens)")
     db(c)
     c.add_argument("--settings", help="settings as JSON, or a .json/.toml/.yaml file "
-                   "(keys: see crmsim.game.rules.DEFAULTS)")
+                   "(keys: crmsim.game.rules.SETTINGS, listed in simulator/PARAMETERS.md)")
     c.add_argument("--name")
     c.add_argument("--scenario")
     c.add_argument("--seed", type=int)

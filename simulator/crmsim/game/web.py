@@ -113,7 +113,7 @@ def create_app(db: str) -> Flask:
         return render_template(
             "team.html", s=status, token=token, error=error, notice=notice, state=state,
             form=form or {}, channels=BUDGET_CHANNELS, registry=REGISTRY,
-            catalogue=reports.CATALOGUE), code
+            on_sale=reports.REPORTS), code
 
     @app.errorhandler(api.AccessDenied)
     def denied(exc):

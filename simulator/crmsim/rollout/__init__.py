@@ -23,13 +23,13 @@ from crmsim.rollout.model import (
     work_package,
 )
 from crmsim.rollout.plan import (
-    DECISIONS,
     GO_LIVE_PHASE,
     IRON_TRIANGLE,
     MAX_REWORK_ROUNDS,
     PARAMS,
     PHASE_NAMES,
     PHASES,
+    PLAN_DECISIONS,
     REFERENCE_TEAM,
     SIDES,
     Phase,
@@ -41,7 +41,7 @@ from crmsim.rollout.plan import (
 from crmsim.rollout.plots import plot_adoption, plot_cumulative_net, plot_gantt
 
 __all__ = [
-    "DECISIONS",
+    "PLAN_DECISIONS",
     "GO_LIVE_PHASE",
     "IRON_TRIANGLE",
     "LEDGER_COLUMNS",

@@ -4,7 +4,7 @@ decision and assumption of the rollout model as a documented :class:`~crmsim.par
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, make_dataclass, replace
 
 import pandas as pd
 
@@ -72,111 +72,109 @@ that belong to it (``Phase.side``).
 """
 
 
-def _p(default, unit, doc, **kw):
-    """A dataclass field whose metadata holds its documented :class:`Param`."""
-    return field(default=default, metadata={"param": Param(default, unit, doc, **kw)})
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A CRM rollout plan: management's decisions and the model's assumptions.
-
-    Build with keywords (``Plan(top_management_support=0.9)``); every value is
-    checked against its :class:`~crmsim.params.Param` (see ``PARAMS`` and
-    :func:`parameter_table`). Use :meth:`replace` for variants.
-    """
-
-    # ---- decisions (the success factors management controls)
-    top_management_support: float = _p(
+#: the decisions: the success factors management controls
+DECISION_PARAMS: dict[str, Param] = {
+    "top_management_support": Param(
         0.6, "share (0-1)", "sponsorship by top management: decisions taken quickly, "
-        "conflicts resolved, use of the system demanded", lo=0, hi=1)
-    process_redesign: float = _p(
+        "conflicts resolved, use of the system demanded", lo=0, hi=1),
+    "process_redesign": Param(
         0.5, "share (0-1)", "share of affected processes redesigned before automation "
-        "(0 = automate the old processes as they are)", lo=0, hi=1)
-    data_quality: float = _p(
+        "(0 = automate the old processes as they are)", lo=0, hi=1),
+    "data_quality": Param(
         0.6, "share (0-1)", "share of customer data that is complete, correct and "
-        "de-duplicated at cut-over ('data quality above all')", lo=0, hi=1)
-    training_hours_per_user: float = _p(
-        12.0, "hours per user", "training plan for front-line users", lo=0, hi=200)
-    frontline_willingness: float = _p(
+        "de-duplicated at cut-over ('data quality above all')", lo=0, hi=1),
+    "training_hours_per_user": Param(
+        12.0, "hours per user", "training plan for front-line users", lo=0, hi=200),
+    "frontline_willingness": Param(
         0.5, "share (0-1)", "front-line staff's willingness to use the system "
-        "(change management, incentives)", lo=0, hi=1)
-    system_fit: float = _p(
+        "(change management, incentives)", lo=0, hi=1),
+    "system_fit": Param(
         0.6, "share (0-1)", "how well the chosen CRM package fits the blueprint "
-        "out of the box", lo=0, hi=1)
-    team_size: int = _p(
+        "out of the box", lo=0, hi=1),
+    "team_size": Param(
         4, "staff", "project staff (own people and consultants) shared by all phases",
-        lo=1, hi=50, kind="int")
-    users: int = _p(
+        lo=1, hi=50, kind="int"),
+    "users": Param(
         200, "users", "front-line users (sales, service, marketing) expected to use the "
-        "system", lo=1, hi=20_000, kind="int")
-    licence_cost: float = _p(
-        60_000.0, "currency", "one-off licence, paid at the end of system selection", lo=0)
-    # ---- assumptions (calibration an instructor may question)
-    staff_cost_per_week: float = _p(
+        "system", lo=1, hi=20_000, kind="int"),
+    "licence_cost": Param(
+        60_000.0, "currency", "one-off licence, paid at the end of system selection", lo=0),
+}
+
+#: the assumptions: calibration an instructor may question
+ASSUMPTION_PARAMS: dict[str, Param] = {
+    "staff_cost_per_week": Param(
         2_500.0, "currency per staff-week", "loaded cost of one project member; the whole "
-        "team is paid until the end of new-system support", lo=0)
-    training_cost_per_hour: float = _p(
-        40.0, "currency per user-hour", "trainer plus the user's lost working time", lo=0)
-    redesign_cost: float = _p(
+        "team is paid until the end of new-system support", lo=0),
+    "training_cost_per_hour": Param(
+        40.0, "currency per user-hour", "trainer plus the user's lost working time", lo=0),
+    "redesign_cost": Param(
         40_000.0, "currency at full redesign", "process consultants and workshops, paid "
-        "at the start of the blueprint, times process_redesign", lo=0)
-    redesign_blueprint_extra: float = _p(
+        "at the start of the blueprint, times process_redesign", lo=0),
+    "redesign_blueprint_extra": Param(
         1.0, "x blueprint work at full redesign", "redesigning processes makes the "
-        "blueprint longer", lo=0, hi=5)
-    maintenance_rate: float = _p(
+        "blueprint longer", lo=0, hi=5),
+    "maintenance_rate": Param(
         0.18, "share of licence per year", "vendor maintenance and hosting from go-live",
-        lo=0, hi=1)
-    duration_sigma: float = _p(
+        lo=0, hi=1),
+    "duration_sigma": Param(
         0.25, "log-sd", "spread of work-package durations around their median (lognormal)",
-        lo=0, hi=2)
-    decision_delay: float = _p(
+        lo=0, hi=2),
+    "decision_delay": Param(
         0.5, "share of duration", "extra duration of every work package with no "
-        "top-management support (scaled by 1 - support)", lo=0, hi=3)
-    rework_sensitivity: float = _p(
+        "top-management support (scaled by 1 - support)", lo=0, hi=3),
+    "rework_sensitivity": Param(
         2.0, "per unit of side score", "rework probability = risk x exp(sensitivity x "
-        "(0.5 - side score)): a weak iron-triangle side means more rework", lo=0, hi=6)
-    rework_share: float = _p(
+        "(0.5 - side score)): a weak iron-triangle side means more rework", lo=0, hi=6),
+    "rework_share": Param(
         0.5, "share of packages", "share of a phase's work packages repeated in a rework "
-        "round", lo=0, hi=1, lo_open=True)
-    max_rework: int = _p(
+        "round", lo=0, hi=1, lo_open=True),
+    "max_rework": Param(
         3, "rounds", "rework rounds a phase can need at most", lo=0, hi=MAX_REWORK_ROUNDS,
-        kind="int")
-    training_saturation_hours: float = _p(
+        kind="int"),
+    "training_saturation_hours": Param(
         16.0, "hours", "training readiness = 1 - exp(-hours / this): diminishing returns",
-        lo=0, lo_open=True)
-    adoption_floor: float = _p(
+        lo=0, lo_open=True),
+    "adoption_floor": Param(
         0.15, "share of users", "adoption ceiling with zero readiness (the enthusiasts)",
-        lo=0, hi=1)
-    adoption_max: float = _p(
-        0.95, "share of users", "adoption ceiling with full readiness", lo=0, hi=1)
-    weight_training: float = _p(
-        0.35, "weight", "weight of training readiness in adoption readiness", lo=0)
-    weight_redesign: float = _p(
+        lo=0, hi=1),
+    "adoption_max": Param(
+        0.95, "share of users", "adoption ceiling with full readiness", lo=0, hi=1),
+    "weight_training": Param(
+        0.35, "weight", "weight of training readiness in adoption readiness", lo=0),
+    "weight_redesign": Param(
         0.25, "weight", "weight of process redesign in adoption readiness: redesigned "
-        "processes make the system worth using", lo=0)
-    weight_data: float = _p(
+        "processes make the system worth using", lo=0),
+    "weight_data": Param(
         0.20, "weight", "weight of data quality in adoption readiness: users abandon a "
-        "system full of wrong data", lo=0)
-    weight_willingness: float = _p(
-        0.20, "weight", "weight of front-line willingness in adoption readiness", lo=0)
-    adoption_rate: float = _p(
+        "system full of wrong data", lo=0),
+    "weight_willingness": Param(
+        0.20, "weight", "weight of front-line willingness in adoption readiness", lo=0),
+    "adoption_rate": Param(
         0.10, "per week", "rate at which a willing user starts using the system after "
-        "go-live, with full redesign and support 0.5", lo=0, lo_open=True, hi=5)
-    redesign_speed_floor: float = _p(
+        "go-live, with full redesign and support 0.5", lo=0, lo_open=True, hi=5),
+    "redesign_speed_floor": Param(
         0.3, "x adoption rate", "adoption speed with no redesign relative to full "
-        "redesign: automated old processes are adopted slowly", lo=0, lo_open=True, hi=1)
-    support_speed_effect: float = _p(
+        "redesign: automated old processes are adopted slowly", lo=0, lo_open=True, hi=1),
+    "support_speed_effect": Param(
         1.0, "x (support - 0.5)", "adoption speed multiplier 1 + effect x (support - 0.5): "
-        "management insists on using the system", lo=0, hi=1)
-    value_per_user_week: float = _p(
+        "management insists on using the system", lo=0, hi=1),
+    "value_per_user_week": Param(
         200.0, "currency per active user-week", "benefit of one active user per week with "
-        "perfect data (better targeting, service, less admin); times data_quality", lo=0)
+        "perfect data (better targeting, service, less admin); times data_quality", lo=0),
+}
+
+#: every plan parameter, decisions first; the fields of :class:`Plan`
+PARAMS: dict[str, Param] = {**DECISION_PARAMS, **ASSUMPTION_PARAMS}
+PLAN_DECISIONS = tuple(DECISION_PARAMS)
+
+
+class _Checked:
+    """What a :class:`Plan` does besides holding its values."""
 
     def __post_init__(self):
-        for f in fields(self):
-            value = f.metadata["param"].check(f.name, getattr(self, f.name))
-            object.__setattr__(self, f.name, value)
+        for name, param in PARAMS.items():
+            object.__setattr__(self, name, param.check(name, getattr(self, name)))
         if self.adoption_floor > self.adoption_max:
             raise invalid("adoption_floor", self.adoption_floor,
                           f"a share <= adoption_max ({self.adoption_max:g})")
@@ -191,10 +189,18 @@ class Plan:
         return replace(self, **changes)
 
 
-PARAMS: dict[str, Param] = {f.name: f.metadata["param"] for f in fields(Plan)}
-DECISIONS = ("top_management_support", "process_redesign", "data_quality",
-             "training_hours_per_user", "frontline_willingness", "system_fit", "team_size",
-             "users", "licence_cost")
+#: A CRM rollout plan: management's decisions and the model's assumptions, one field per
+#: entry of ``PARAMS`` (so each default, unit and range is written once, in the table).
+Plan = make_dataclass(
+    "Plan", [(k, int if p.kind == "int" else float, field(default=p.default))
+             for k, p in PARAMS.items()], bases=(_Checked,), frozen=True)
+Plan.__module__ = __name__
+Plan.__doc__ = """A CRM rollout plan: management's decisions and the model's assumptions.
+
+Build with keywords (``Plan(top_management_support=0.9)``); every value is checked
+against its :class:`~crmsim.params.Param` in ``PARAMS`` (see :func:`parameter_table`).
+Use :meth:`replace` for variants.
+"""
 
 
 def _check_names(values: dict):
@@ -229,7 +235,7 @@ def parameter_table(plan: Plan | dict | None = None) -> pd.DataFrame:
     for name, p in PARAMS.items():
         lo = "-inf" if p.lo is None else f"{p.lo:g}"
         hi = "inf" if p.hi is None else f"{p.hi:g}"
-        rows.append({"group": "decision" if name in DECISIONS else "assumption", "name": name,
+        rows.append({"group": "decision" if name in DECISION_PARAMS else "assumption", "name": name,
                      "value": getattr(plan, name), "default": p.default, "unit": p.unit,
                      "range": f"{'(' if p.lo_open else '['}{lo}, {hi}{')' if p.hi_open else ']'}",
                      "doc": p.doc})

@@ -20,6 +20,8 @@ from crmsim.errors import check_whole
 GAP, DROPOUT, SPEND, CALL, CALL_DELAY, CONTACT, CONVERT, REFERRAL, REFERRAL_TARGET, \
     REFERRAL_CONVERT, WINBACK, LIFE, DECLINE, CALL_HOUR, SHOCK, RESCUE, TALK, \
     COMPLAINT = range(1, 19)
+#: purposes of the contacts a round's acquisition budget buys (crmsim.sim.acquisition)
+BUDGET_PICK, BUDGET_CONVERT = 101, 102
 
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xBF58476D1CE4E5B9)

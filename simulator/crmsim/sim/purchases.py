@@ -1,4 +1,4 @@
-"""Purchases, relationship dynamics and silent dropout: the engine's vectorised step.
+"""Purchases, relationship dynamics and silent dropout: the market's vectorised step.
 
 One step ``[t, t_end)`` of the whole population, in named parts:
 

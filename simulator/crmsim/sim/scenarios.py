@@ -20,242 +20,220 @@ import yaml
 from crmsim.errors import CrmsimError, invalid
 from crmsim.output import write_file
 from crmsim.params import Param, check_text
-from crmsim.sim.acquisition import BUDGET_CHANNELS
+from crmsim.sim.acquisition import BUDGET_CHANNEL_PARAMS
 from crmsim.sim.evidence import cite
-from crmsim.sim.latent import BEHAVIOUR
+from crmsim.sim.latent import BEHAVIOUR, TEMPERAMENTS
+from crmsim.sim.population import CREDIT, CUSTOMER_TYPES
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-TEMPERAMENTS = ("sanguine", "phlegmatic", "choleric", "melancholic")
-CUSTOMER_TYPES = ("consumer", "business", "distributor")
-CREDIT = ("A", "B", "C", "D")
-
-P = Param
-
-#: acquisition channels a round's budget buys contacts in (crmsim.rounds): cost and
-#: conversion of one contact. Retail figures; a contact converts during the next step.
-BUDGET_CHANNEL_DOCS = {
-    "online_ads": {
-        "cost": P(1.0, "currency per contact", "online_ads: one paid visit (a click on a "
-                  "search or social ad); an assumption near a retail cost per click", lo=0,
-                  lo_open=True),
-        "conversion": P(0.025, "probability", "online_ads: chance a paid visit becomes a first "
-                        "purchase; e-commerce visits convert at about 2-3% (a practitioner "
-                        "figure widely reported by shop-analytics firms)", lo=0, hi=1),
-    },
-    "direct_mail": {
-        "cost": P(4.0, "currency per contact", "direct_mail: print and postage of one mailing "
-                  "to a rented prospect list (an assumption)", lo=0, lo_open=True),
-        "conversion": P(0.049, "probability", "direct_mail: response of a prospect list, 4.9% "
-                        "in the ANA/DMA Response Rate Report 2018 (a practitioner figure)",
-                        lo=0, hi=1),
-    },
-    "telesales": {
-        "cost": P(12.0, "currency per contact", "telesales: agent time of one outbound call "
-                  "that reaches a prospect (an assumption)", lo=0, lo_open=True),
-        "conversion": P(0.08, "probability", "telesales: an outbound call converts more often "
-                        "than mail but costs more per contact; about 8% telephone response in "
-                        "the DMA Response Rate Report 2012 (a practitioner figure)", lo=0, hi=1),
-    },
-}
-assert tuple(BUDGET_CHANNEL_DOCS) == BUDGET_CHANNELS
 
 SPEC: dict[str, dict[str, Param]] = {
     "market": {
-        "customers": P(10_000, "people", "people in the market: prospects plus customers",
-                       lo=1, hi=5_000_000, kind="int"),
-        "years": P(3.0, "years", "simulated horizon", lo=0, hi=50, lo_open=True),
-        "time_unit": P("day", "-", "unit of simulated time and of every rate",
-                       kind="str", choices=("day", "week")),
-        "step": P(7.0, "time units", "length of one vectorised purchase step and stage review",
-                  lo=0, hi=365, lo_open=True),
-        "kpi_period": P(28.0, "time units", "length of one KPI period (row of `kpis`)",
-                        lo=0, lo_open=True),
-        "start_date": P("2025-01-01", "ISO date", "calendar date of simulated time 0", kind="str"),
-        "gross_margin": P(0.30, "share of list price", "margin at list price: each product's "
-                          "unit cost is (1 - gross_margin) x its list price; a discount lowers "
-                          "the price paid, never the cost; a typical retail gross margin",
-                          lo=0, hi=1),
-        "seasonality": P([1.0] * 12, "x purchase rate", "purchase-rate multiplier for each "
-                         "calendar month, January to December (calendar effects)", lo=0,
-                         hi=10, kind="floats", choices=(12,)),
-        "demand_shock_cv": P(0.0, "coefficient of variation", "a market-wide demand shock per "
-                             "step multiplies every purchase rate by a Gamma(mean 1) draw with "
-                             "this spread (weather, news, competitors' promotions); 0 = none",
-                             lo=0, hi=2),
-        "currency": P("CNY", "-", "currency label for reports", kind="str"),
-        "price_elasticity": P(1.8, "-", "a round's `discount` decision (crmsim.rounds) lifts "
-                              "every customer's purchase rate by (1 + price_elasticity x "
-                              "discount): -1.8, as the discount strategy, is inside published "
-                              f"mean price elasticities ({cite('price_elasticity_meta')})",
-                              lo=0, hi=10),
+        "customers": Param(10_000, "people", "people in the market: prospects plus customers",
+                           lo=1, hi=5_000_000, kind="int"),
+        "years": Param(3.0, "years", "simulated horizon", lo=0, hi=50, lo_open=True),
+        "time_unit": Param("day", "-", "unit of simulated time and of every rate",
+                           kind="str", choices=("day", "week")),  # the keys of DAYS_PER_UNIT
+        "step": Param(7.0, "time units", "length of one vectorised purchase step and stage review",
+                      lo=0, hi=365, lo_open=True),
+        "kpi_period": Param(28.0, "time units", "length of one KPI period (row of `kpis`)",
+                            lo=0, lo_open=True),
+        "start_date": Param("2025-01-01", "ISO date", "calendar date of simulated time 0",
+                            kind="str"),
+        "gross_margin": Param(0.30, "share of list price", "margin at list price: each product's "
+                              "unit cost is (1 - gross_margin) x its list price; a discount lowers "
+                              "the price paid, never the cost; a typical retail gross margin",
+                              lo=0, hi=1),
+        "seasonality": Param([1.0] * 12, "x purchase rate", "purchase-rate multiplier for each "
+                             "calendar month, January to December (calendar effects)", lo=0,
+                             hi=10, kind="floats", choices=(12,)),
+        "demand_shock_cv": Param(0.0, "coefficient of variation", "a market-wide demand shock per "
+                                 "step multiplies every purchase rate by a Gamma(mean 1) draw with "
+                                 "this spread (weather, news, competitors' promotions); 0 = none",
+                                 lo=0, hi=2),
+        "currency": Param("CNY", "-", "currency label for reports", kind="str"),
+        "price_elasticity": Param(1.8, "-", "a round's `discount` decision (crmsim.rounds) lifts "
+                                  "every customer's purchase rate by (1 + price_elasticity x "
+                                  "discount): -1.8, as the discount strategy, is inside published "
+                                  f"mean price elasticities ({cite('price_elasticity_meta')})",
+                                  lo=0, hi=10),
     },
     "population": {
-        "customer_types": P({"consumer": 1.0}, "shares", "consumer (一般客户), business "
-                            "(企业客户), distributor (渠道分销商) shares", kind="dict",
-                            choices=CUSTOMER_TYPES),
-        "regions": P(["North", "East", "South", "West"], "-", "region names (equal shares)",
-                     kind="list"),
-        "temperaments": P({t: 0.25 for t in TEMPERAMENTS}, "shares", "temperament shares "
-                          "(Quanjude case); equal by default", kind="dict",
-                          choices=TEMPERAMENTS),
-        "credit_ratings": P({"A": 0.2, "B": 0.4, "C": 0.3, "D": 0.1}, "shares",
-                            "credit rating shares", kind="dict", choices=CREDIT),
-        "categories": P(["grocery", "fresh", "household", "personal_care", "electronics",
-                         "apparel"], "-", "product categories of the catalogue", kind="list"),
-        "products_per_category": P(4, "products", "catalogue size per category", lo=1, hi=50,
-                                   kind="int"),
-        "mean_price": P(40.0, "currency", "mean list price of a catalogue product", lo=0,
-                        lo_open=True),
-        "basket_extra_items": P(0.8, "lines per order", "mean extra lines per order beyond the "
-                                "first (Poisson)", lo=0, hi=10),
-        "companion_prob": P(0.35, "probability", "chance a line pulls in its product's companion "
-                            "(creates association rules to discover)", lo=0, hi=1),
-        "temperament_surveyed": P(0.5, "share of customers", "share of customers whose "
-                                  "temperament the firm knows from a survey; only they can be "
-                                  "targeted by temperament", lo=0, hi=1),
-        "preference_concentration": P(0.7, "Dirichlet alpha", "how spread a customer's category "
-                                      "preferences are; small = concentrated", lo=0,
-                                      lo_open=True),
+        "customer_types": Param({"consumer": 1.0}, "shares", "consumer (一般客户), business "
+                                "(企业客户), distributor (渠道分销商) shares", kind="dict",
+                                choices=CUSTOMER_TYPES),
+        "regions": Param(["North", "East", "South", "West"], "-", "region names (equal shares)",
+                         kind="list"),
+        "temperaments": Param({t: 0.25 for t in TEMPERAMENTS}, "shares", "temperament shares "
+                              "(Quanjude case); equal by default", kind="dict",
+                              choices=TEMPERAMENTS),
+        "credit_ratings": Param({"A": 0.2, "B": 0.4, "C": 0.3, "D": 0.1}, "shares",
+                                "credit rating shares", kind="dict", choices=CREDIT),
+        "categories": Param(["grocery", "fresh", "household", "personal_care", "electronics",
+                             "apparel"], "-", "product categories", kind="list"),
+        "products_per_category": Param(4, "products", "products on sale per category", lo=1, hi=50,
+                                       kind="int"),
+        "mean_price": Param(40.0, "currency", "mean list price of a product", lo=0,
+                            lo_open=True),
+        "basket_extra_items": Param(0.8, "lines per order", "mean extra lines per order beyond the "
+                                    "first (Poisson)", lo=0, hi=10),
+        "companion_prob": Param(0.35, "probability", "chance a line pulls in its product's "
+                                "companion (creates association rules to discover)", lo=0, hi=1),
+        "temperament_surveyed": Param(0.5, "share of customers", "share of customers whose "
+                                      "temperament the firm knows from a survey; only they can be "
+                                      "targeted by temperament", lo=0, hi=1),
+        "preference_concentration": Param(0.7, "Dirichlet alpha", "how spread a customer's "
+                                          "category preferences are; small = concentrated", lo=0,
+                                          lo_open=True),
     },
     "purchase": {
-        "model": P("pareto_nbd", "-", "purchase and dropout model: bgnbd (a dropout coin after "
-                   "each repeat purchase; Fader, Hardie & Lee 2005), mbgnbd (a coin after every "
-                   "purchase, the first included: buyers can leave right after trying; "
-                   "Batislam, Denizel & Filiztekin 2007) or pareto_nbd (a lifetime in time, "
-                   "independent of how often the customer buys; Schmittlein, Morrison & "
-                   "Colombo 1987). With pareto_nbd, buying more often never ends a "
-                   "relationship sooner", kind="str", choices=("bgnbd", "mbgnbd", "pareto_nbd")),
-        "r": P(0.3, "-", "shape of the Gamma heterogeneity of purchase rates λ (r); small r = "
-               "many occasional buyers and a few heavy ones (CDNOW: 0.24)", lo=0, lo_open=True),
-        "alpha": P(9.0, "time units", "scale of the Gamma heterogeneity of purchase rates (α); "
-                   "mean rate = r/α per time unit", lo=0, lo_open=True),
-        "a": P(1.0, "-", "bgnbd/mbgnbd: Beta shape a of the dropout probability p per coin",
-               lo=0, lo_open=True),
-        "b": P(8.0, "-", "bgnbd/mbgnbd: Beta shape b of the dropout probability; mean p = "
-               "a/(a+b)", lo=0, lo_open=True),
-        "s": P(0.5, "-", "pareto_nbd: shape of the Gamma heterogeneity of dropout rates μ (s); "
-               "small s = a few customers leave fast, most stay long", lo=0, lo_open=True),
-        "beta": P(20.0, "time units", "pareto_nbd: scale of the Gamma heterogeneity of dropout "
-                  "rates (β); a customer with rate μ stays 1/μ on average; with r and α chosen "
-                  "so that about half of first-time retail buyers buy again within a year: "
-                  "more than the average online shop (Opensend 2025: 15-30% buy more than "
-                  "once) and like the CDNOW cohort (Fader, Hardie & Lee 2005: 40% within 39 "
-                  "weeks, 48% within 78)", lo=0, lo_open=True),
-        "p": P(6.0, "-", "Gamma-Gamma shape of spend per order (p)", lo=0, lo_open=True),
-        "q": P(4.0, "-", "Gamma-Gamma shape of the customers' spend scale (q)", lo=1,
-               lo_open=True),
-        "v": P(30.0, "currency", "Gamma-Gamma scale (v, γ); mean spend = p·v/(q-1)", lo=0,
-               lo_open=True),
-        "first_order_spend": P(0.9, "x repeat order value", "a first (trial) order is drawn "
-                               "separately, with this factor on its mean; retail trial baskets "
-                               "are assumed a little smaller (an assumption: in the CDNOW "
-                               "sample the same customers' second order is 0.99 of their first, "
-                               "and repeat orders are 16% larger only because heavy buyers "
-                               "spend more, see rate_spend_correlation)", lo=0, lo_open=True),
-        "rate_spend_correlation": P(0.0, "correlation (Gaussian copula)", "customers who buy "
-                                    "more often also spend more per order (0 = independent, "
-                                    "as Gamma-Gamma assumes; CDNOW: about 0.3, which makes "
-                                    "repeat orders 16% larger than first orders on average)",
-                                    lo=-0.95, hi=0.95),
-        "trial_boost": P(0.0, "x purchase rate", "extra buying right after the first purchase: "
-                         "the rate is (1 + trial_boost x exp(-age / trial_boost_time)); CDNOW "
-                         "buyers repeat 1.5 times faster than BG/NBD expects in their first "
-                         "weeks; 0 = none", lo=0, hi=10),
-        "trial_boost_time": P(3.0, "time units", "how fast the trial boost fades (time constant)",
-                              lo=0, lo_open=True),
+        "model": Param("pareto_nbd", "-", "purchase and dropout model: bgnbd (a dropout coin after "
+                       "each repeat purchase; Fader, Hardie & Lee 2005), mbgnbd (a coin after "
+                       "every purchase, the first included: buyers can leave right after trying; "
+                       "Batislam, Denizel & Filiztekin 2007) or pareto_nbd (a lifetime in time, "
+                       "independent of how often the customer buys; Schmittlein, Morrison & "
+                       "Colombo 1987). With pareto_nbd, buying more often never ends a "
+                       "relationship sooner", kind="str",
+                       choices=("bgnbd", "mbgnbd", "pareto_nbd")),
+        "r": Param(0.3, "-", "shape of the Gamma heterogeneity of purchase rates λ (r); small r = "
+                   "many occasional buyers and a few heavy ones (CDNOW: 0.24)", lo=0, lo_open=True),
+        "alpha": Param(9.0, "time units", "scale of the Gamma heterogeneity of purchase rates (α); "
+                       "mean rate = r/α per time unit", lo=0, lo_open=True),
+        "a": Param(1.0, "-", "bgnbd/mbgnbd: Beta shape a of the dropout probability p per coin",
+                   lo=0, lo_open=True),
+        "b": Param(8.0, "-", "bgnbd/mbgnbd: Beta shape b of the dropout probability; mean p = "
+                   "a/(a+b)", lo=0, lo_open=True),
+        "s": Param(0.5, "-", "pareto_nbd: shape of the Gamma heterogeneity of dropout rates μ (s); "
+                   "small s = a few customers leave fast, most stay long", lo=0, lo_open=True),
+        "beta": Param(20.0, "time units", "pareto_nbd: scale of the Gamma heterogeneity of dropout "
+                      "rates (β); a customer with rate μ stays 1/μ on average; with r and α chosen "
+                      "so that about half of first-time retail buyers buy again within a year: "
+                      "more than the average online shop (Opensend 2025: 15-30% buy more than "
+                      "once) and like the CDNOW cohort (Fader, Hardie & Lee 2005: 40% within 39 "
+                      "weeks, 48% within 78)", lo=0, lo_open=True),
+        "p": Param(6.0, "-", "Gamma-Gamma shape of spend per order (p)", lo=0, lo_open=True),
+        "q": Param(4.0, "-", "Gamma-Gamma shape of the customers' spend scale (q)", lo=1,
+                   lo_open=True),
+        "v": Param(30.0, "currency", "Gamma-Gamma scale (v, γ); mean spend = p·v/(q-1)", lo=0,
+                   lo_open=True),
+        "first_order_spend": Param(0.9, "x repeat order value", "a first (trial) order is drawn "
+                                   "separately, with this factor on its mean; retail trial baskets "
+                                   "are assumed a little smaller (an assumption: in the CDNOW "
+                                   "sample the same customers' second order is 0.99 of their "
+                                   "first, and repeat orders are 16% larger only because heavy "
+                                   "buyers spend more, see rate_spend_correlation)", lo=0,
+                                   lo_open=True),
+        "rate_spend_correlation": Param(0.0, "correlation (Gaussian copula)", "customers who buy "
+                                        "more often also spend more per order (0 = independent, "
+                                        "as Gamma-Gamma assumes; CDNOW: about 0.3, which makes "
+                                        "repeat orders 16% larger than first orders on average)",
+                                        lo=-0.95, hi=0.95),
+        "trial_boost": Param(0.0, "x purchase rate", "extra buying right after the first purchase: "
+                             "the rate is (1 + trial_boost x exp(-age / trial_boost_time)); CDNOW "
+                             "buyers repeat 1.5 times faster than BG/NBD expects in their first "
+                             "weeks; 0 = none", lo=0, hi=10),
+        "trial_boost_time": Param(3.0, "time units", "how fast the trial boost fades (time "
+                                  "constant)", lo=0, lo_open=True),
     },
     "relationship": {
-        "rate_growth": P(0.5, "x purchase rate", "share of wallet grows with the relationship: "
-                         "at full depth the purchase rate is (1 + rate_growth) times the "
-                         "first-purchase rate (客户成长期); 0 = a pure buy-till-you-die model",
-                         lo=0, hi=5),
-        "spend_growth": P(0.25, "x order value", "order value grows with the relationship "
-                          "(trust, upgrades); at full depth (1 + spend_growth) times", lo=0, hi=5),
-        "cross_buy_growth": P(0.6, "basket lines", "extra basket lines per order at full depth "
-                              "(cross-buying in other categories)", lo=0, hi=5),
-        "depth_orders": P(4.0, "orders", "relationship depth = 1 - exp(-repeat orders / "
-                          "depth_orders): 63% of the growth is reached after this many repeat "
-                          "orders", lo=0, lo_open=True),
-        "call_learning": P(0.5, "share of calls", "experienced customers need less help: at full "
-                           "depth the chance of a service call per order is this much lower "
-                           "(cheaper to serve in maturity)", lo=0, hi=1),
-        "decline_duration": P(56.0, "time units", "mean length of the hidden decline phase "
-                              "(衰退期) before a relationship ends: the customer already buys "
-                              "elsewhere; 0 = the relationship ends abruptly", lo=0),
-        "decline_rate": P(0.35, "x purchase rate", "purchase rate while declining, relative to "
-                          "before (falling share of wallet)", lo=0, hi=1),
+        "rate_growth": Param(0.5, "x purchase rate", "share of wallet grows with the relationship: "
+                             "at full depth the purchase rate is (1 + rate_growth) times the "
+                             "first-purchase rate (客户成长期); 0 = a pure buy-till-you-die model",
+                             lo=0, hi=5),
+        "spend_growth": Param(0.25, "x order value", "order value grows with the relationship "
+                              "(trust, upgrades); at full depth (1 + spend_growth) times", lo=0,
+                              hi=5),
+        "cross_buy_growth": Param(0.6, "basket lines", "extra basket lines per order at full depth "
+                                  "(cross-buying in other categories)", lo=0, hi=5),
+        "depth_orders": Param(4.0, "orders", "relationship depth = 1 - exp(-repeat orders / "
+                              "depth_orders): 63% of the growth is reached after this many repeat "
+                              "orders", lo=0, lo_open=True),
+        "call_learning": Param(0.5, "share of calls", "experienced customers need less help: at "
+                               "full depth the chance of a service call per order is this much "
+                               "lower (cheaper to serve in maturity)", lo=0, hi=1),
+        "decline_duration": Param(56.0, "time units", "mean length of the hidden decline phase "
+                                  "(衰退期) before a relationship ends: the customer already buys "
+                                  "elsewhere; 0 = the relationship ends abruptly", lo=0),
+        "decline_rate": Param(0.35, "x purchase rate", "purchase rate while declining, relative to "
+                              "before (falling share of wallet)", lo=0, hi=1),
     },
     "acquisition": {
-        "launch_share": P(0.25, "share of people", "people who become customers in the opening "
-                          "window (the launch cohort)", lo=0, hi=1),
-        "launch_window": P(28.0, "time units", "length of the opening window", lo=0,
-                           lo_open=True),
-        "launch_profile": P([], "relative weights", "how first purchases spread over the "
-                            "opening window: equal slices, one weight each; empty = uniform",
-                            lo=0, kind="floats"),
-        "onboarding_cost": P(10.0, "currency per new customer", "account set-up and welcome "
-                             "pack for each new customer (开发期: the firm invests first)", lo=0),
-        "campaign_interval": P(28.0, "time units", "time between acquisition campaigns", lo=0,
+        "launch_share": Param(0.25, "share of people", "people who become customers in the opening "
+                              "window (the launch cohort)", lo=0, hi=1),
+        "launch_window": Param(28.0, "time units", "length of the opening window", lo=0,
                                lo_open=True),
-        "contact_share": P(0.08, "share of prospects", "prospects contacted per campaign", lo=0,
-                           hi=1),
-        "contact_cost": P(3.0, "currency per contact", "cost of one campaign contact (mail, "
-                          "call, ad impression bundle)", lo=0),
-        "conversion_prob": P(0.10, "probability", "chance a contacted prospect buys within the "
-                             "campaign interval", lo=0, hi=1),
+        "launch_profile": Param([], "relative weights", "how first purchases spread over the "
+                                "opening window: equal slices, one weight each; empty = uniform",
+                                lo=0, kind="floats"),
+        "onboarding_cost": Param(10.0, "currency per new customer", "account set-up and welcome "
+                                 "pack for each new customer (开发期: the firm invests first)",
+                                 lo=0),
+        "campaign_interval": Param(28.0, "time units", "time between acquisition campaigns", lo=0,
+                                   lo_open=True),
+        "contact_share": Param(0.08, "share of prospects", "prospects contacted per campaign", lo=0,
+                               hi=1),
+        "contact_cost": Param(3.0, "currency per contact", "cost of one campaign contact (mail, "
+                              "call, ad impression bundle)", lo=0),
+        "conversion_prob": Param(0.10, "probability", "chance a contacted prospect buys within the "
+                                 "campaign interval", lo=0, hi=1),
     },
-    "channels": {f"{name}_{what}": prm for name, what_prm in BUDGET_CHANNEL_DOCS.items()
+    "channels": {f"{name}_{what}": prm for name, what_prm in BUDGET_CHANNEL_PARAMS.items()
                  for what, prm in what_prm.items()},
     "service": {
-        "seats": P(2, "seats", "call-centre seats (simpy.Resource capacity); small centres "
-                   "have < 50", lo=1, hi=10_000, kind="int"),
-        "seat_cost": P(900.0, "currency per seat per KPI period", "wage and system cost of "
-                       "one seat", lo=0),
-        "request_prob": P(0.15, "probability per order", "chance an order leads to a call "
-                          "(question, problem, complaint)", lo=0, hi=1),
-        "request_delay": P(2.0, "time units", "mean delay from order to call (exponential)",
-                           lo=0),
-        "service_time": P(0.5, "hours", "mean handling time of a call (exponential)", lo=0,
-                          lo_open=True),
-        "patience": P(2.0, "hours", "how long a caller waits before hanging up (abandons)",
-                      lo=0, lo_open=True),
-        "call_cost": P(1.5, "currency per call", "telephony and systems cost of handling one "
-                       "call, beyond the seats' wages", lo=0),
-        "open_hours": P(10.0, "hours per day", "calls are taken in this many hours per day; "
-                        "24 = round-the-clock service", lo=0, hi=24, lo_open=True),
+        "seats": Param(2, "seats", "call-centre seats (simpy.Resource capacity); small centres "
+                       "have < 50", lo=1, hi=10_000, kind="int"),
+        "seat_cost": Param(900.0, "currency per seat per KPI period", "wage and system cost of "
+                           "one seat", lo=0),
+        "request_prob": Param(0.15, "probability per order", "chance an order leads to a call "
+                              "(question, problem, complaint)", lo=0, hi=1),
+        "request_delay": Param(2.0, "time units", "mean delay from order to call (exponential)",
+                               lo=0),
+        "service_time": Param(0.5, "hours", "mean handling time of a call (exponential)", lo=0,
+                              lo_open=True),
+        "patience": Param(2.0, "hours", "how long a caller waits before hanging up (abandons)",
+                          lo=0, lo_open=True),
+        "call_cost": Param(1.5, "currency per call", "telephony and systems cost of handling one "
+                           "call, beyond the seats' wages", lo=0),
+        "open_hours": Param(10.0, "hours per day", "calls are taken in this many hours per day; "
+                            "24 = round-the-clock service", lo=0, hi=24, lo_open=True),
     },
     "referral": {
-        "rate": P(0.004, "referrals per time unit", "word-of-mouth referrals of a fully "
-                  "satisfied customer; scales with satisfaction above the threshold", lo=0),
-        "threshold": P(0.55, "satisfaction", "customers below this satisfaction do not refer",
-                       lo=0, hi=1, hi_open=True),
-        "conversion_prob": P(0.30, "probability", "chance a referred prospect becomes a "
-                             "customer (referrals convert better than campaigns)", lo=0, hi=1),
+        "rate": Param(0.004, "referrals per time unit", "word-of-mouth referrals of a fully "
+                      "satisfied customer; scales with satisfaction above the threshold", lo=0),
+        "threshold": Param(0.55, "satisfaction", "customers below this satisfaction do not refer",
+                           lo=0, hi=1, hi_open=True),
+        "conversion_prob": Param(0.30, "probability", "chance a referred prospect becomes a "
+                                 "customer (referrals convert better than campaigns)", lo=0, hi=1),
     },
     "lifecycle": {
-        "development_orders": P(1, "orders", "up to this many orders the customer is in "
-                                "development (开发期): the firm invests, the customer "
-                                "contributes little", lo=1, kind="int"),
-        "maturity_orders": P(6, "orders", "from this many orders on a customer can be mature",
-                             lo=2, kind="int"),
-        "maturity_tenure": P(180.0, "time units", "minimum tenure for maturity (成熟期)", lo=0),
-        "decline_factor": P(2.5, "x own mean gap", "decline (衰退期) when the time since the last "
-                            "order exceeds this many of the customer's own mean gaps", lo=1),
-        "decline_min_gap": P(60.0, "time units", "decline needs at least this long without "
-                             "an order", lo=0),
-        "termination_gap": P(240.0, "time units", "terminated (终止期) after this long without an "
-                             "order: the firm's view of a lost customer", lo=0, lo_open=True),
-        "winback_window": P(120.0, "time units", "a won-back customer stays in win_back this "
-                            "long unless it lapses again", lo=0),
+        "development_orders": Param(1, "orders", "up to this many orders the customer is in "
+                                    "development (开发期): the firm invests, the customer "
+                                    "contributes little", lo=1, kind="int"),
+        "maturity_orders": Param(6, "orders", "from this many orders on a customer can be mature",
+                                 lo=2, kind="int"),
+        "maturity_tenure": Param(180.0, "time units", "minimum tenure for maturity (成熟期)", lo=0),
+        "decline_factor": Param(2.5, "x own mean gap", "decline (衰退期) when the time since the "
+                                "last order exceeds this many of the customer's own mean gaps",
+                                lo=1),
+        "decline_min_gap": Param(60.0, "time units", "decline needs at least this long without "
+                                 "an order", lo=0),
+        "termination_gap": Param(240.0, "time units", "terminated (终止期) after this long without "
+                                 "an order: the firm's view of a lost customer", lo=0,
+                                 lo_open=True),
+        "winback_window": Param(120.0, "time units", "a won-back customer stays in win_back this "
+                                "long unless it lapses again", lo=0),
     },
     "behaviour": BEHAVIOUR,
 }
 
 SECTIONS = tuple(SPEC)
+#: days in one unit of simulated time (``market.time_unit``), and in a simulated year
+DAYS_PER_UNIT = {"day": 1.0, "week": 7.0}
+DAYS_PER_YEAR = 365.0
 
 
 @dataclass(frozen=True)
@@ -270,14 +248,17 @@ class Scenario:
         return self.values[section]
 
     @property
+    def days_per_unit(self) -> float:
+        return DAYS_PER_UNIT[self["market"]["time_unit"]]
+
+    @property
     def hours_per_unit(self) -> float:
-        return 24.0 if self["market"]["time_unit"] == "day" else 168.0
+        return 24.0 * self.days_per_unit
 
     @property
     def horizon(self) -> float:
         """Simulated length in time units."""
-        days = self["market"]["years"] * 365.0
-        return days if self["market"]["time_unit"] == "day" else days / 7.0
+        return self["market"]["years"] * DAYS_PER_YEAR / self.days_per_unit
 
     @property
     def start(self) -> dt.datetime:
@@ -389,7 +370,7 @@ def check_limits(values: dict) -> None:
     if not FIRST_DATE <= day <= LAST_DATE:
         raise invalid("market.start_date", start, f"an ISO date from {FIRST_DATE} to "
                       f"{LAST_DATE}")
-    horizon = mk["years"] * 365.0 / (1.0 if mk["time_unit"] == "day" else 7.0)
+    horizon = mk["years"] * DAYS_PER_YEAR / DAYS_PER_UNIT[mk["time_unit"]]
     for key, length in (("market.step", mk["step"]), ("market.kpi_period", mk["kpi_period"]),
                         ("acquisition.campaign_interval", acq["campaign_interval"])):
         if horizon / length > MAX_STEPS:

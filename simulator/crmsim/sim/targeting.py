@@ -33,6 +33,8 @@ from crmsim.sim.latent import TEMPERAMENTS
 from crmsim.sim.lifecycle import CODE, STAGES
 from crmsim.sim.population import CREDIT, CUSTOMER_TYPES
 
+#: the value pyramid (客户金字塔): tiers from the top down and each one's share of customers
+#: (also the default tiers of crmsim.analysis.value_pyramid)
 TIERS = ("A", "B", "C", "D")
 TIER_SHARES = (0.01, 0.04, 0.15, 0.80)
 CHOICES = {"tier": TIERS, "stage": STAGES, "customer_type": CUSTOMER_TYPES,

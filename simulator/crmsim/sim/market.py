@@ -1,4 +1,4 @@
-"""The simulation engine: SimPy processes around a vectorised purchase step.
+"""The market: one run's state and the SimPy processes around a vectorised purchase step.
 
 SimPy drives everything that interacts in time: the market clock (one purchase
 step, stage review, seat costs and a KPI snapshot per ``step``), acquisition
@@ -31,7 +31,7 @@ from crmsim.sim.latent import TEMPERAMENTS, sensitivity_matrix
 from crmsim.sim.ledger import Ledger
 from crmsim.sim.levers import Levers
 from crmsim.sim.lifecycle import STAGES, assign_stages
-from crmsim.sim.population import catalogue, draw_people
+from crmsim.sim.population import draw_people, products
 
 # sequential streams for what is drawn once or does not decide the money; the rest
 # (gaps, lifetimes, dropout coins, spend, calls, campaigns, referrals) is crmsim.sim.crn
@@ -121,10 +121,10 @@ class Market:
         seqs = np.random.SeedSequence(seed).spawn(len(STREAMS))
         rng = {name: np.random.default_rng(s) for name, s in zip(STREAMS, seqs, strict=True)}
         self.people = draw_people(sc, rng["population"])
-        self.products = catalogue(sc["population"], sc["market"]["gross_margin"])
+        self.products = products(sc["population"], sc["market"]["gross_margin"])
         self.baskets = Baskets(sc, self.products, self.people["prefs"], rng["baskets"])
         n = self.n = sc["market"]["customers"]
-        self.days_per_unit = 1.0 if sc["market"]["time_unit"] == "day" else 7.0
+        self.days_per_unit = sc.days_per_unit
         self.hours = sc.hours_per_unit
         self.horizon = sc.horizon
         self.n_periods = int(np.ceil(self.horizon / sc["market"]["kpi_period"] - 1e-9))
@@ -244,7 +244,7 @@ def pay_seats(m: Market, t: float, t_end: float):
         m.ledger.book(t, -1, f"strategy:{name}", -seats * cost)
 
 
-def strategy_rounds(env, m: Market, strategy, params, token=None, wait: bool = False):
+def strategy_actions(env, m: Market, strategy, params, token=None, wait: bool = False):
     """Apply one strategy every ``interval`` days; it books its own costs in the ledger.
 
     It stops when it is no longer the running instance of its strategy (``token``: a later
@@ -275,7 +275,7 @@ def begin(m: Market, strategies) -> None:
         token = object()
         m.running[strategy.name] = (strategy, params, token)
         if strategy.act:
-            env.process(strategy_rounds(env, m, strategy, params, token))
+            env.process(strategy_actions(env, m, strategy, params, token))
 
 
 def start_strategy(m: Market, strategy, params) -> None:
@@ -287,7 +287,7 @@ def start_strategy(m: Market, strategy, params) -> None:
     if strategy.resume:
         strategy.resume(m, params, m.memory.setdefault(strategy.name, {}))
     if strategy.act:
-        m.env.process(strategy_rounds(m.env, m, strategy, params, token, wait=True))
+        m.env.process(strategy_actions(m.env, m, strategy, params, token, wait=True))
 
 
 def stop_strategy(m: Market, name: str) -> None:
