@@ -2,7 +2,7 @@
 
 from crmsim import _moved
 
-_moved.install()  # old module paths (crmsim.sim.strategies, ...) keep working
+_moved.install()  # old module paths (crmsim.strategies, ...) keep working
 
 # ruff: noqa: E402
 
