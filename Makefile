@@ -17,11 +17,12 @@ demo: $(STAMP)
 	$(BIN)/crmsim simulate --scenario retail --customers 10000 --years 3 --seed 7 \
 		--strategy loyalty_program --out demo-output --report
 
-## make test: lint, unit tests and notebook validation (the command CI runs)
+## make test: lint, unit tests and notebook validation (the command CI runs), in parallel
+## (pytest-xdist, one file per worker at a time: a notebook's cells run in order in one kernel)
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests notebooks --nbval \
-		--nbval-sanitize-with notebooks/sanitize.cfg
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile tests notebooks \
+		--nbval --nbval-sanitize-with notebooks/sanitize.cfg
 
 notebooks: $(STAMP)
 	$(BIN)/python notebooks/execute_all.py

@@ -28,6 +28,16 @@ def test_environment_yml_matches_pyproject():
     assert "-e ." in pip
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {_name(d) for d in project["dependencies"] if "python_version" not in d}
-    wanted |= {_name(d) for d in project["optional-dependencies"]["dev"]}
+    extras = project["optional-dependencies"]
+    wanted |= {_name(d) for name in extras for d in extras[name]} - {"crmsim"}
     assert wanted - conda == set()
     assert "python" in conda
+
+
+def test_dev_brings_every_extra():
+    """`make` installs crmsim[dev]: it must bring every other extra too."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]
+    self_ref = next(d for d in extras["dev"] if d.startswith("crmsim["))
+    named = set(self_ref[len("crmsim["):-1].split(","))
+    assert named == set(extras) - {"dev"}

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from crmsim.errors import CrmsimError
-from crmsim.evidence import _ENTRIES, EVIDENCE, Evidence, check_within, cite, table
+from crmsim.sim.evidence import _ENTRIES, EVIDENCE, Evidence, check_within, cite, table
 
 YEAR = re.compile(r"\((\d{4})\)")
 

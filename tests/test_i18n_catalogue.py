@@ -11,7 +11,7 @@ import pytest
 
 from crmsim import i18n, schema
 from crmsim.errors import CrmsimError
-from crmsim.lifecycle import STAGES
+from crmsim.sim.lifecycle import STAGES
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -18,7 +18,8 @@ import pytest  # noqa: E402
 
 import crmsim  # noqa: E402
 import crmsim.analysis as an  # noqa: E402
-from crmsim import i18n, implementation, plots  # noqa: E402
+from crmsim import i18n, plots  # noqa: E402
+from crmsim import rollout as implementation  # noqa: E402
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -42,8 +43,9 @@ def log(run):
 
 def plotting_functions():
     """Every public ``plot_*`` function (and ``report_figure``) crmsim defines."""
-    mods = [plots, implementation] + [importlib.import_module(f"crmsim.analysis.{m.name}")
-                                      for m in pkgutil.iter_modules(an.__path__)]
+    mods = [importlib.import_module(m.name)
+            for m in pkgutil.walk_packages(crmsim.__path__, "crmsim.")
+            if not m.name.startswith(("crmsim.game", "crmsim.grading", "crmsim.cli"))]
     found = {"report_figure"}
     for mod in mods:
         found |= {n for n, f in vars(mod).items()

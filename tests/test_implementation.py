@@ -1,4 +1,4 @@
-"""crmsim.implementation: the nine-phase CRM rollout as a SimPy project model."""
+"""crmsim.rollout: the nine-phase CRM rollout as a SimPy project model."""
 
 import math
 
@@ -10,7 +10,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from crmsim import implementation as im  # noqa: E402
+from crmsim import rollout as im  # noqa: E402
 from crmsim.errors import CrmsimError  # noqa: E402
 
 REPS = 12

@@ -290,10 +290,10 @@ def _fail(*args, **kwargs):
 
 @pytest.mark.parametrize("where", ["parquet", "csv", "report"])
 def test_full_disk_leaves_nothing_half_written(where, work, capsys, monkeypatch):
-    import crmsim.cli
+    import crmsim.cli.simulate
 
     target = {"parquet": (pd.DataFrame, "to_parquet"), "csv": (pd.DataFrame, "to_csv"),
-              "report": (crmsim.cli, "write_report")}[where]
+              "report": (crmsim.cli.simulate, "write_report")}[where]
     monkeypatch.setattr(*target, _fail)
     before = snapshot(work)
     code = main(["simulate", *SMALL, "--csv", "--report", "--out", "run"])

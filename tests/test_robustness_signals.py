@@ -106,12 +106,12 @@ def test_interrupted_compare_stops_its_workers(sig, tmp_path):
 
 
 def test_interrupt_while_writing_leaves_nothing(tmp_path, capsys, monkeypatch):
-    import crmsim.cli
+    import crmsim.cli.simulate
 
     def stop(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(crmsim.cli, "write_report", stop)
+    monkeypatch.setattr(crmsim.cli.simulate, "write_report", stop)
     code = main(["simulate", "--customers", "200", "--years", "0.2", "--quiet", "--report",
                  "--out", str(tmp_path / "run")])
     assert code == 130

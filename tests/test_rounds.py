@@ -66,7 +66,7 @@ def test_a_schedule_of_one_round_is_the_plain_run():
 
 
 def test_a_run_without_a_schedule_does_not_depend_on_the_rounds_module():
-    # the unscheduled engine path never pauses; same seed, same bytes
+    # the unscheduled path never pauses; same seed, same bytes
     a = simulate(**MARKET, strategies=["proactive_care"])
     b = simulate(**MARKET, strategies=["proactive_care"])
     assert a.ledger.equals(b.ledger) and a.events.equals(b.events)
@@ -130,7 +130,7 @@ def test_round_reports_are_the_rounds_slice_of_the_tables():
             ({"discount": 0.15, "seats": 0}, 80), ({}, None)]
     for decisions, days in plan:
         rep = rounds.advance(m, decisions, days=days or m.horizon - m.now)
-        res, unit = rounds.result(m), m.engine.units
+        res, unit = rounds.result(m), m.market.units
         ref = rounds.period_headline(res, unit(rep.start), unit(rep.end), m.finished)
         assert list(rep.kpis) == list(ref)
         for key, value in ref.items():
@@ -241,7 +241,7 @@ def test_schedule_errors_name_the_entry():
 def test_weekly_scenario_counts_rounds_in_days():
     m = rounds.open_market("cdnow", seed=3, customers=500)
     rep = rounds.advance(m, {}, days=91)
-    assert rep.end == 91 and m.engine.now == 13
+    assert rep.end == 91 and m.market.now == 13
     assert np.isfinite(rep.kpis["revenue"])
 
 
@@ -255,13 +255,13 @@ def test_stopping_strategies_removes_their_levers():
     m = rounds.open_market("retail", seed=4, customers=800, years=1.0)
     rounds.advance(m, {"strategies": ["vip_tiering", "proactive_care", "personalised_offers",
                                       "discount", "customer_training"], "seats": 3}, days=56)
-    lv = m.engine.levers
+    lv = m.market.levers
     assert lv.priority.any() and lv.followup.any() and lv.offer_discount > 0
-    assert m.engine.seats == 3 + 2 and m.engine.call_centre.capacity == 5
+    assert m.market.seats == 3 + 2 and m.market.call_centre.capacity == 5
     rounds.advance(m, {"strategies": ["loyalty_program"]}, days=56)
     assert not lv.priority.any() and not lv.followup.any() and lv.offer_discount == 0
     assert lv.rate == {} and lv.discount == {} and lv.calls == {} and lv.extra_seats == {}
-    assert m.engine.call_centre.capacity == 3 and list(m.engine.running) == ["loyalty_program"]
+    assert m.market.call_centre.capacity == 3 and list(m.market.running) == ["loyalty_program"]
     res = rounds.result(m)
     late = res.ledger[res.ledger["timestamp"] >= 56]["account"].astype(str)
     assert not late.str.contains("vip_tiering|proactive_care|personalised|discount:").any()

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from crmsim import rounds
-from crmsim.acquisition import holds
 from crmsim.errors import CrmsimError
+from crmsim.sim.acquisition import holds
 
 BUY = {"acquisition": {"online_ads": 4000.0, "direct_mail": 4000.0}}
 
@@ -25,7 +25,7 @@ def test_rivals_cannot_be_won_by_budgets_campaigns_or_referrals():
     for m in (free, shared):
         rounds.advance(m, BUY, days=91)
     rng = np.random.default_rng(0)
-    outside = np.flatnonzero(~holds(shared.engine) & ~shared.engine.records.acquired)
+    outside = np.flatnonzero(~holds(shared.market) & ~shared.market.records.acquired)
     rivals = rng.choice(outside, len(outside) // 2, replace=False)
     rounds.advance(free, BUY, days=91)
     rounds.advance(shared, BUY, days=91, rivals=rivals)
@@ -43,8 +43,8 @@ def test_rivals_cannot_be_won_by_budgets_campaigns_or_referrals():
 def test_everyone_held_by_rivals_leaves_nobody_to_win():
     m = _market()
     rounds.advance(m, BUY, days=91)
-    pending = set(np.flatnonzero(holds(m.engine) & ~m.engine.records.acquired).tolist())
-    everyone = np.flatnonzero(~m.engine.records.acquired & ~holds(m.engine))
+    pending = set(np.flatnonzero(holds(m.market) & ~m.market.records.acquired).tolist())
+    everyone = np.flatnonzero(~m.market.records.acquired & ~holds(m.market))
     rep = rounds.advance(m, BUY, days=91, rivals=everyone)
     assert _acquired_in(m, 91, 182) <= pending  # only those won before the round started
     assert rep.kpis["customers_acquired"] == len(_acquired_in(m, 91, 182))
@@ -58,7 +58,7 @@ def test_everyone_held_by_rivals_leaves_nobody_to_win():
 def test_rivals_are_saved_and_replayed_byte_identically():
     m = _market()
     rounds.advance(m, BUY, days=91)
-    rivals = np.flatnonzero(~holds(m.engine))[::3]
+    rivals = np.flatnonzero(~holds(m.market))[::3]
     rounds.advance(m, BUY, days=91, rivals=rivals)
     rounds.advance(m, {}, days=91)  # rivals left out: last round's set stays
     blob = rounds.dumps(m)
@@ -67,7 +67,7 @@ def test_rivals_are_saved_and_replayed_byte_identically():
     assert rounds.digest(again) == rounds.digest(m)
     plain = _market()
     rounds.advance(plain, BUY, days=91)
-    assert rounds.loads(rounds.dumps(plain)).engine.rivals.sum() == 0
+    assert rounds.loads(rounds.dumps(plain)).market.rivals.sum() == 0
 
 
 @pytest.mark.parametrize("rivals", ["12", [1.5], [-1], [10**9], [True], {1: 2}, 7])

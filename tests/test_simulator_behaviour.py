@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import crmsim
-from crmsim.stages import profit_by_stage
+from crmsim.analysis.stages import profit_by_stage
 
 OFF = {"rate_growth": 0.0, "spend_growth": 0.0, "cross_buy_growth": 0.0, "call_learning": 0.0,
        "decline_duration": 0.0}
@@ -179,7 +179,7 @@ def test_service_strategies_retain_the_group_they_target(name):
 
 
 def test_no_strategy_lifts_revenue_by_more_than_about_ten_percent():
-    from crmsim.strategies import REGISTRY
+    from crmsim.sim.strategies import REGISTRY
 
     names = [s for s in REGISTRY if s != "none"]
     table = crmsim.compare("retail", ["none", *names], replications=2, seed=4,

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import crmsim
-from crmsim import latent
-from crmsim.scenarios import load
+from crmsim.sim import latent
+from crmsim.sim.scenarios import load
 
 SEEDS = (1, 2, 3)
 KW = dict(customers=4000, years=2)

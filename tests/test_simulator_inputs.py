@@ -8,7 +8,7 @@ import pytest
 
 import crmsim
 from crmsim.cli import main
-from crmsim.scenarios import load
+from crmsim.sim.scenarios import load
 
 
 @pytest.mark.parametrize("argv, words", [

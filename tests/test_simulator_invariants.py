@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from crmsim import schema
-from crmsim.lifecycle import STAGES
+from crmsim.sim.lifecycle import STAGES
 
 
 def test_tables_have_documented_columns(small_run):

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import crmsim
-from crmsim import ledger as ledger_mod
-from crmsim.strategies import REGISTRY
+from crmsim.sim import ledger as ledger_mod
+from crmsim.sim.strategies import REGISTRY
 
 KW = dict(customers=2500, years=1.5, seed=5)
 STRATEGIES = [s for s in REGISTRY if s != "none"]

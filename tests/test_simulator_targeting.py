@@ -5,9 +5,9 @@ import pytest
 
 import crmsim
 from crmsim.errors import CrmsimError
-from crmsim.latent import TEMPERAMENTS, sensitivity_matrix
-from crmsim.scenarios import load
-from crmsim.targeting import describe, parse, value_tiers
+from crmsim.sim.latent import TEMPERAMENTS, sensitivity_matrix
+from crmsim.sim.scenarios import load
+from crmsim.sim.targeting import describe, parse, value_tiers
 
 
 @pytest.mark.parametrize("rule, canonical", [

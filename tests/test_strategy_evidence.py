@@ -1,12 +1,12 @@
-"""Strategy defaults sit inside the published ranges they cite (crmsim.evidence)."""
+"""Strategy defaults sit inside the published ranges they cite (crmsim.sim.evidence)."""
 
 import re
 
 import pytest
 
-from crmsim.evidence import EVIDENCE, check_within
-from crmsim.latent import BEHAVIOUR
-from crmsim.strategies import REGISTRY
+from crmsim.sim.evidence import EVIDENCE, check_within
+from crmsim.sim.latent import BEHAVIOUR
+from crmsim.sim.strategies import REGISTRY
 
 
 def default(strategy, param):
@@ -31,7 +31,7 @@ def test_win_back_comeback_is_a_published_reacquisition_rate():
 @pytest.mark.parametrize("name", [s for s in REGISTRY if s != "none"])
 def test_every_citation_comes_from_the_evidence_table(name):
     """A range quoted in a parameter's doc ('YEAR: low..high (unit)') is a cite() of an
-    entry of crmsim.evidence, not a number typed by hand."""
+    entry of crmsim.sim.evidence, not a number typed by hand."""
     for p in REGISTRY[name].params.values():
         quoted = len(re.findall(r"\d{4}[a-z]?: -?[\d.]+(?:\.\.-?[\d.]+)? \(", p.doc))
         cited = sum(p.doc.count(f"{short}: ") for short in {e.short for e in EVIDENCE.values()})

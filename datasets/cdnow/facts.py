@@ -8,7 +8,7 @@ the trial curve of weeks 1-12, repeat purchases per customer in weeks 1-39 and 4
 first vs repeat order value, the extra repeat buying right after the trial purchase,
 the week-to-week roughness of the repeat series and calendar effects; plus model fits
 (BG/NBD, MBG/NBD, Pareto/NBD on 78 weeks; spend models for first and repeat orders)
-that give the engine parameters. Every figure is computed here from the log with
+that give the simulator's parameters. Every figure is computed here from the log with
 :mod:`crmsim.analysis`; tests/test_analysis_tracking.py checks the main ones.
 """
 

@@ -8,13 +8,18 @@ _moved.install()  # old module paths (crmsim.strategies, ...) keep working
 
 from crmsim.comparison import compare
 from crmsim.errors import CrmsimError
-from crmsim.implementation import Plan, compare_plans, simulate_rollout
 from crmsim.result import SimulationResult
-from crmsim.scenarios import Scenario
-from crmsim.scenarios import load as load_scenario
+from crmsim.rollout import Plan, compare_plans, simulate_rollout
+from crmsim.sim.scenarios import Scenario
+from crmsim.sim.scenarios import load as load_scenario
 from crmsim.simulation import simulate
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    return _moved.attribute(__name__, name)
+
 
 __all__ = ["CrmsimError", "Plan", "Scenario", "SimulationResult", "compare", "compare_plans",
            "load_scenario", "simulate", "simulate_rollout", "__version__"]

@@ -15,7 +15,32 @@ import sys
 
 #: old module name -> the module it is now
 MOVED: dict[str, str] = {
-    # course tooling -> crmsim.course (grading branch, #17)
+    # the market model
+    "crmsim.acquisition": "crmsim.sim.acquisition",
+    "crmsim.baskets": "crmsim.sim.baskets",
+    "crmsim.callcentre": "crmsim.sim.callcentre",
+    "crmsim.crn": "crmsim.sim.crn",
+    "crmsim.engine": "crmsim.sim.market",
+    "crmsim.eventlog": "crmsim.sim.eventlog",
+    "crmsim.evidence": "crmsim.sim.evidence",
+    "crmsim.latent": "crmsim.sim.latent",
+    "crmsim.ledger": "crmsim.sim.ledger",
+    "crmsim.levers": "crmsim.sim.levers",
+    "crmsim.lifecycle": "crmsim.sim.lifecycle",
+    "crmsim.population": "crmsim.sim.population",
+    "crmsim.purchases": "crmsim.sim.purchases",
+    "crmsim.scenarios": "crmsim.sim.scenarios",
+    "crmsim.strategies": "crmsim.sim.strategies",
+    "crmsim.targeting": "crmsim.sim.targeting",
+    "crmsim.tables": "crmsim.sim.tables",
+    "crmsim.sim.engine": "crmsim.sim.market",
+    "crmsim.stages": "crmsim.analysis.stages",
+    # the command line
+    "crmsim.game.cli": "crmsim.cli.game",
+    "crmsim.grading.cli": "crmsim.cli.grading",
+    # the rollout, a second model
+    "crmsim.implementation": "crmsim.rollout",
+    # course tooling
     "crmsim.assignment": "crmsim.course.assignment",
     "crmsim.translations": "crmsim.course.translations",
     "crmsim.docs": "crmsim.course.paramdocs",
@@ -43,6 +68,15 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         """The new module's code, so ``python -m <old name>`` runs the new module."""
         new = MOVED[fullname]
         return importlib.util.find_spec(new).loader.get_code(new)
+
+
+def attribute(package: str, name: str):
+    """``crmsim.strategies`` as an attribute (released lectures write ``crmsim.strategies.
+    explain()`` after ``import crmsim``): the moved module, imported on first use."""
+    old = f"{package}.{name}"
+    if old not in MOVED:
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+    return importlib.import_module(old)
 
 
 def install() -> None:

@@ -13,11 +13,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from crmsim import scenarios
 from crmsim.errors import check_whole, invalid
 from crmsim.parallel import run_tasks
 from crmsim.result import headline
-from crmsim.simulation import check_seed, check_strategies, simulate
+from crmsim.sim import scenarios
+from crmsim.sim.crn import check_seed
+from crmsim.sim.strategies import check_strategies
+from crmsim.simulation import simulate
 
 #: bounds on the work of one comparison (runs = replications x strategies)
 MAX_RUNS = 10_000

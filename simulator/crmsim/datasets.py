@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from crmsim.analysis.summaries import summary_data_from_log
+
 __all__ = [
     "REFERENCE_RUNS",
     "load_reference",
@@ -102,8 +104,6 @@ def cdnow_calibration_summary(log: pd.DataFrame | None = None) -> pd.DataFrame:
     Same-day transactions count as one purchase occasion and time is in weeks
     (days / 7), which reproduces the published file (within its 2-decimal rounding).
     """
-    from crmsim.analysis.clv import summary_data_from_log
-
     if log is None:
         log = load_cdnow()
     return summary_data_from_log(

@@ -74,3 +74,32 @@ def check_out_folder(param: str, path, *, parents: bool = False) -> Path:
         raise invalid(param, str(path), f"a folder that can be created ({parent} is not "
                       "writable)")
     return out
+
+
+def _extra_of(module: str) -> str | None:
+    """The extra of ``pip install crmsim[...]`` that brings the top-level ``module``, read
+    from the installed package's metadata (pyproject.toml is the one list)."""
+    import re
+    from importlib import metadata
+
+    try:
+        requires = metadata.requires("crmsim") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for spec in requires:
+        name = re.split(r"[<>=!~;\[ ]", spec, maxsplit=1)[0].lower().replace("-", "_")
+        extra = re.search(r"""extra\s*==\s*['"]([\w-]+)['"]""", spec)
+        if name == module.lower() and extra and extra.group(1) != "dev":
+            return extra.group(1)
+    return None
+
+
+def missing_extra(exc: ModuleNotFoundError, what: str) -> CrmsimError | None:
+    """The one-line error for ``what`` failing on a dependency of an optional extra that is
+    not installed (``crmsim[grade]``, ``crmsim[game]``, ...), or None if it is no such one."""
+    module = (exc.name or "").partition(".")[0]
+    extra = _extra_of(module) if module else None
+    if extra is None:
+        return None
+    return CrmsimError(f"{what} needs the optional package {module!r}, which is not "
+                       f"installed: pip install 'crmsim[{extra}]'")

@@ -16,7 +16,7 @@ import concurrent.futures as cf
 import os
 from collections.abc import Callable, Iterable, Iterator
 
-from crmsim.errors import invalid
+from crmsim.errors import invalid, missing_extra
 
 
 def _indexed(i: int, fn: Callable, args: tuple):
@@ -25,7 +25,10 @@ def _indexed(i: int, fn: Callable, args: tuple):
 
 def connect(scheduler: str):
     """A ``distributed.Client`` for ``scheduler``, or a one-line error naming it."""
-    from distributed import Client
+    try:
+        from distributed import Client
+    except ModuleNotFoundError as exc:
+        raise missing_extra(exc, "--scheduler") or exc from None
 
     try:
         return Client(scheduler, timeout="10s")

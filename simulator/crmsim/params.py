@@ -1,16 +1,21 @@
 """Named, documented parameters: a default, a unit, an allowed range and a rationale.
 
 Every behavioural assumption of the simulator is one of these, so an instructor
-can change it and a student can question it (``crmsim scenarios --explain``).
+can change it and a student can question it (``crmsim scenarios --explain``). Each set
+of them is a table ``name -> Param`` checked by :meth:`Param.check`: a scenario's sections
+(:data:`crmsim.sim.scenarios.SPEC`, with :data:`crmsim.sim.latent.BEHAVIOUR`), each
+strategy's ``params``, the rollout plan (:data:`crmsim.rollout.plan.PARAMS`) and the game
+settings (:data:`crmsim.game.rules.SETTINGS`); ``simulator/PARAMETERS.md`` lists them all.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from crmsim.errors import MAX_NUMBER, MIN_NUMBER, CrmsimError, check_range, invalid
+from crmsim.errors import MAX_NUMBER, MIN_NUMBER, CrmsimError, check_range, check_whole, invalid
 
 #: longest text value and longest list of names a parameter may hold
 MAX_TEXT = 200
@@ -19,9 +24,14 @@ MAX_NAMES = 100
 
 @dataclass(frozen=True)
 class Param:
-    """One model parameter; ``kind`` is float, int, str, bool, dict (shares), list (names)
-    or floats (numbers; ``choices`` then lists the allowed lengths) or target (a rule of
-    :mod:`crmsim.targeting`, kept as its canonical string)."""
+    """One model parameter or setting; ``kind`` is float, int, whole (an integer as such,
+    not 5.0: counts and seeds typed as JSON), str, bool, dict (shares over ``choices``),
+    list (names), names (a subset of ``choices``; None = all of them), mapping (``choices``
+    -> a number in the range) or floats (numbers; ``choices`` then lists the allowed
+    lengths). ``convert(name, value)``, if given, does the whole check instead: a kind of
+    its own (target: a rule of :mod:`crmsim.sim.targeting`; the game's events and
+    overrides) or a special rule (a game's name); ``allowed`` replaces the generated
+    "expected ..." text of the error message."""
 
     default: object
     unit: str
@@ -32,11 +42,17 @@ class Param:
     hi_open: bool = False
     kind: str = "float"
     choices: tuple = ()
+    convert: Callable | None = field(default=None, compare=False, repr=False)
+    allowed: str = ""
 
     def check(self, name: str, value):
         """Return ``value`` converted to the parameter's kind, or raise a one-line error."""
+        if self.convert is not None:
+            return self.convert(name, value)
         if self.kind in ("float", "int"):
             return self._number(name, value)
+        if self.kind == "whole":
+            return check_whole(name, value, self.lo, self.hi, self.allowed or None)
         if self.kind == "bool":
             if not isinstance(value, bool):
                 raise invalid(name, value, "true or false")
@@ -44,14 +60,14 @@ class Param:
         if self.kind == "str":
             if not isinstance(value, str) or (self.choices and value not in self.choices):
                 allowed = " | ".join(self.choices) if self.choices else "a string"
-                raise invalid(name, value, allowed)
+                raise invalid(name, value, self.allowed or allowed)
             return check_text(name, value)
         if self.kind == "dict":
             return _check_shares(name, value, self.choices)
-        if self.kind == "target":
-            from crmsim.targeting import describe, parse
-
-            return describe(parse(value, name))
+        if self.kind == "names":
+            return self._names(name, value)
+        if self.kind == "mapping":
+            return self._mapping(name, value)
         if self.kind == "floats":
             if not isinstance(value, list | tuple) or any(
                 isinstance(v, bool) or not isinstance(v, int | float) for v in value
@@ -76,6 +92,23 @@ class Param:
             return list(value)
         raise CrmsimError(f"internal: unknown parameter kind {self.kind!r} for {name}")
 
+    def _names(self, name: str, value) -> list:
+        """Names among ``choices`` in the order given, each once; None = every choice."""
+        if value is None:
+            return list(self.choices)
+        if not isinstance(value, list | tuple) or any(v not in self.choices for v in value):
+            raise invalid(name, value, "a list of names from " + ", ".join(self.choices))
+        return list(dict.fromkeys(value))
+
+    def _mapping(self, name: str, value) -> dict:
+        """``{choice: number}`` with every number in the range."""
+        if not isinstance(value, dict):
+            raise invalid(name, value, self.allowed or f"a dict {{name: number}} ({self.unit})")
+        for k in value:
+            if k not in self.choices:
+                raise invalid(name, k, "names from " + ", ".join(self.choices))
+        return {k: float(check_range(f"{name}.{k}", v, self.lo, self.hi))
+                for k, v in value.items()}
 
     def _number(self, name: str, value):
         """Finite numbers within the range and within +-MAX_NUMBER; whole for ints."""

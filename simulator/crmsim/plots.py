@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from crmsim.i18n import catalogue, label, register_cjk_font, stage, t
-from crmsim.lifecycle import STAGES
+from crmsim.sim.lifecycle import STAGES
 
 register_cjk_font()
 

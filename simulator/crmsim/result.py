@@ -13,13 +13,15 @@ import numpy as np
 import pandas as pd
 
 from crmsim import schema
-from crmsim.acquisition import CHANNELS
-from crmsim.engine import TRUE_KINDS
 from crmsim.errors import CrmsimError, invalid
-from crmsim.latent import DIMENSIONS, TEMPERAMENTS
-from crmsim.ledger import money_columns, totals_by
-from crmsim.lifecycle import STAGES
-from crmsim.population import CREDIT, CUSTOMER_TYPES
+from crmsim.output import staged_folder
+from crmsim.sim.acquisition import CHANNELS
+from crmsim.sim.latent import DIMENSIONS, TEMPERAMENTS
+from crmsim.sim.ledger import money_columns, totals_by
+from crmsim.sim.lifecycle import STAGES
+from crmsim.sim.market import TRUE_KINDS
+from crmsim.sim.population import CREDIT, CUSTOMER_TYPES
+from crmsim.sim.scenarios import build
 
 TABLES = ("customers", "transactions", "events", "true_events", "kpis", "products", "ledger")
 
@@ -46,8 +48,6 @@ class SimulationResult:
     @classmethod
     def load(cls, folder) -> SimulationResult:
         """Read a run written by :meth:`save` (Parquet tables and ``run.json``)."""
-        from crmsim.scenarios import build
-
         folder = Path(folder)
         allowed = "a folder written by SimulationResult.save (run.json and Parquet tables)"
         try:
@@ -71,8 +71,6 @@ class SimulationResult:
         end, so a failure or interrupt leaves nothing half-written. ``out`` must be new or
         empty; ``force=True`` replaces an existing folder (in one step, no stale files).
         """
-        from crmsim.output import staged_folder
-
         with staged_folder("out", out, force=force) as tmp:
             self.write_tables(tmp, csv=csv)
         return Path(out)
@@ -93,10 +91,10 @@ class SimulationResult:
                                          encoding="utf-8")
 
 
-def _dates(sc, ts) -> np.ndarray:
+def dates(sc, ts) -> np.ndarray:
     """Calendar date-times (to the second) of simulated times; NaT where time is NaN."""
     ts = np.asarray(ts, float)
-    secs = np.round(ts * (86400.0 if sc["market"]["time_unit"] == "day" else 7 * 86400.0))
+    secs = np.round(ts * (86400.0 * sc.days_per_unit))
     out = np.datetime64(sc.start, "s") + np.nan_to_num(secs).astype("timedelta64[s]")
     out = out.astype("datetime64[ns]")
     out[np.isnan(ts)] = np.datetime64("NaT")
@@ -112,9 +110,9 @@ def build_result(m, strategies, seed) -> SimulationResult:
     products = m.products
     transactions = _transactions(m, products)
     events = m.log.frame()
-    events.insert(1, "date", _dates(sc, events["timestamp"].to_numpy()))
+    events.insert(1, "date", dates(sc, events["timestamp"].to_numpy()))
     ledger = m.ledger.frame()
-    ledger.insert(1, "date", _dates(sc, ledger["timestamp"].to_numpy()))
+    ledger.insert(1, "date", dates(sc, ledger["timestamp"].to_numpy()))
     true_events = _true_events(m)
     kpis = _kpis(m, transactions, events, true_events, ledger)
     return SimulationResult(_customers(m), transactions, events[list(schema.EVENTS)],
@@ -144,7 +142,7 @@ def _customers(m) -> pd.DataFrame:
         "channel": _cat(m.records.channel, CHANNELS),
         "acquired": m.records.acquired.copy(),
         "acquisition_time": m.records.acq_time,
-        "acquisition_date": _dates(sc, m.records.acq_time),
+        "acquisition_date": dates(sc, m.records.acq_time),
         "contacted": m.records.contacted.copy(),
         "final_stage": _cat(m.records.stage, STAGES),
         "true_temperament": _cat(pp["temperament"], TEMPERAMENTS),
@@ -166,7 +164,7 @@ def _customers(m) -> pd.DataFrame:
 
 
 def _transactions(m, products: pd.DataFrame) -> pd.DataFrame:
-    """The basket lines drawn in the engine, as a tidy table (built column by column,
+    """The basket lines drawn in the market, as a tidy table (built column by column,
     releasing each source array, to keep the peak memory of large runs low)."""
     t = m.baskets.table()
     n = len(t["time"])
@@ -175,7 +173,7 @@ def _transactions(m, products: pd.DataFrame) -> pd.DataFrame:
     df["order_id"] = t.pop("order_id").astype(np.int64)
     df["customer_id"] = t.pop("customer").astype(np.int64)
     time = t.pop("time").astype(float)
-    df["date"] = _dates(m.sc, time)
+    df["date"] = dates(m.sc, time)
     df.insert(2, "timestamp", time)
     df["product"] = _cat(prod, products["product"])
     df["category"] = _cat(products["category_code"].to_numpy()[prod],
@@ -225,7 +223,7 @@ def _kpis(m, tx, ev, te, ledger) -> pd.DataFrame:
     snaps = pd.DataFrame(m.snapshots[:n])
     df = pd.DataFrame({
         "period": np.arange(n, dtype=np.int64),
-        "period_start": _dates(sc, starts),
+        "period_start": dates(sc, starts),
         "period_length": np.minimum(period, m.horizon - starts),
         "active": snaps["active"].to_numpy(np.int64),
         "new": _per_period(acq, None, period, n).astype(np.int64),
@@ -288,3 +286,12 @@ def summarise(res: SimulationResult) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=["metric", "value"])
     df["value"] = pd.Series([v for _, v in rows], dtype=object)
     return df
+
+
+def check_finite(res: SimulationResult) -> SimulationResult:
+    """Refuse to return money that overflowed: never a silently infinite profit."""
+    money = res.kpis.select_dtypes("number").to_numpy(float)
+    if not np.isfinite(money[~np.isnan(money)]).all():
+        raise CrmsimError("scenario: the run's money overflowed to infinity; the parameters "
+                          "are too extreme (expected prices, costs and rates of a real market)")
+    return res

@@ -27,8 +27,9 @@ results before deciding again::
     (``channels.<channel>_cost`` / ``_conversion``; channels: ``online_ads``,
     ``direct_mail``, ``telesales``). The scenario's own campaigns go on as before.
 ``discount``
-    share of list price off every order (0 to 0.5), booked as ``discount:price_cut``;
-    it lifts purchase rates by ``1 + market.price_elasticity x discount``.
+    share of list price off every order (0 to ``MAX_DISCOUNT``, 0.5), booked as
+    ``discount:price_cut``; it lifts purchase rates by ``1 + market.price_elasticity x
+    discount``.
 
 A shared market (a classroom game where firms compete for the same people) passes
 ``advance(m, decisions, rivals=ids)``: the ``customer_id`` of every person who is a rival
@@ -49,7 +50,7 @@ strategies act (a newly started one at once, as strategies do at day 0).
 Saving is event-sourced: :func:`dumps` writes the scenario, seed and the history of
 decisions (with each round's length) plus a digest of the state reached; :func:`loads`
 replays that history and refuses a blob whose replay does not reach the same digest.
-A real snapshot is not possible without rewriting the engine: the state includes
+A real snapshot is not possible without rewriting the market model: the state includes
 SimPy generator processes (calls waiting in the queue or being served at the pause,
 each strategy's and campaign's next wake-up), and Python generators cannot be
 pickled. Replay costs the time of the rounds played so far (see
@@ -70,14 +71,28 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from crmsim import engine, scenarios, schema
-from crmsim.acquisition import BUDGET_CHANNELS, buy_contacts
+from crmsim import schema
 from crmsim.errors import MAX_NUMBER, CrmsimError, check_range, check_whole, invalid
-from crmsim.ledger import money_columns, totals_by
-from crmsim.result import SimulationResult, build_result, headline
+from crmsim.result import SimulationResult, build_result, check_finite, dates, headline
+from crmsim.sim import scenarios
+from crmsim.sim.acquisition import BUDGET_CHANNELS, buy_contacts
+from crmsim.sim.crn import check_seed
+from crmsim.sim.ledger import money_columns, totals_by
+from crmsim.sim.market import (
+    Market,
+    begin,
+    first,
+    review,
+    set_seats,
+    snapshot,
+    start_strategy,
+    stop_strategy,
+)
+from crmsim.sim.strategies import check_strategies, resolve
 
 #: keys a round's decisions may hold
-DECISIONS = ("strategies", "seats", "acquisition", "discount")
+ROUND_DECISIONS = ("acquisition", "strategies", "seats", "discount")
+#: largest price discount a round may give (share of list price)
 MAX_DISCOUNT = 0.5
 MAX_SEATS = 10_000
 #: lever (and ``discount:<name>`` ledger account) of a round's discount decision
@@ -98,7 +113,7 @@ class OpenMarket:
 
     scenario: scenarios.Scenario
     seed: int
-    engine: engine.Market
+    market: Market
     #: rounds played: ``{"days": length, "decisions": normalised decisions}``
     history: list = field(default_factory=list)
     #: the decisions in force (every key, after the last round's changes)
@@ -107,12 +122,12 @@ class OpenMarket:
     @property
     def now(self) -> float:
         """Days since the start."""
-        return float(self.engine.now * self.engine.days_per_unit)
+        return float(self.market.now * self.market.days_per_unit)
 
     @property
     def horizon(self) -> float:
         """Days the market lasts (``market.years``)."""
-        return float(self.engine.horizon * self.engine.days_per_unit)
+        return float(self.market.horizon * self.market.days_per_unit)
 
     @property
     def finished(self) -> bool:
@@ -141,14 +156,12 @@ class RoundReport:
 def open_market(scenario="retail", *, seed: int = 0, customers: int | None = None,
                 years: float | None = None, overrides: dict | None = None) -> OpenMarket:
     """A market at day 0 with nothing run yet (arguments as in ``simulate``)."""
-    from crmsim.simulation import check_seed
-
     seed = check_seed(seed)
     sc = scenarios.load(scenario).with_overrides(overrides, customers=customers, years=years)
     env = simpy.Environment()
     settings = {"strategies": [], "seats": sc["service"]["seats"], "acquisition": {},
                 "discount": 0.0}
-    return OpenMarket(sc, seed, engine.Market(sc, seed, env), [], settings)
+    return OpenMarket(sc, seed, Market(sc, seed, env), [], settings)
 
 
 def _scenario_of(scenario) -> scenarios.Scenario:
@@ -173,17 +186,15 @@ def check_decisions(decisions, scenario="retail") -> dict:
     """Validate one round's decisions; return them normalised (only the keys given, every
     strategy as ``{name: full params}``) or raise a :class:`CrmsimError` naming the field,
     the value and what is allowed. ``scenario``: a name, Scenario or OpenMarket."""
-    from crmsim.simulation import check_strategies
-
     if decisions is None:
         return {}
     if not isinstance(decisions, dict):
-        raise invalid("decisions", decisions, "a dict with keys " + ", ".join(DECISIONS))
+        raise invalid("decisions", decisions, "a dict with keys " + ", ".join(ROUND_DECISIONS))
     sc = _scenario_of(scenario)
     out = {}
     for key, value in decisions.items():
-        if key not in DECISIONS:
-            raise invalid("decisions", key, "keys " + ", ".join(DECISIONS))
+        if key not in ROUND_DECISIONS:
+            raise invalid("decisions", key, "keys " + ", ".join(ROUND_DECISIONS))
         if key == "strategies":
             chosen = check_strategies([] if value is None else value, sc)
             out[key] = [{s.name: {k: _plain(v) for k, v in p.items()}} for s, p in chosen]
@@ -221,38 +232,36 @@ def _check_days(m: OpenMarket, days) -> float:
 
 
 def _resolved(strategies: list) -> list:
-    from crmsim.strategies import resolve
-
     return resolve(list(strategies))
 
 
 def _apply(m: OpenMarket, d: dict) -> None:
     """Put validated decisions into force at the market's current time."""
-    eng = m.engine
+    market = m.market
     new = {**m.settings, **d}
-    eng.base_seats = new["seats"]
-    eng.levers.remove(PRICE_CUT)
+    market.base_seats = new["seats"]
+    market.levers.remove(PRICE_CUT)
     if new["discount"] > 0:
         cut = new["discount"]
-        eng.levers.discount[PRICE_CUT] = np.full(eng.n, cut)
-        eng.levers.rate[PRICE_CUT] = np.full(
-            eng.n, 1.0 + m.scenario["market"]["price_elasticity"] * cut)
+        market.levers.discount[PRICE_CUT] = np.full(market.n, cut)
+        market.levers.rate[PRICE_CUT] = np.full(
+            market.n, 1.0 + m.scenario["market"]["price_elasticity"] * cut)
     round_no = len(m.history)
     for channel, budget in new["acquisition"].items():
-        buy_contacts(eng, channel, budget, round_no)
+        buy_contacts(market, channel, budget, round_no)
     if not m.history:
-        engine.begin(eng, _resolved(new["strategies"]))
+        begin(market, _resolved(new["strategies"]))
     elif "strategies" in d:
         wanted = {name: params for item in new["strategies"] for name, params in item.items()}
-        for name in list(eng.running):
-            if name not in wanted or eng.running[name][1] != wanted[name]:
-                engine.stop_strategy(eng, name)
+        for name in list(market.running):
+            if name not in wanted or market.running[name][1] != wanted[name]:
+                stop_strategy(market, name)
         for strategy, params in _resolved(new["strategies"]):
-            if strategy.name not in eng.running:
-                engine.start_strategy(eng, strategy, params)
-        engine.set_seats(eng)
+            if strategy.name not in market.running:
+                start_strategy(market, strategy, params)
+        set_seats(market)
     else:
-        engine.set_seats(eng)
+        set_seats(market)
     m.settings = new
 
 
@@ -262,15 +271,15 @@ def advance(m: OpenMarket, decisions=None, days: float = 91.0, *,
 
     ``rivals``: customer ids held by rival firms in a shared market (see the module's
     help). Bad decisions, days or rivals raise a :class:`CrmsimError` and change nothing."""
-    start, mark = m.now, _marks(m.engine)
+    start, mark = m.now, _marks(m.market)
     d = _play_round(m, decisions, days, rivals)
     return _report(m, start, mark, d)
 
 
-def _marks(eng) -> tuple:
+def _marks(market) -> tuple:
     """Where the ledger, the log and the baskets stand (to read one round's rows later)."""
-    return (len(eng.ledger._cols["amount"]), len(eng.ledger._rows),
-            len(eng.log._cols["timestamp"]), len(eng.log._rows), len(eng.baskets.parts))
+    return (len(market.ledger._cols["amount"]), len(market.ledger._rows),
+            len(market.log._cols["timestamp"]), len(market.log._rows), len(market.baskets.parts))
 
 
 def _since(book, parts: int, rows: int):
@@ -284,30 +293,28 @@ def _since(book, parts: int, rows: int):
 def _report(m: OpenMarket, start: float, mark: tuple, d: dict) -> RoundReport:
     """The round's report from the rows it added (no need to build every table again);
     :func:`period_headline` on :func:`result` gives the same numbers."""
-    from crmsim.result import _dates
-
-    eng, sc = m.engine, m.scenario
-    ledger = _since(eng.ledger, mark[0], mark[1]).frame()
-    ledger.insert(1, "date", _dates(sc, ledger["timestamp"].to_numpy()))
+    market, sc = m.market, m.scenario
+    ledger = _since(market.ledger, mark[0], mark[1]).frame()
+    ledger.insert(1, "date", dates(sc, ledger["timestamp"].to_numpy()))
     ledger = ledger[list(schema.LEDGER)]
     money = money_columns(totals_by(ledger, np.zeros(len(ledger), np.int64), 1))
     out = {key: float(money[key][0]) + 0.0 for key in HEADLINE_MONEY}
-    rec, h = eng.records, eng.hidden
+    rec, h = market.records, market.hidden
     acquired = int(rec.acquired.sum())
-    first, last = eng.units(start), eng.now
+    t0, t1 = market.units(start), market.now
     acq = rec.acq_time
-    out["customers_acquired"] = int(((acq >= first) & ((acq <= last) if m.finished
-                                                         else (acq < last))).sum())
-    out["orders"] = sum(_orders(p) for p in eng.baskets.parts[mark[4]:])
+    out["customers_acquired"] = int(((acq >= t0) & ((acq <= t1) if m.finished
+                                                      else (acq < t1))).sum())
+    out["orders"] = sum(_orders(p) for p in market.baskets.parts[mark[4]:])
     out["first_to_repeat"] = float((rec.orders >= 2).sum() / max((rec.orders >= 1).sum(), 1))
     out["retention"] = float((rec.acquired & h.alive).sum() / max(acquired, 1))
-    total = sum(float(np.sum(a)) for a in eng.ledger._cols["amount"])
-    total += sum(r[3] for r in eng.ledger._rows)
+    total = sum(float(np.sum(a)) for a in market.ledger._cols["amount"])
+    total += sum(r[3] for r in market.ledger._rows)
     out["customer_value"] = total / max(acquired, 1)
     aa = rec.acquired & h.alive
-    out["mean_satisfaction"] = float(eng.latent["satisfaction"][aa].mean()) if aa.any() \
+    out["mean_satisfaction"] = float(market.latent["satisfaction"][aa].mean()) if aa.any() \
         else np.nan
-    log = _since(eng.log, mark[2], mark[3]).frame()
+    log = _since(market.log, mark[2], mark[3]).frame()
     waits = log.loc[log["kind"] == "service_request", "wait"]
     out["mean_wait"] = float(waits.mean()) if len(waits) else np.nan
     return RoundReport(start, m.now, {k: out[k] for k in HEADLINE_KEYS}, ledger, d)
@@ -337,28 +344,28 @@ def _play_round(m: OpenMarket, decisions, days, rivals=None) -> dict:
     """Validate, apply and run one round; return the normalised decisions."""
     d = check_decisions(decisions, m.scenario)
     days = _check_days(m, days)
-    eng = m.engine
-    ids = None if rivals is None else check_rivals(rivals, eng.n)
-    end = eng.now + eng.units(days)
-    if end >= eng.horizon - 1e-9 or m.horizon - (m.now + days) <= 1e-9:
-        end = eng.horizon
+    market = m.market
+    ids = None if rivals is None else check_rivals(rivals, market.n)
+    end = market.now + market.units(days)
+    if end >= market.horizon - 1e-9 or m.horizon - (m.now + days) <= 1e-9:
+        end = market.horizon
     if ids is not None:
-        eng.rivals[:] = False
-        eng.rivals[ids] = True
+        market.rivals[:] = False
+        market.rivals[ids] = True
     _apply(m, d)
     m.history.append({"days": days, "decisions": d, **({"rivals": ids} if ids is not None
                                                         else {})})
-    eng.round_end = end
-    if end < eng.horizon:
-        eng.round_over = eng.env.event()
-    if eng.paused is not None:  # the clock's step comes first at the round's start
-        paused, eng.paused = eng.paused, None
-        engine.first(eng.env, 0, paused)
-    if end < eng.horizon:
-        eng.env.run(until=eng.round_over)
+    market.round_end = end
+    if end < market.horizon:
+        market.round_over = market.env.event()
+    if market.paused is not None:  # the clock's step comes first at the round's start
+        paused, market.paused = market.paused, None
+        first(market.env, 0, paused)
+    if end < market.horizon:
+        market.env.run(until=market.round_over)
     else:
-        eng.env.run(until=eng.horizon)
-        engine.review(eng, eng.horizon)
+        market.env.run(until=market.horizon)
+        review(market, market.horizon)
     return d
 
 
@@ -386,32 +393,30 @@ def period_headline(res: SimulationResult, start: float, end: float, last: bool)
     return out
 
 
-def _view(m: OpenMarket) -> engine.Market:
-    """A copy of the engine state that building tables may consume (the ledger, log and
+def _view(m: OpenMarket) -> Market:
+    """A copy of the market state that building tables may consume (the ledger, log and
     baskets hand their rows over when turned into tables), cut at the current time."""
-    eng = m.engine
-    view = copy.copy(eng)
+    market = m.market
+    view = copy.copy(market)
     for name in ("ledger", "log"):
-        book = copy.copy(getattr(eng, name))
+        book = copy.copy(getattr(market, name))
         book._cols = {k: list(v) for k, v in book._cols.items()}
         book._rows = list(book._rows)
         setattr(view, name, book)
-    view.baskets = copy.copy(eng.baskets)
-    view.baskets.parts = [dict(p) for p in eng.baskets.parts]
-    view.snapshots = list(eng.snapshots)
+    view.baskets = copy.copy(market.baskets)
+    view.baskets.parts = [dict(p) for p in market.baskets.parts]
+    view.snapshots = list(market.snapshots)
     if not m.finished:
-        view.horizon = eng.now
-        view.n_periods = int(np.ceil(eng.now / m.scenario["market"]["kpi_period"] - 1e-9))
+        view.horizon = market.now
+        view.n_periods = int(np.ceil(market.now / m.scenario["market"]["kpi_period"] - 1e-9))
         if len(view.snapshots) < view.n_periods:  # the current, unfinished KPI period
-            engine.snapshot(view)
+            snapshot(view)
     return view
 
 
 def result(m: OpenMarket) -> SimulationResult:
     """Every table of the market so far, as ``simulate`` returns them (the last KPI period
     may be unfinished: its ``period_length`` says how far it got)."""
-    from crmsim.simulation import check_finite
-
     if not m.history:
         raise invalid("market", repr(m), "a market advanced by at least one round")
     chosen = _resolved(m.settings["strategies"])
@@ -421,19 +426,19 @@ def result(m: OpenMarket) -> SimulationResult:
 # ------------------------------------------------------------------ save and restore
 def digest(m: OpenMarket) -> str:
     """SHA-256 of the market's state: arrays, money and events so far, clock and queue."""
-    eng = m.engine
+    market = m.market
     h = hashlib.sha256()
-    h.update(repr((eng.now, eng.step_no, len(eng.env._queue), len(eng.snapshots),
-                   eng.seats, sorted(eng.running))).encode())
-    for part in (eng.records, eng.hidden, eng.stocks):
+    h.update(repr((market.now, market.step_no, len(market.env._queue), len(market.snapshots),
+                   market.seats, sorted(market.running))).encode())
+    for part in (market.records, market.hidden, market.stocks):
         for value in vars(part).values():
             h.update(np.ascontiguousarray(value).tobytes())
-    for key in sorted(eng.latent):
-        h.update(np.ascontiguousarray(eng.latent[key]).tobytes())
-    h.update(json.dumps(eng.snapshots, sort_keys=True, default=str).encode())
-    if eng.rivals.any():  # a shared market (saves of other markets keep their digest)
-        h.update(np.flatnonzero(eng.rivals).tobytes())
-    for book in (eng.ledger, eng.log):
+    for key in sorted(market.latent):
+        h.update(np.ascontiguousarray(market.latent[key]).tobytes())
+    h.update(json.dumps(market.snapshots, sort_keys=True, default=str).encode())
+    if market.rivals.any():  # a shared market (saves of other markets keep their digest)
+        h.update(np.flatnonzero(market.rivals).tobytes())
+    for book in (market.ledger, market.log):
         for col in book._cols.values():
             for arr in col:
                 h.update(np.ascontiguousarray(arr).tobytes() if arr.dtype != object

@@ -8,6 +8,9 @@ is simulated time in the scenario's time unit (days or weeks since the start),
 
 from __future__ import annotations
 
+from crmsim.i18n import labels
+from crmsim.sim.lifecycle import STAGES
+
 CUSTOMERS = {
     "customer_id": ("int64", "unique id of the person or organisation in the market"),
     "customer_type": ("category", "consumer (一般客户), business (企业客户) or "
@@ -64,7 +67,7 @@ EVENTS = {
     "timestamp": ("float64", "simulated time of the event"),
     "date": ("datetime64[ns]", "calendar date-time of the event"),
     "customer_id": ("int64", "customer concerned (-1 for firm-level events such as campaigns)"),
-    "kind": ("category", "what happened (see crmsim.eventlog.KINDS): "
+    "kind": ("category", "what happened (see crmsim.sim.eventlog.KINDS): "
              "campaign, contact, referral, service_request, complaint, stage_change, "
              "strategy_action; money is in the ledger, not here"),
     "detail": ("object", "campaign size, contact purpose, call outcome (served/abandoned), "
@@ -109,8 +112,7 @@ KPIS = {
     "service_requests": ("int64", "calls to the call centre in the period"),
     "mean_wait": ("float64", "mean waiting time of calls in the period, hours"),
     **{f"n_{s}": ("int64", f"customers in lifecycle stage '{s}' at the end of the period")
-       for s in ("potential", "development", "growth", "maturity", "decline", "terminated",
-                 "win_back")},
+       for s in STAGES},
 }
 
 LEDGER = {
@@ -118,7 +120,7 @@ LEDGER = {
     "date": ("datetime64[ns]", "calendar date-time of the booking"),
     "customer_id": ("int64", "customer the money concerns (-1 for the firm as a whole)"),
     "account": ("category", "sales, discount:<strategy>, cost_of_goods, acquisition, seats, "
-                "calls, strategy:<name> (see crmsim.ledger)"),
+                "calls, strategy:<name> (see crmsim.sim.ledger)"),
     "amount": ("float64", "money in (+) or out (-), booked once"),
 }
 
@@ -146,6 +148,4 @@ def display_labels(table: str, language: str | None = None) -> dict[str, str]:
 
     ``result.kpis.rename(columns=display_labels("kpis", "zh"))`` shows a table in Chinese.
     """
-    from crmsim.i18n import labels
-
     return labels(TABLES[table], language)

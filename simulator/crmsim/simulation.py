@@ -2,50 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from crmsim import scenarios
-from crmsim.engine import run
-from crmsim.errors import CrmsimError, check_whole, invalid
-from crmsim.result import SimulationResult, build_result
-from crmsim.strategies import resolve
-
-#: seeds feed 64-bit counter-based draws (crmsim.crn), so they must fit 64 bits
-MAX_SEED = 2**64 - 1
-
-
-def check_seed(seed) -> int:
-    return check_whole("seed", seed, 0, MAX_SEED, "a whole number in [0, 2**64 - 1]")
-
-
-def check_strategies(strategies, sc) -> list:
-    """Resolve strategies and bound their rounds per run like the scenario's steps."""
-    items = [strategies] if isinstance(strategies, str | dict) else strategies
-    if items is not None and not isinstance(items, list | tuple):
-        raise invalid("strategies", strategies, "a strategy name or a list of names")
-    for item in items or []:
-        if isinstance(item, dict):
-            for name, params in item.items():
-                if params is not None and not isinstance(params, dict):
-                    raise invalid(f"strategy {name}", params, "a dict {param: value}")
-    chosen = resolve(strategies)
-    days = sc.horizon * (1.0 if sc["market"]["time_unit"] == "day" else 7.0)
-    for strategy, params in chosen:
-        interval = params.get("interval")
-        if interval and days / interval > scenarios.MAX_STEPS:
-            raise invalid(f"{strategy.name}.interval", interval, f"at least "
-                          f"{days / scenarios.MAX_STEPS:.4g} days (at most "
-                          f"{scenarios.MAX_STEPS:,} rounds per run)")
-    return chosen
-
-
-def check_finite(res: SimulationResult) -> SimulationResult:
-    """Refuse to return money that overflowed: never a silently infinite profit."""
-    money = res.kpis.select_dtypes("number").to_numpy(float)
-    if not np.isfinite(money[~np.isnan(money)]).all():
-        raise CrmsimError("scenario: the run's money overflowed to infinity; the parameters "
-                          "are too extreme (expected prices, costs and rates of a real market)")
-    return res
+from crmsim import rounds
+from crmsim.errors import invalid
+from crmsim.result import SimulationResult, build_result, check_finite
+from crmsim.sim import scenarios
+from crmsim.sim.crn import check_seed
+from crmsim.sim.market import run
+from crmsim.sim.strategies import check_strategies
 
 
 def simulate(scenario="retail", *, strategies=None, seed: int = 0, customers: int | None = None,
@@ -56,7 +19,7 @@ def simulate(scenario="retail", *, strategies=None, seed: int = 0, customers: in
     Parameters
     ----------
     scenario : name of a built-in scenario (``retail``, ``b2b``, ``cdnow``), a path to a
-        TOML/YAML scenario file, or a :class:`~crmsim.scenarios.Scenario`.
+        TOML/YAML scenario file, or a :class:`~crmsim.sim.scenarios.Scenario`.
     strategies : strategy names (``"loyalty_program"``), ``"name:param=value"`` strings or
         ``{name: {param: value}}`` dicts; see ``crmsim strategies``.
     seed : the same seed and arguments give the same tables, byte for byte.
@@ -67,8 +30,6 @@ def simulate(scenario="retail", *, strategies=None, seed: int = 0, customers: in
         byte-identical to playing them round by round. Strategies then go in the schedule.
     """
     if schedule is not None:
-        from crmsim import rounds
-
         if strategies is not None:
             raise invalid("strategies", strategies, "None when a schedule is given (put "
                           "strategies in the schedule's decisions)")

@@ -6,8 +6,10 @@ data and on real data such as :func:`crmsim.datasets.load_cdnow`. One module per
 
 * :mod:`~crmsim.analysis.rfm` - recency, frequency, monetary value; scores; segments
 * :mod:`~crmsim.analysis.pyramid` - value pyramid (客户金字塔) and combined classes
-* :mod:`~crmsim.analysis.clv` - lifetime value: simple formula, BG/NBD, Gamma-Gamma
-* :mod:`~crmsim.analysis.btyd` - more buy-till-you-die models: MBG/NBD, Pareto/NBD
+* :mod:`~crmsim.analysis.clv` - lifetime value: the retention-based textbook formula
+* :mod:`~crmsim.analysis.summaries` - frequency, recency, T per customer; calibration/holdout
+* :mod:`~crmsim.analysis.btyd` - buy-till-you-die models, one per module: BG/NBD, MBG/NBD,
+  Pareto/NBD, Gamma-Gamma spend, and the CLV they give
 * :mod:`~crmsim.analysis.cohorts` - cohort retention and Kaplan-Meier survival
 * :mod:`~crmsim.analysis.tracking` - weekly trial/repeat tracking; real vs simulated logs
 * :mod:`~crmsim.analysis.segmentation` - k-means segments
@@ -27,9 +29,15 @@ from crmsim.analysis.associations import (
 )
 from crmsim.analysis.btyd import (
     BTYD_MODELS,
+    BGNBDFit,
+    GammaGammaFit,
     MBGNBDFit,
     ParetoNBDFit,
+    clv_bgnbd_gg,
+    expected_cumulative_transactions,
+    fit_bgnbd,
     fit_btyd,
+    fit_gamma_gamma,
     fit_mbgnbd,
     fit_pareto_nbd,
 )
@@ -42,19 +50,7 @@ from crmsim.analysis.churn import (
     plot_roc,
     tree_rules,
 )
-from crmsim.analysis.clv import (
-    BGNBDFit,
-    GammaGammaFit,
-    calibration_and_holdout_data,
-    clv_bgnbd_gg,
-    expected_cumulative_transactions,
-    fit_bgnbd,
-    fit_gamma_gamma,
-    plot_cumulative_transactions,
-    plot_frequency_histogram,
-    simple_clv,
-    summary_data_from_log,
-)
+from crmsim.analysis.clv import simple_clv
 from crmsim.analysis.cohorts import (
     cohort_retention,
     kaplan_meier,
@@ -65,6 +61,8 @@ from crmsim.analysis.cohorts import (
 from crmsim.analysis.plots import (
     plot_calibration,
     plot_clv_distribution,
+    plot_cumulative_transactions,
+    plot_frequency_histogram,
     plot_predicted_vs_actual,
 )
 from crmsim.analysis.pyramid import (
@@ -83,6 +81,7 @@ from crmsim.analysis.segmentation import (
     plot_elbow,
     segment_profile,
 )
+from crmsim.analysis.summaries import calibration_and_holdout_data, summary_data_from_log
 from crmsim.analysis.synthetic import bgnbd_log, mbgnbd_log, pareto_nbd_log
 from crmsim.analysis.tracking import (
     calendar_effects,

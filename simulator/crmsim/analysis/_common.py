@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from crmsim.errors import check_range, invalid
+from crmsim.i18n import get_language
 
 
 class _Shown:
@@ -302,11 +303,28 @@ def same_length(**arrays) -> None:
                           f"{series[0][0]}")
 
 
+
+def broadcastable(**arrays) -> None:
+    """Raise unless the arrays broadcast together (same length, or single values)."""
+    shape = ()
+    for k, a in arrays.items():
+        try:
+            shape = np.broadcast_shapes(shape, np.shape(a))
+        except ValueError:
+            sizes = ", ".join(f"{n}: {np.size(v)}" for n, v in arrays.items())
+            raise invalid(k, shown(a), f"as many values as the other inputs, or one value "
+                          f"({sizes})") from None
+
+
+def like(values, template):
+    """``values`` as a Series with ``template``'s index when that is a Series, else as is."""
+    if isinstance(template, pd.Series):
+        return pd.Series(values, index=template.index)
+    return values
+
 def get_ax(ax=None, figsize=(6.4, 4.8)):
     """Return ``ax`` or a fresh Axes on a new figure (never calls ``plt.show``); the CJK
     font is registered first, so labels in Chinese (:mod:`crmsim.i18n`) have glyphs."""
-    from crmsim.i18n import get_language
-
     get_language()
     if ax is not None:
         return ax

@@ -28,7 +28,7 @@ from crmsim.analysis._common import (
     shown,
     to_timestamp,
 )
-from crmsim.analysis.truth import score_classification
+from crmsim.analysis.truth import align, score_classification
 from crmsim.errors import invalid
 from crmsim.i18n import t
 
@@ -181,8 +181,6 @@ def _probability(p, name):
 def plot_roc(probabilities: dict, truth, ax=None):
     """ROC curves of several churn probabilities (``{"name": Series}``) against one truth."""
     from sklearn.metrics import roc_auc_score, roc_curve
-
-    from crmsim.analysis.truth import align
 
     if not isinstance(probabilities, dict) or not probabilities:
         raise invalid("probabilities", shown(probabilities), "a dict {name: probabilities}")

@@ -1,8 +1,8 @@
-"""Plots comparing estimates with outcomes; every function returns the matplotlib Axes.
+"""Plots comparing estimates with outcomes (among them the BG/NBD fit checks).
 
 Plot functions across :mod:`crmsim.analysis` create a figure only when no ``ax`` is
 given, label their axes, never call ``plt.show()`` and work with the Agg backend, so
-they run in notebooks, scripts and headless tests alike.
+they run in notebooks, scripts and headless tests alike; each returns the Axes.
 """
 
 from __future__ import annotations
@@ -10,12 +10,30 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmsim.analysis._common import as_array, as_flags, check_int, get_ax, shown
+from crmsim.analysis._common import (
+    as_array,
+    as_flags,
+    check_int,
+    check_log,
+    check_number,
+    get_ax,
+    same_length,
+    shown,
+    to_timestamp,
+)
+from crmsim.analysis.btyd.base import check_fit_type
+from crmsim.analysis.btyd.bgnbd import BGNBDFit, expected_cumulative_transactions
 from crmsim.analysis.truth import align
 from crmsim.errors import invalid
-from crmsim.i18n import t
+from crmsim.i18n import label, t
 
-__all__ = ["plot_calibration", "plot_clv_distribution", "plot_predicted_vs_actual"]
+__all__ = [
+    "plot_calibration",
+    "plot_clv_distribution",
+    "plot_cumulative_transactions",
+    "plot_frequency_histogram",
+    "plot_predicted_vs_actual",
+]
 
 
 def plot_predicted_vs_actual(predicted, actual, *, max_x: int = 7, ax=None,
@@ -93,5 +111,81 @@ def plot_clv_distribution(clv, *, bins: int = 50, ax=None, currency: str = ""):
     ax.set_xlabel(t("plot.clv", currency=currency).strip())
     ax.set_ylabel(t("plot.customers"))
     ax.set_title(t("plot.clv_title"))
+    ax.legend()
+    return ax
+
+
+def plot_cumulative_transactions(
+    bgnbd: BGNBDFit,
+    log: pd.DataFrame,
+    *,
+    calibration_end=None,
+    freq_multiplier: float = 1,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    ax=None,
+):
+    """Cumulative repeat purchases over calendar time: actual (from ``log``) vs BG/NBD.
+
+    The model must have been fitted with time in days / ``freq_multiplier`` (e.g. weeks
+    with ``freq_multiplier=7``). Purchases are grouped per customer and day; a dashed line
+    marks ``calibration_end``. Returns the Axes.
+    """
+    check_fit_type("bgnbd", bgnbd, BGNBDFit, "fit_bgnbd")
+    check_number("freq_multiplier", freq_multiplier, 0, lo_open=True)
+    day = check_log(log, customer_col=customer_col, date_col=date_col, amount_col=None)
+    day = day.dt.normalize()
+    if calibration_end is not None:
+        to_timestamp(calibration_end, "calibration_end")
+    occ = pd.DataFrame({"c": log[customer_col].to_numpy(), "d": day.to_numpy()})
+    occ = occ.drop_duplicates().sort_values(["c", "d"])
+    first = occ.groupby("c")["d"].transform("min")
+    start = occ["d"].min()
+    repeat_days = (occ.loc[occ["d"] > first, "d"] - start).dt.days.to_numpy()
+    n_days = int((occ["d"].max() - start).days) + 1
+    actual = np.cumsum(np.bincount(repeat_days, minlength=n_days))
+    grid = np.arange(n_days) + 1.0  # end of each day
+    t0 = ((occ.groupby("c")["d"].min() - start).dt.days.to_numpy() + 1.0) / freq_multiplier
+    expected = expected_cumulative_transactions(bgnbd, t0, grid / freq_multiplier)
+    ax = get_ax(ax)
+    x = start + pd.to_timedelta(np.arange(n_days), unit="D")
+    ax.plot(x, actual, label=t("plot.actual"), color="black")
+    ax.plot(x, expected, label=t("plot.bgnbd_model"), color="tab:blue", linestyle="--")
+    if calibration_end is not None:
+        ax.axvline(pd.Timestamp(calibration_end), color="grey", linestyle=":",
+                   label=t("plot.end_of_calibration"))
+    ax.set_xlabel(label("date"))
+    ax.set_ylabel(t("plot.cumulative_repeat"))
+    ax.set_title(t("plot.cumulative_title"))
+    ax.legend()
+    return ax
+
+
+def plot_frequency_histogram(bgnbd: BGNBDFit, frequency, T, *, max_frequency: int = 7,
+                             ax=None):
+    """Number of customers with 0, 1, ..., ``max_frequency``+ repeat purchases: actual vs model.
+
+    The model count for x is the sum over customers of P(X(T_i) = x), the calibration
+    fit check of Fader, Hardie & Lee (2005, Figure 2). Returns the Axes.
+    """
+    check_fit_type("bgnbd", bgnbd, BGNBDFit, "fit_bgnbd")
+    x = as_array(frequency, "frequency", lo=0)
+    T_ = as_array(T, "T", lo=0)
+    same_length(frequency=frequency, T=T)
+    if T_.ndim != 1 or T_.size == 0:
+        raise invalid("T", shown(T), "one age per customer (at least one customer)")
+    k = check_int("max_frequency", max_frequency, 1)
+    ns = np.arange(k)
+    probs = bgnbd.probability_of_n_purchases(T_[:, None], ns[None, :])
+    model = np.append(probs.sum(axis=0), len(T_) - probs.sum())
+    actual = np.append([np.sum(x == n) for n in ns], np.sum(x >= k))
+    ax = get_ax(ax)
+    pos = np.arange(k + 1)
+    ax.bar(pos - 0.2, actual, width=0.4, label=t("plot.actual"), color="0.3")
+    ax.bar(pos + 0.2, model, width=0.4, label=t("plot.bgnbd_model"), color="tab:blue")
+    ax.set_xticks(pos, [str(n) for n in ns] + [f"{k}+"])
+    ax.set_xlabel(t("plot.repeat_in_calibration"))
+    ax.set_ylabel(t("plot.customers"))
+    ax.set_title(t("plot.frequency_title"))
     ax.legend()
     return ax

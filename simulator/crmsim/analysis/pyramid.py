@@ -25,6 +25,7 @@ from crmsim.analysis._common import (
 )
 from crmsim.errors import invalid
 from crmsim.i18n import get_language, t
+from crmsim.sim.targeting import TIER_SHARES, TIERS
 
 __all__ = [
     "DEFAULT_TIERS",
@@ -36,13 +37,10 @@ __all__ = [
     "value_pyramid",
 ]
 
-#: (tier, label, Chinese name, share of customers), from the top of the pyramid down
-DEFAULT_TIERS = (
-    ("A", "VIP", "VIP客户", 0.01),
-    ("B", "major", "主要客户", 0.04),
-    ("C", "ordinary", "普通客户", 0.15),
-    ("D", "small", "小客户", 0.80),
-)
+#: (tier, label, Chinese name, share of customers), from the top of the pyramid down; the
+#: tiers and shares are the ones strategies target by (``tier=A|B``, crmsim.sim.targeting)
+DEFAULT_TIERS = tuple(zip(TIERS, ("VIP", "major", "ordinary", "small"),
+                          ("VIP客户", "主要客户", "普通客户", "小客户"), TIER_SHARES, strict=True))
 
 
 def customer_value(log: pd.DataFrame, *, customer_col: str = "customer_id",

@@ -3,9 +3,8 @@
 :func:`bgnbd_log`, :func:`mbgnbd_log` and :func:`pareto_nbd_log` draw customers from
 exactly the assumptions of the BG/NBD, MBG/NBD and Pareto/NBD purchase-and-dropout models,
 with Gamma-Gamma spending (vectorised numpy, no per-customer loop), so students can check
-that the estimators in :mod:`crmsim.analysis.clv` and :mod:`crmsim.analysis.btyd` recover
-the true parameters. The full SimPy simulator (``crmsim.simulate``) produces richer data
-with the same ``true_`` columns.
+that the estimators in :mod:`crmsim.analysis.btyd` recover the true parameters. The full
+SimPy simulator (``crmsim.simulate``) produces richer data with the same ``true_`` columns.
 
 Shared keyword arguments: purchase rates λ ~ Gamma(``r``, ``alpha``) per time unit
 (``time_unit_days`` days, weeks by default); every amount is Gamma(``p``, ν) with

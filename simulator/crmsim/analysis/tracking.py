@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from crmsim.analysis._common import as_array, get_ax, occasions, to_timestamp
+from crmsim.analysis.btyd.bgnbd import expected_cumulative_transactions
 from crmsim.errors import CrmsimError, check_range, invalid
 from crmsim.i18n import t
 
@@ -388,8 +389,6 @@ def expected_weekly_repeats(bgnbd, log: pd.DataFrame, *, start=None, weeks: int 
     first-purchase day, as in :func:`~crmsim.analysis.plot_cumulative_transactions`.
     Columns: ``week``, ``expected_repeat``, ``cumulative_expected``.
     """
-    from crmsim.analysis.clv import expected_cumulative_transactions
-
     occ, start = _weekly_occasions(log, start, customer_col, date_col, None, None)
     n = _n_weeks(weeks, occ)
     first = occ[occ["order_number"] == 1]

@@ -3,7 +3,7 @@
 While a notebook is being graded they are written as JSON into the grader's private
 folder (``$CRMSIM_ANSWERS_FILE``) and checked *outside* the kernel by the grading process;
 on a student's own machine they are only validated and listed. Part of the student API:
-``crmsim.assignment`` re-exports every name here.
+``crmsim.course.assignment`` re-exports every name here.
 """
 
 from __future__ import annotations

@@ -2,11 +2,11 @@
 
 Every student gets their own simulated market::
 
-    from crmsim import assignment
+    from crmsim.course import assignment
     data = assignment.load("ex02-segmentation", "s2025001")
     data.customers, data.transactions, data.events, data.kpis
 
-(``crmsim.assignment``, the name notebooks import, is this module.)
+(``crmsim.course.assignment``, the name notebooks import, is this module.)
 
 The seed is ``sha256(course secret, exercise id, student id)``. The course secret comes
 from the environment variable ``CRMSIM_COURSE_SECRET``; without it the documented
@@ -50,7 +50,7 @@ from crmsim.course.answers import (
 from crmsim.course.exercises import default_exercises_dir, exercise_data, load_solution, read_spec
 from crmsim.course.options import option_order, question_options, set_choices
 from crmsim.errors import CrmsimError, invalid
-from crmsim.implementation import simulate_rollout
+from crmsim.rollout import simulate_rollout
 from crmsim.simulation import simulate
 
 __all__ = [
@@ -91,7 +91,7 @@ def project_plan(rng: np.random.Generator) -> pd.DataFrame:
     """The student's own CRM implementation project (CRM 实施), planned versus actual.
 
     A personal rollout plan (top-management support, process redesign, data quality,
-    team size) is run through :mod:`crmsim.implementation` twice: without randomness
+    team size) is run through :mod:`crmsim.rollout` twice: without randomness
     or rework (the plan) and as one simulated project (what happened). Columns:
     ``phase_no`` (1-9, phases run one after another), ``phase``, ``phase_zh``,
     ``planned_weeks``, ``actual_weeks`` (whole weeks), ``planned_cost`` and

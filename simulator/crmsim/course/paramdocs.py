@@ -5,8 +5,8 @@
 
 from __future__ import annotations
 
-from crmsim import scenarios, strategies
-from crmsim.implementation import parameter_table
+from crmsim.rollout import parameter_table
+from crmsim.sim import scenarios, strategies
 
 
 def md_table(rows, cols) -> list[str]:
@@ -32,9 +32,15 @@ def parameters_markdown() -> str:
         rows = [r for r in strategies.explain(s.name) if r["param"]]
         if rows:
             lines += md_table(rows, ["param", "default", "unit", "doc"]) + [""]
-    lines += ["## CRM rollout model (`crmsim.implementation`)", ""]
+    lines += ["## CRM rollout model (`crmsim.rollout`)", ""]
     rows = parameter_table().to_dict("records")
     lines += md_table(rows, ["group", "name", "default", "unit", "range", "doc"]) + [""]
+    from crmsim.game import rules
+
+    lines += ["## Game settings (`crmsim.game.rules.SETTINGS`)", "",
+              "A game's settings (`crmsim game create --settings`); events are scheduled "
+              "per round in `events`.", ""]
+    lines += md_table(rules.explain(), ["name", "default", "unit", "doc"]) + [""]
     return "\n".join(lines)
 
 

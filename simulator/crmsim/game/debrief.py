@@ -139,7 +139,7 @@ def build(game: dict) -> tuple[dict, dict]:
 
 def write(game: dict, out) -> Path:
     """Write ``debrief.md`` with its PNG figures and CSV tables into folder ``out``."""
-    from crmsim.docs import md_table
+    from crmsim.course.paramdocs import md_table
     from crmsim.game.scoring import leaderboard
 
     out = Path(out)

@@ -19,14 +19,26 @@ from __future__ import annotations
 
 import math
 
-from crmsim.errors import check_range, check_whole, invalid
+from crmsim.errors import check_whole, invalid
+from crmsim.params import Param
+from crmsim.rounds import MAX_DISCOUNT
 
-#: kind -> (parameter defaults, one-line description)
-KINDS = {
-    "service_outage": ({"capacity": 0.25}, "the call centre runs with a share of its seats"),
-    "competitor_campaign": ({"share": 0.5}, "a competitor answers a share of your prospects "
-                            "first; that share of the acquisition budget is wasted"),
-    "price_war": ({"discount": 0.10}, "a competitor's price cut forces a minimum discount"),
+#: kind -> (its parameters, one-line description)
+KINDS: dict[str, tuple[dict[str, Param], str]] = {
+    "service_outage": ({"capacity": Param(0.25, "share of seats", "share of the staffed "
+                                          "seats that still work during the outage", lo=0,
+                                          hi=1)},
+                       "the call centre runs with a share of its seats"),
+    "competitor_campaign": ({"share": Param(0.5, "share of prospects", "share of the "
+                                            "prospects the competitor answers first: that "
+                                            "share of every acquisition budget is wasted",
+                                            lo=0, hi=1)},
+                            "a competitor answers a share of your prospects first; that "
+                            "share of the acquisition budget is wasted"),
+    "price_war": ({"discount": Param(0.10, "share of list price", "smallest discount every "
+                                     "team must give in the price war", lo=0,
+                                     hi=MAX_DISCOUNT)},
+                  "a competitor's price cut forces a minimum discount"),
 }
 
 
@@ -37,15 +49,13 @@ def check_event(event, rounds: int) -> dict:
     kind = event["kind"]
     if kind not in KINDS:
         raise invalid("events.kind", kind, "one of " + ", ".join(KINDS))
-    defaults, _ = KINDS[kind]
-    extra = sorted(set(event) - {"round", "kind"} - set(defaults))
+    params, _ = KINDS[kind]
+    extra = sorted(set(event) - {"round", "kind"} - set(params))
     if extra:
-        raise invalid(f"events.{kind}", extra[0], "parameters " + ", ".join(defaults))
+        raise invalid(f"events.{kind}", extra[0], "parameters " + ", ".join(params))
     out = {"round": check_whole("events.round", event["round"], 1, rounds), "kind": kind}
-    for name, default in defaults.items():
-        value = event.get(name, default)
-        hi = 0.5 if name == "discount" else 1
-        out[name] = float(check_range(f"events.{kind}.{name}", value, 0, hi))
+    for name, p in params.items():
+        out[name] = p.check(f"events.{kind}.{name}", event.get(name, p.default))
     return out
 
 

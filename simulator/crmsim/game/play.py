@@ -28,9 +28,10 @@ import zipfile
 
 import numpy as np
 
-from crmsim import rounds, scenarios
-from crmsim.acquisition import holds
+from crmsim import rounds
 from crmsim.game import events, reports, rules, scoring
+from crmsim.sim import scenarios
+from crmsim.sim.acquisition import holds
 
 #: decisions that stay in force until changed (the others are per round)
 STANDING = ("strategies", "seats", "discount")
@@ -57,17 +58,13 @@ def standing_decisions(previous: dict | None, submitted: dict | None, settings: 
 
 
 def open_market(settings: dict):
-    years = settings["rounds"] * settings["round_days"] / 365.0
+    years = settings["rounds"] * settings["round_days"] / scenarios.DAYS_PER_YEAR
     overrides = {**(settings["overrides"] or {})}
     market = dict(overrides.get("market") or {})
     market.setdefault("years", years)
     overrides["market"] = market
     return rounds.open_market(settings["scenario"], seed=settings["seed"],
                               customers=settings["customers"], overrides=overrides)
-
-
-def engine_decisions(decisions: dict) -> dict:
-    return {k: v for k, v in decisions.items() if k != "reports"}
 
 
 def pack(mask) -> str:
@@ -100,7 +97,7 @@ def play_round(market, settings: dict, decisions: dict, round_no: int,
         market = open_market(settings)
     elif isinstance(market, bytes | bytearray):
         market = rounds.loads(bytes(market))
-    ran, wasted = events.apply(engine_decisions(decisions), settings["events"], round_no)
+    ran, wasted = events.apply(rules.market_decisions(decisions), settings["events"], round_no)
     t0 = float(market.now)
     rounds.advance(market, ran, days=settings["round_days"], rivals=rival_ids)
     t1 = float(market.now)
@@ -109,7 +106,7 @@ def play_round(market, settings: dict, decisions: dict, round_no: int,
     results = scoring.round_results(res, t0, t1, settings, report_cost=cost,
                                     event_cost=wasted, previous_profit=previous_profit)
     results.update(round=round_no, start_day=t0, end_day=t1)
-    held = pack(holds(market.engine)) if settings.get("market") == "shared" else None
+    held = pack(holds(market.market)) if settings.get("market") == "shared" else None
     return (market, rounds.dumps(market), ran, results,
             reports.build(decisions.get("reports") or [], res), held)
 

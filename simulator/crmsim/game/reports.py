@@ -75,7 +75,8 @@ def satisfaction_survey_report(res) -> pd.DataFrame:
     return out.reset_index()
 
 
-CATALOGUE = {r.name: r for r in [
+#: every report on sale, by name
+REPORTS = {r.name: r for r in [
     Report("rfm_segments", "RFM segments (R x F quintile grid)", 1500.0, rfm_segment_report),
     Report("value_pyramid", "Value pyramid A/B/C/D", 1000.0, pyramid_report),
     Report("cohort_retention", "Quarterly cohort retention", 1000.0, cohort_report),
@@ -91,7 +92,7 @@ def build(names, res) -> dict:
     report that cannot be computed yet (e.g. no orders) says why instead of failing."""
     out = {}
     for name in names:
-        rep = CATALOGUE[name]
+        rep = REPORTS[name]
         try:
             df = rep.build(res)
             df = df.replace([np.inf, -np.inf], np.nan)

@@ -23,11 +23,12 @@ import numpy as np
 import pandas as pd
 
 from crmsim.analysis import simple_clv
+from crmsim.sim.scenarios import DAYS_PER_YEAR
 
 
 def round_discount(settings: dict) -> float:
     """Discount rate per round from the yearly rate."""
-    return (1.0 + settings["discount_rate"]) ** (settings["round_days"] / 365.0) - 1.0
+    return (1.0 + settings["discount_rate"]) ** (settings["round_days"] / DAYS_PER_YEAR) - 1.0
 
 
 def market_profit(res, t0: float, t1: float, *, acquisition: bool = True) -> float:

@@ -54,7 +54,7 @@ def _params(name: str, raw: str) -> dict:
 
 def form_decisions(form, settings: dict) -> dict:
     """A submitted decision form -> the decisions dict of :func:`crmsim.game.api.submit`."""
-    from crmsim.acquisition import BUDGET_CHANNELS
+    from crmsim.sim.acquisition import BUDGET_CHANNELS
 
     allowed = settings["decisions"]
     out: dict = {}
@@ -101,8 +101,8 @@ def _form_state(status: dict) -> dict:
 
 def create_app(db: str) -> Flask:
     """The web app on database ``db`` (URL); finishes any half-done close first."""
-    from crmsim.acquisition import BUDGET_CHANNELS
-    from crmsim.strategies import REGISTRY
+    from crmsim.sim.acquisition import BUDGET_CHANNELS
+    from crmsim.sim.strategies import REGISTRY
 
     app = Flask(__name__)
     api.resume(db)
@@ -113,7 +113,7 @@ def create_app(db: str) -> Flask:
         return render_template(
             "team.html", s=status, token=token, error=error, notice=notice, state=state,
             form=form or {}, channels=BUDGET_CHANNELS, registry=REGISTRY,
-            catalogue=reports.CATALOGUE), code
+            on_sale=reports.REPORTS), code
 
     @app.errorhandler(api.AccessDenied)
     def denied(exc):

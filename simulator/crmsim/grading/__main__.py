@@ -2,7 +2,7 @@
 
 import sys
 
-from crmsim.grading.cli import main
+from crmsim.cli.grading import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from crmsim.comparison import run_metrics
 from crmsim.errors import CrmsimError
-from crmsim.strategies import resolve
+from crmsim.sim.strategies import resolve
 
 #: The market a decision is tried on: the student's seed, 2,000 people, two years
 #: (about 0.2-0.5 s per run on one core).

@@ -1,7 +1,7 @@
 """What a question type is, the registry of types, and helpers the value types share.
 
 A type is a :class:`QuestionType` record registered by name, as strategies are
-(:mod:`crmsim.strategies`): its names in both languages, the ``solution.py`` functions
+(:mod:`crmsim.sim.strategies`): its names in both languages, the ``solution.py`` functions
 and spec keys it needs, how it checks its spec, and ``check(q, got, case)`` giving the
 share of the question's points (0-1) one exported answer earns and a message
 (:class:`~crmsim.grading.messages.Msg`) that says why, never the expected value.

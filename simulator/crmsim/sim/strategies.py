@@ -7,20 +7,20 @@ two plain functions:
 ``setup(market, params)``
     static changes made once at the start (more seats, a queue priority, a discount);
 ``act(market, params, memory) -> int``
-    what the firm does every ``interval`` days; books its own spending in the
+    the strategy's action, taken every ``interval`` days; books its own spending in the
     ledger (account ``strategy:<name>``) and returns how many customers it targeted;
 ``resume(market, params, memory)``
     optional: prepares ``memory`` when the strategy starts in a later round of a
     round-by-round run (:mod:`crmsim.rounds`), e.g. so it does not pay for the time
     it was off. Memory is kept per strategy for the whole run.
 
-Effects go through levers (:mod:`crmsim.levers`) and the latent state
-(``market.stocks``; see :mod:`crmsim.latent`). Every strategy takes a ``target``
-rule (:mod:`crmsim.targeting`) on what the firm can observe (value tier, stage,
+Effects go through levers (:mod:`crmsim.sim.levers`) and the latent state
+(``market.stocks``; see :mod:`crmsim.sim.latent`). Every strategy takes a ``target``
+rule (:mod:`crmsim.sim.targeting`) on what the firm can observe (value tier, stage,
 RFM score, customer type, region, credit rating, surveyed temperament) and pays
 only for its targets; it never sees the latent truth, so money spent on customers
 who already silently left is wasted, as in real life. Default effect sizes sit
-inside ranges reported in published studies (:mod:`crmsim.evidence`, cited in the
+inside ranges reported in published studies (:mod:`crmsim.sim.evidence`, cited in the
 parameter docs). To add a strategy, write one ``register(Strategy(...))`` call here.
 """
 
@@ -31,20 +31,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from crmsim import crn
-from crmsim.acquisition import CONTACT_EVENT
 from crmsim.errors import invalid
-from crmsim.evidence import cite
-from crmsim.latent import DIMENSIONS
-from crmsim.lifecycle import CODE
 from crmsim.params import Param
-from crmsim.targeting import parse, select
+from crmsim.sim import crn, scenarios
+from crmsim.sim.acquisition import CONTACT_EVENT
+from crmsim.sim.evidence import cite
+from crmsim.sim.latent import DIMENSIONS
+from crmsim.sim.lifecycle import CODE
+from crmsim.sim.targeting import TIER_SHARES, parse, select, target_param
+
+#: what a strategy is for: doing nothing, keeping customers, or empowering them
+KINDS = ("baseline", "retention", "empowerment")
 
 
 @dataclass(frozen=True)
 class Strategy:
     name: str
-    kind: str  # "baseline", "retention" or "empowerment"
+    kind: str  # one of KINDS
     summary: str
     params: dict[str, Param] = field(default_factory=dict)
     act: Callable | None = None
@@ -56,18 +59,21 @@ REGISTRY: dict[str, Strategy] = {}
 
 
 def register(strategy: Strategy) -> Strategy:
+    """Add ``strategy`` to :data:`REGISTRY` (what ``simulate(strategies=...)`` resolves)."""
+    if strategy.kind not in KINDS:
+        raise invalid(f"strategy {strategy.name}", strategy.kind, "a kind: " + ", ".join(KINDS))
     REGISTRY[strategy.name] = strategy
     return strategy
 
 
 def _interval(default=28.0):
-    return Param(default, "days", "time between two rounds of the action", lo=1)
+    return Param(default, "days", "time between two actions", lo=1)
 
 
 def _target():
-    return Param("", "rule", "who is addressed, on what the firm observes, e.g. tier=A|B, "
-                 "stage=growth|maturity, rfm>=12, temperament=choleric (crmsim.targeting); "
-                 "empty = everybody the strategy would address", kind="target")
+    return target_param("who is addressed, on what the firm observes, e.g. tier=A|B, "
+                        "stage=growth|maturity, rfm>=12, temperament=choleric "
+                        "(crmsim.sim.targeting); empty = everybody the strategy would address")
 
 
 def active_customers(m) -> np.ndarray:
@@ -82,6 +88,12 @@ def targets(m, p, ids) -> np.ndarray:
     return select(m, parse(p["target"]), ids)
 
 
+def next_action(memory: dict) -> int:
+    """Count the strategy's actions (0, 1, ...): the occasion of its common random numbers."""
+    memory["actions"] = memory.get("actions", -1) + 1
+    return memory["actions"]
+
+
 def spend(m, name: str, ids, each) -> None:
     """Book what strategy ``name`` spends on each of ``ids`` now."""
     m.ledger.book(m.now, ids, f"strategy:{name}", -np.asarray(each, float))
@@ -93,7 +105,7 @@ register(Strategy("none", "baseline", "Do nothing beyond selling and answering c
 
 # ---------------------------------------------------------------- empowerment
 def _empowerment(name, summary, doses, cost, cost_doc, extra=None, extra_act=None):
-    params = {f"dose_{d}": Param(v, "dose units per round", f"{d} granted per round to each "
+    params = {f"dose_{d}": Param(v, "dose units per action", f"{d} granted per action to each "
                                  "targeted customer (1 unit raises a fully sensitive customer's "
                                  "gap to the maximum by 63%); calibrated so that a blanket "
                                  "roll-out lifts revenue by 4-7%: published effects concern "
@@ -101,7 +113,8 @@ def _empowerment(name, summary, doses, cost, cost_doc, extra=None, extra_act=Non
                                  f"{cite('community_social_dollars')}, "
                                  f"{cite('customer_ideated_label')}", lo=0)
               for d, v in zip(DIMENSIONS, doses, strict=True)}
-    params["cost_per_customer"] = Param(cost, "currency per customer per round", cost_doc, lo=0)
+    params["cost_per_customer"] = Param(cost, "currency per customer per action", cost_doc,
+                                        lo=0)
     params["interval"] = _interval()
     params["target"] = _target()
     params.update(extra or {})
@@ -140,7 +153,7 @@ def _rewards_bond(m, p, idx):
 
 _empowerment("customer_rewards", "Reward customers for contributions (reviews, ideas, "
              "referrals).", (0.035, 0, 0, 0.014), 1.5, "value of the rewards handed out",
-             extra={"bond_per_round": Param(0.002, "loyalty points per round", "rewards add a "
+             extra={"bond_per_round": Param(0.002, "loyalty points per action", "rewards add a "
                                             "little switching cost", lo=0)},
              extra_act=_rewards_bond)
 
@@ -213,9 +226,9 @@ register(Strategy(
     {"min_orders": Param(2, "orders", "repeat buyers become members", lo=1, kind="int"),
      "points_rate": Param(0.01, "share of members' revenue", "points handed back "
                            f"({cite('lp_reward_rate_tesco')})", lo=0, hi=1),
-     "fee_per_member": Param(0.4, "currency per member per round", "programme administration",
+     "fee_per_member": Param(0.4, "currency per member per action", "programme administration",
                              lo=0),
-     "bond_per_round": Param(0.004, "loyalty points per round", "switching cost accumulated "
+     "bond_per_round": Param(0.004, "loyalty points per action", "switching cost accumulated "
                              "by members; fades with behaviour.bond_half_life (26 weeks: "
                              f"{cite('lp_lift_fades')}); small, as the causal effect of "
                              "membership is a small part of the member/non-member gap "
@@ -241,8 +254,7 @@ def _care_act(m, p, memory):
     # proactive check-ins with targeted customers whose orders have slowed (decline stage)
     slow = targets(m, p, current[m.records.stage[current] == CODE["decline"]])
     m.stocks.add("service", slow, p["checkin_boost"])
-    memory["round"] = memory.get("round", -1) + 1
-    m.rescue(slow, p["rescue_prob"], memory["round"])
+    m.rescue(slow, p["rescue_prob"], next_action(memory))
     m.log.add(m.now, slow, CONTACT_EVENT, "proactive_care check-in")
     spend(m, "proactive_care", slow, p["checkin_cost"])
     return int(lv.followup.sum())
@@ -282,8 +294,7 @@ def _vip_act(m, p, memory):
     top = targets(m, p, current[np.argsort(-m.records.revenue[current], kind="stable")[:k]])
     m.levers.priority[top] = True
     m.stocks.add("service", top, p["care_boost"])
-    memory["round"] = memory.get("round", -1) + 1
-    m.rescue(top, p["rescue_prob"], memory["round"])
+    m.rescue(top, p["rescue_prob"], next_action(memory))
     spend(m, "vip_tiering", top, p["cost_per_vip"])
     return len(top)
 
@@ -291,12 +302,13 @@ def _vip_act(m, p, memory):
 register(Strategy(
     "vip_tiering", "retention", "Tiered service by value (ABC pyramid): the top customers "
     "jump the call-centre queue and get a personal account manager.",
-    {"vip_share": Param(0.05, "share of customers", "A+B tiers of the customer pyramid (1% + "
-                        "4%)", lo=0, hi=1, lo_open=True),
-     "care_boost": Param(0.03, "satisfaction points per round", "personal attention of an "
+    {"vip_share": Param(TIER_SHARES[0] + TIER_SHARES[1], "share of customers", "A+B tiers of "
+                        f"the customer pyramid ({TIER_SHARES[0]:.0%} + {TIER_SHARES[1]:.0%})",
+                        lo=0, hi=1, lo_open=True),
+     "care_boost": Param(0.03, "satisfaction points per action", "personal attention of an "
                          "account manager", lo=0),
-     "cost_per_vip": Param(6.0, "currency per VIP per round", "account manager time", lo=0),
-     "rescue_prob": Param(0.04, "probability per round", "an assumption: chance that the "
+     "cost_per_vip": Param(6.0, "currency per VIP per action", "account manager time", lo=0),
+     "rescue_prob": Param(0.04, "probability per action", "an assumption: chance that the "
                           "account manager "
                           "notices and wins over a VIP who is truly drifting away (hidden "
                           "decline)", lo=0, hi=1),
@@ -313,8 +325,8 @@ def _winback_act(m, p, memory):
     lapsed = targets(m, p, lapsed)
     last[lapsed] = m.now
     m.stocks.add("service", lapsed, p["care_boost"])
-    round_no = memory["round"] = memory.get("round", -1) + 1
-    back = lapsed[crn.uniform(m.seed, crn.WINBACK, lapsed, round_no) < p["comeback_prob"]]
+    back = lapsed[crn.uniform(m.seed, crn.WINBACK, lapsed, next_action(memory))
+                  < p["comeback_prob"]]
     m.win_back(back)
     m.log.add(m.now, lapsed, CONTACT_EVENT, "win_back")
     spend(m, "win_back", lapsed, p["cost_per_contact"])
@@ -364,7 +376,7 @@ register(Strategy(
                         "does not gain", lo=0),
      "offer_discount": Param(0.10, "share of price", "price cut on the order that redeems "
                                "the coupon", lo=0, hi=1),
-     "relevance_boost": Param(0.004, "satisfaction points per round", "feeling understood",
+     "relevance_boost": Param(0.004, "satisfaction points per action", "feeling understood",
                               lo=0),
      "cost_per_offer": Param(0.3, "currency per offer", "data work and message", lo=0),
      "interval": _interval(),
@@ -441,3 +453,24 @@ def explain(name: str | None = None) -> list[dict]:
             rows.append({"strategy": s.name, "kind": s.kind, "param": k,
                          "default": prm.default, "unit": prm.unit, "doc": prm.doc})
     return rows
+
+
+def check_strategies(strategies, sc) -> list:
+    """Resolve strategies and bound their actions per run like the scenario's steps."""
+    items = [strategies] if isinstance(strategies, str | dict) else strategies
+    if items is not None and not isinstance(items, list | tuple):
+        raise invalid("strategies", strategies, "a strategy name or a list of names")
+    for item in items or []:
+        if isinstance(item, dict):
+            for name, params in item.items():
+                if params is not None and not isinstance(params, dict):
+                    raise invalid(f"strategy {name}", params, "a dict {param: value}")
+    chosen = resolve(strategies)
+    days = sc.horizon * sc.days_per_unit
+    for strategy, params in chosen:
+        interval = params.get("interval")
+        if interval and days / interval > scenarios.MAX_STEPS:
+            raise invalid(f"{strategy.name}.interval", interval, f"at least "
+                          f"{days / scenarios.MAX_STEPS:.4g} days (at most "
+                          f"{scenarios.MAX_STEPS:,} actions per run)")
+    return chosen

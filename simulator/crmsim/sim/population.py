@@ -1,8 +1,8 @@
-"""The synthetic market: people, their observable attributes, latent truth and the catalogue.
+"""The synthetic market: people, their observable attributes, latent truth and the products.
 
-Attributes follow DOMAIN §1: customer type, region, age, gender, income,
-household size, credit rating, temperament. The latent purchase process is
-λ ~ Gamma(r, α) with, by ``purchase.model``, a dropout probability per coin
+Attributes are those of lecture 1 (``course/01-customers-and-value.md``): customer type,
+region, age, gender, income, household size, credit rating, temperament. The latent
+purchase process is λ ~ Gamma(r, α) with, by ``purchase.model``, a dropout probability per coin
 p ~ Beta(a, b) (BG/NBD, MBG/NBD) or a dropout rate μ ~ Gamma(s, β) (Pareto/NBD),
 and Gamma-Gamma spend (ν ~ Gamma(q, v)), drawn once per person so that every
 strategy in a comparison meets the same people (common random numbers).
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import betainc, gammainc, gammaincinv, ndtr, ndtri
 
-from crmsim.latent import TEMPERAMENTS, draw_baselines
+from crmsim.sim.latent import TEMPERAMENTS, draw_baselines
 
 CUSTOMER_TYPES = ("consumer", "business", "distributor")
 CREDIT = ("A", "B", "C", "D")
@@ -25,10 +25,10 @@ def _pick(rng, shares: dict, order: tuple, n: int) -> np.ndarray:
     return rng.choice(len(order), size=n, p=probs / probs.sum())
 
 
-def catalogue(pop: dict, margin: float) -> pd.DataFrame:
+def products(pop: dict, margin: float) -> pd.DataFrame:
     """Products with category, list price, unit cost and a companion product bought alongside.
 
-    The catalogue depends on the scenario only (not on the seed): every run of a
+    The products depend on the scenario only (not on the seed): every run of a
     scenario sells the same products at the same prices.
     """
     rng = np.random.default_rng(20250101)

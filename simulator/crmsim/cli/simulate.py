@@ -1,22 +1,13 @@
-"""The ``crmsim`` command line: simulate, compare, scenarios, strategies (and grading).
-
-Bad input prints one line ``crmsim: error: ...`` and exits with code 2; nothing
-is written. Output folders and files appear complete or not at all, and existing
-output is replaced only with ``--force``. Ctrl-C (SIGINT) and SIGTERM stop the run,
-remove unfinished output and exit with 130 / 143 after one line.
-"""
+"""``crmsim simulate|compare|scenarios|strategies``: run the market model from the shell."""
 
 from __future__ import annotations
 
-import argparse
-import os
-import signal
-import sys
 from pathlib import Path
 
 import pandas as pd
 
-from crmsim.errors import CrmsimError, invalid
+from crmsim.cli.common import print_table
+from crmsim.errors import invalid
 from crmsim.output import check_target_folder, staged_folder, write_file
 
 
@@ -24,7 +15,7 @@ def _set_pairs(pairs: list[str]) -> dict:
     """``section.param=value`` strings -> ``{section: {param: value}}``."""
     import yaml
 
-    from crmsim.scenarios import iso_dates, safe_yaml
+    from crmsim.sim.scenarios import iso_dates, safe_yaml
 
     out: dict = {}
     for item in pairs or []:
@@ -53,24 +44,6 @@ def _check_out(args) -> Path | None:
     return check_target_folder("--out", args.out, force=args.force) if args.out else None
 
 
-def _number(x) -> str:
-    """Readable numbers: thousands separators for money and counts, 4 digits otherwise."""
-    if isinstance(x, bool) or not isinstance(x, int | float):
-        return str(x)
-    if x != x:
-        return "-"
-    return f"{x:,.0f}" if abs(x) >= 1000 or float(x).is_integer() else f"{x:.4g}"
-
-
-def _print_table(df: pd.DataFrame) -> None:
-    shown = df.copy()
-    for col in shown.columns:
-        if shown[col].dtype.kind in "fiO":
-            shown[col] = shown[col].map(_number)
-    with pd.option_context("display.max_colwidth", 90, "display.width", 160):
-        print(shown.to_string(index=False))
-
-
 def cmd_simulate(args) -> int:
     import crmsim
 
@@ -84,7 +57,7 @@ def cmd_simulate(args) -> int:
             res.write_tables(tmp, csv=args.csv)
             if args.report:
                 write_report(res, tmp)
-    _print_table(summary)
+    print_table(summary)
     if out is not None:
         print(f"\ntables written to {out}/")
     return 0
@@ -94,7 +67,7 @@ def write_report(res, out: Path) -> Path:
     """A short Markdown report with a four-panel figure, next to the tables."""
     import matplotlib.pyplot as plt
 
-    from crmsim.docs import md_table
+    from crmsim.course.paramdocs import md_table
     from crmsim.plots import report_figure
 
     sc = res.scenario
@@ -129,7 +102,7 @@ def cmd_compare(args) -> int:
                     scheduler=args.scheduler)
     cols = ["strategy", "profit", "profit_ci95", "profit_vs_first", "profit_vs_first_ci95",
             "roi", "revenue", "retention", "customer_value", "strategy_cost"]
-    _print_table(table[cols])
+    print_table(table[cols])
     if out is not None:
         import matplotlib.pyplot as plt
 
@@ -146,7 +119,7 @@ def cmd_compare(args) -> int:
 
 
 def cmd_scenarios(args) -> int:
-    from crmsim import scenarios
+    from crmsim.sim import scenarios
 
     if args.save:
         name, path = args.save
@@ -158,37 +131,30 @@ def cmd_scenarios(args) -> int:
         rows = scenarios.explain(args.section)
         if not rows:
             raise invalid("--section", args.section, "one of " + ", ".join(scenarios.SPEC))
-        _print_table(pd.DataFrame(rows))
+        print_table(pd.DataFrame(rows))
         return 0
     rows = [{"scenario": n, "description": scenarios.load(n).description}
             for n in scenarios.builtin_names()]
-    _print_table(pd.DataFrame(rows))
+    print_table(pd.DataFrame(rows))
     return 0
 
 
 def cmd_strategies(args) -> int:
-    from crmsim import strategies
+    from crmsim.sim import strategies
 
     if args.name and args.name not in strategies.REGISTRY:
         raise invalid("strategy", args.name, "one of " + ", ".join(strategies.REGISTRY))
     if args.name:
-        _print_table(pd.DataFrame(strategies.explain(args.name)))
+        print_table(pd.DataFrame(strategies.explain(args.name)))
         return 0
     rows = [{"strategy": s.name, "kind": s.kind, "summary": s.summary}
             for s in strategies.REGISTRY.values()]
-    _print_table(pd.DataFrame(rows))
+    print_table(pd.DataFrame(rows))
     return 0
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, exit 2, like every other input error
-        self.exit(2, f"crmsim: error: {message}\n")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="crmsim", description="Customer relationship management simulator "
-                "for teaching: simulate, compare strategies, grade exercises.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def add_commands(sub) -> None:
+    """Register ``simulate``, ``compare``, ``scenarios`` and ``strategies``."""
 
     def common(sp):
         sp.add_argument("--scenario", default="retail",
@@ -239,90 +205,3 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("strategies", help="list strategies, or one strategy's parameters")
     st.add_argument("name", nargs="?", help="strategy to explain")
     st.set_defaults(func=cmd_strategies)
-
-    try:
-        from crmsim.grading.cli import add_commands
-    except ImportError:
-        add_commands = None
-    if add_commands is not None:
-        add_commands(sub)
-    add_game_command(sub)
-    return p
-
-
-def add_game_command(sub) -> None:
-    """``crmsim game ...``: the classroom game (commands in :mod:`crmsim.game.cli`)."""
-    from crmsim.game.cli import add_commands
-
-    add_commands(sub)
-
-
-class Interrupted(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so every ``finally`` cleans up on the way out."""
-
-
-def _on_sigterm(signum, frame):
-    raise Interrupted()
-
-
-#: joblib's resource tracker (a helper process) warns when it cleans up after workers that
-#: were killed on an interrupt; that cleanup is expected, so the user sees one line only.
-#: It takes its warning options from ``sys.warnoptions`` when it starts.
-TRACKER_NOTES = "ignore:resource_tracker:UserWarning"
-
-
-def _quiet_resource_tracker() -> None:
-    if TRACKER_NOTES not in sys.warnoptions:
-        sys.warnoptions.append(TRACKER_NOTES)
-
-
-def _stop_workers() -> None:
-    """Kill joblib's worker processes now instead of leaving them to time out."""
-    loky = sys.modules.get("joblib.externals.loky.reusable_executor")
-    executor = getattr(loky, "_executor", None)
-    if executor is not None:
-        executor.shutdown(wait=True, kill_workers=True)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-def main(argv=None) -> int:
-    import matplotlib
-
-    matplotlib.use("Agg")  # the command line writes figures to files; only it picks a backend
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if getattr(args, "report", False) and not args.out:
-        parser.error("--report needs --out")
-    previous = None
-    _quiet_resource_tracker()
-    try:
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    except ValueError:  # not the main thread: leave signals alone
-        pass
-    try:
-        return args.func(args)
-    except CrmsimError as exc:
-        print(f"crmsim: error: {_one_line(exc)}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt as exc:
-        _stop_workers()
-        name = "SIGTERM" if isinstance(exc, Interrupted) else "SIGINT"
-        print(f"crmsim: interrupted by {name}; unfinished output removed", file=sys.stderr)
-        return 143 if isinstance(exc, Interrupted) else 130
-    except MemoryError:
-        print("crmsim: error: out of memory; use fewer --customers or --years",
-              file=sys.stderr)
-        return 2
-    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from crmsim import crn
-from crmsim.acquisition import CONTACT_EVENT
-from crmsim.eventlog import kind
+from crmsim.sim import crn
+from crmsim.sim.acquisition import CONTACT_EVENT
+from crmsim.sim.eventlog import kind
 
 SERVICE_REQUEST = kind("service_request", "a call to the call centre (detail: served or "
                        "abandoned; wait and service_time in hours)")

@@ -1,4 +1,5 @@
-"""Profit by lifecycle stage on a panel of the same customers (DOMAIN item 10).
+"""Profit by lifecycle stage on a panel of the same customers (lecture 2, the six stages:
+``course/02-lifecycle.md``).
 
 Each ledger row about a customer is assigned the stage the firm had the customer
 in at that moment (the stage reviews are in the event log); money before the
@@ -14,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmsim.lifecycle import STAGES
+from crmsim.sim.lifecycle import STAGES
 
 ACCOUNTS = {"revenue": None, "gross_margin": None, "service_cost": ("seats", "calls")}
 

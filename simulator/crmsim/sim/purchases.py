@@ -1,4 +1,4 @@
-"""Purchases, relationship dynamics and silent dropout: the engine's vectorised step.
+"""Purchases, relationship dynamics and silent dropout: the market's vectorised step.
 
 One step ``[t, t_end)`` of the whole population, in named parts:
 
@@ -26,8 +26,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import gammaincinv
 
-from crmsim import crn
-from crmsim.latent import behaviour_multipliers, decay_factor, evaluate
+from crmsim.sim import crn
+from crmsim.sim.latent import behaviour_multipliers, decay_factor, evaluate
 
 
 def refresh_latent(m, t: float, t_end: float) -> dict:

@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from crmsim.cli.common import Parser
 from crmsim.errors import CrmsimError, check_out_folder, invalid
 
 
@@ -122,10 +123,8 @@ def add_commands(subparsers) -> None:
 
 
 def main(argv=None) -> int:
-    from crmsim.cli import _Parser  # one-line errors, exit 2
-
-    parser = _Parser(prog="crmsim", description="crmsim grading commands")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = Parser(prog="crmsim", description="crmsim grading commands")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     add_commands(sub)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmsim.tables import sorted_frame
+from crmsim.sim.tables import sorted_frame
 
 #: kind -> description, filled by the writers' ``kind()`` calls at import
 KINDS: dict[str, str] = {}

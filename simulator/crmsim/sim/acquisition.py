@@ -9,18 +9,43 @@ from __future__ import annotations
 
 import numpy as np
 
-from crmsim import crn
-from crmsim.eventlog import kind
+from crmsim.params import Param
+from crmsim.sim import crn
+from crmsim.sim.eventlog import kind
 
 CHANNELS = ("", "launch", "campaign", "referral")
 LAUNCH, CAMPAIGN, REFERRAL = 1, 2, 3
 
-#: channels a round's acquisition budget can buy contacts in (crmsim.rounds); each has
-#: ``<channel>_cost`` and ``<channel>_conversion`` in the scenario's [channels] section.
-#: Customers won through them are recorded with channel ``campaign``.
-BUDGET_CHANNELS = ("online_ads", "direct_mail", "telesales")
-#: common-random-number purposes of budget contacts (beyond crmsim.crn's own purposes)
-BUDGET_PICK, BUDGET_CONVERT = 101, 102
+#: channels a round's acquisition budget can buy contacts in (crmsim.rounds), with the cost
+#: and conversion of one contact: the scenario's [channels] section holds them as
+#: ``<channel>_cost`` and ``<channel>_conversion``. Retail figures; a contact converts during
+#: the next step, and customers won are recorded with channel ``campaign``.
+BUDGET_CHANNEL_PARAMS: dict[str, dict[str, Param]] = {
+    "online_ads": {
+        "cost": Param(1.0, "currency per contact", "online_ads: one paid visit (a click on a "
+                      "search or social ad); an assumption near a retail cost per click", lo=0,
+                      lo_open=True),
+        "conversion": Param(0.025, "probability", "online_ads: chance a paid visit becomes a first "
+                            "purchase; e-commerce visits convert at about 2-3% (a practitioner "
+                            "figure widely reported by shop-analytics firms)", lo=0, hi=1),
+    },
+    "direct_mail": {
+        "cost": Param(4.0, "currency per contact", "direct_mail: print and postage of one mailing "
+                      "to a rented prospect list (an assumption)", lo=0, lo_open=True),
+        "conversion": Param(0.049, "probability", "direct_mail: response of a prospect list, 4.9% "
+                            "in the ANA/DMA Response Rate Report 2018 (a practitioner figure)",
+                            lo=0, hi=1),
+    },
+    "telesales": {
+        "cost": Param(12.0, "currency per contact", "telesales: agent time of one outbound call "
+                      "that reaches a prospect (an assumption)", lo=0, lo_open=True),
+        "conversion": Param(0.08, "probability", "telesales: an outbound call converts more often "
+                            "than mail but costs more per contact; about 8% telephone response in "
+                            "the DMA Response Rate Report 2012 (a practitioner figure)", lo=0,
+                            hi=1),
+    },
+}
+BUDGET_CHANNELS = tuple(BUDGET_CHANNEL_PARAMS)
 
 CAMPAIGN_EVENT = kind("campaign", "an acquisition campaign went out (detail: contacts made)")
 CONTACT_EVENT = kind("contact", "the firm contacted a customer or prospect (detail: purpose)")
@@ -71,19 +96,19 @@ def prospects(m) -> np.ndarray:
 
 
 def campaigns(env, m):
-    """Every ``campaign_interval`` each prospect is reached with probability
-    ``contact_share`` (paid per contact) and converts with ``conversion_prob``."""
+    """Every ``campaign_interval`` a campaign wave reaches each prospect with probability
+    ``contact_share`` (paid per contact), who converts with ``conversion_prob``."""
     acq = m.sc["acquisition"]
-    round_no = 0
+    wave = 0
     while True:
         pool = prospects(m)
-        reached = pool[crn.uniform(m.seed, crn.CONTACT, pool, round_no) < acq["contact_share"]]
+        reached = pool[crn.uniform(m.seed, crn.CONTACT, pool, wave) < acq["contact_share"]]
         if len(reached):
             _contact(m, reached, f"acquisition campaign ({len(reached)} contacts)",
                      "acquisition", acq["contact_cost"],
-                     crn.uniform(m.seed, crn.CONVERT, reached, round_no)
+                     crn.uniform(m.seed, crn.CONVERT, reached, wave)
                      < acq["conversion_prob"])
-        round_no += 1
+        wave += 1
         yield env.timeout(acq["campaign_interval"])
 
 
@@ -133,10 +158,10 @@ def buy_contacts(m, channel: str, budget: float, round_no: int) -> int:
     k = min(int(budget // cost), len(pool))
     if k <= 0:
         return 0
-    rank = np.argsort(crn.uniform(m.seed, BUDGET_PICK, pool, occasion), kind="stable")
+    rank = np.argsort(crn.uniform(m.seed, crn.BUDGET_PICK, pool, occasion), kind="stable")
     reached = np.sort(pool[rank[:k]])
     _contact(m, reached, f"{channel} ({k} contacts)", f"acquisition:{channel}", cost,
-             crn.uniform(m.seed, BUDGET_CONVERT, reached, occasion) < prob)
+             crn.uniform(m.seed, crn.BUDGET_CONVERT, reached, occasion) < prob)
     return k
 
 

@@ -1,9 +1,10 @@
 """Levers: the named knobs through which strategies change what customers experience.
 
-A strategy never reaches into the engine's state; it moves levers, and the engine
+A strategy never reaches into the market's state; it moves levers, and the market
 reads them where they act. Per-customer multipliers are kept per strategy (so
 strategies combine by multiplying, and each one's share stays visible). A new
-mechanism is a new field here, with what it means and where the engine reads it.
+mechanism is a new field here, with what it means and where the market
+(:mod:`crmsim.sim.market`) reads it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Baskets: each order becomes lines of products, drawn in the engine when the order is made.
+"""Baskets: each order becomes lines of products, drawn in the market when the order is made.
 
 Categories follow the customer's preferences; deeper relationships buy across more
 categories (``relationship.cross_buy_growth``); a line pulls in its product's

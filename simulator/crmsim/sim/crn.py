@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from crmsim.errors import check_whole
+
 # purposes: one per kind of decision
 GAP, DROPOUT, SPEND, CALL, CALL_DELAY, CONTACT, CONVERT, REFERRAL, REFERRAL_TARGET, \
     REFERRAL_CONVERT, WINBACK, LIFE, DECLINE, CALL_HOUR, SHOCK, RESCUE, TALK, \
     COMPLAINT = range(1, 19)
+#: purposes of the contacts a round's acquisition budget buys (crmsim.sim.acquisition)
+BUDGET_PICK, BUDGET_CONVERT = 101, 102
 
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xBF58476D1CE4E5B9)
@@ -47,3 +51,12 @@ def uniform(seed: int, purpose: int, customer, occasion) -> np.ndarray:
 def exponential(seed: int, purpose: int, customer, occasion) -> np.ndarray:
     """Exp(1) draws by inversion of :func:`uniform`."""
     return -np.log(uniform(seed, purpose, customer, occasion))
+
+
+#: seeds feed 64-bit counter-based draws (crmsim.sim.crn), so they must fit 64 bits
+MAX_SEED = 2**64 - 1
+
+
+def check_seed(seed) -> int:
+    """The seed as an int, or a one-line error naming it."""
+    return check_whole("seed", seed, 0, MAX_SEED, "a whole number in [0, 2**64 - 1]")

@@ -28,10 +28,13 @@ import re
 import numpy as np
 
 from crmsim.errors import invalid
-from crmsim.latent import TEMPERAMENTS
-from crmsim.lifecycle import CODE, STAGES
-from crmsim.population import CREDIT, CUSTOMER_TYPES
+from crmsim.params import Param
+from crmsim.sim.latent import TEMPERAMENTS
+from crmsim.sim.lifecycle import CODE, STAGES
+from crmsim.sim.population import CREDIT, CUSTOMER_TYPES
 
+#: the value pyramid (客户金字塔): tiers from the top down and each one's share of customers
+#: (also the default tiers of crmsim.analysis.value_pyramid)
 TIERS = ("A", "B", "C", "D")
 TIER_SHARES = (0.01, 0.04, 0.15, 0.80)
 CHOICES = {"tier": TIERS, "stage": STAGES, "customer_type": CUSTOMER_TYPES,
@@ -153,3 +156,10 @@ def select(m, rule: tuple, ids: np.ndarray) -> np.ndarray:
             x = (rfm_score(m, current_customers(m)) if attr == "rfm" else m.records.orders)[ids]
             keep &= {">=": x >= val, "<=": x <= val, "==": x == val}[op]
     return ids[keep]
+
+
+def target_param(doc: str) -> Param:
+    """A strategy parameter holding a target rule (default: everybody), checked by
+    :func:`parse` and kept as its canonical text (:func:`describe`)."""
+    return Param("", "rule", doc, kind="target",
+                 convert=lambda name, value: describe(parse(value, name)))

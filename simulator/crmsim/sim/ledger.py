@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmsim.tables import sorted_frame
+from crmsim.sim.tables import sorted_frame
 
 BASE_ACCOUNTS = ("sales", "cost_of_goods", "acquisition", "seats", "calls")
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
+from crmsim.cli.common import print_table
 from crmsim.errors import invalid
 
 
@@ -33,7 +33,7 @@ def _read_mapping(param: str, text: str) -> dict:
             raise invalid(param, text, f"a readable file ({exc.strerror})") from None
     try:
         if suffix == ".toml":
-            from crmsim.scenarios import tomllib
+            from crmsim.sim.scenarios import tomllib
 
             value = tomllib.loads(raw)
         elif suffix in (".yaml", ".yml"):
@@ -140,14 +140,13 @@ def cmd_status(args) -> int:
 
 
 def cmd_leaderboard(args) -> int:
-    from crmsim.cli import _print_table
     from crmsim.game import api
 
     board = api.leaderboard(_db(args), args.token)
     if board.empty:
         print("no round closed yet")
     else:
-        _print_table(board)
+        print_table(board)
     return 0
 
 
@@ -225,7 +224,7 @@ def add_commands(subparsers) -> None:
     c = sub.add_parser("create", help="create a game (prints the join code and tokens)")
     db(c)
     c.add_argument("--settings", help="settings as JSON, or a .json/.toml/.yaml file "
-                   "(keys: see crmsim.game.rules.DEFAULTS)")
+                   "(keys: crmsim.game.rules.SETTINGS, listed in simulator/PARAMETERS.md)")
     c.add_argument("--name")
     c.add_argument("--scenario")
     c.add_argument("--seed", type=int)
@@ -297,9 +296,3 @@ def add_commands(subparsers) -> None:
     sv.add_argument("--demo", action="store_true", help="first create a demo game with two "
                     "teams and print its pages")
     sv.set_defaults(func=cmd_serve)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    from crmsim.cli import main
-
-    sys.exit(main(["game", *sys.argv[1:]]))

@@ -1,17 +1,17 @@
-"""The simulation engine: SimPy processes around a vectorised purchase step.
+"""The market: one run's state and the SimPy processes around a vectorised purchase step.
 
 SimPy drives everything that interacts in time: the market clock (one purchase
 step, stage review, seat costs and a KPI snapshot per ``step``), acquisition
 campaigns, the call-centre queue (one process per call) and each strategy on
-its own schedule. The purchase step (:mod:`crmsim.purchases`) advances the whole
+its own schedule. The purchase step (:mod:`crmsim.sim.purchases`) advances the whole
 population at once and is exact in distribution.
 
 One run's state is split by what it is: ``people`` (drawn once, never changes),
 the firm's observable ``records``, ``hidden`` (ground
 truth: clocks, alive, declining), ``stocks`` (what strategies and service add to
-the latent chain), ``levers`` (what strategies set, :mod:`crmsim.levers`), the
-``ledger`` (money, :mod:`crmsim.ledger`) and the ``log`` (events,
-:mod:`crmsim.eventlog`).
+the latent chain), ``levers`` (what strategies set, :mod:`crmsim.sim.levers`), the
+``ledger`` (money, :mod:`crmsim.sim.ledger`) and the ``log`` (events,
+:mod:`crmsim.sim.eventlog`).
 """
 
 from __future__ import annotations
@@ -22,19 +22,19 @@ import numpy as np
 import simpy
 from simpy.core import URGENT
 
-from crmsim import crn, purchases
-from crmsim.acquisition import LAUNCH, campaigns, launch_times, referrals
-from crmsim.baskets import Baskets
-from crmsim.callcentre import open_call_centre, place_calls
-from crmsim.eventlog import EventLog, kind
-from crmsim.latent import TEMPERAMENTS, sensitivity_matrix
-from crmsim.ledger import Ledger
-from crmsim.levers import Levers
-from crmsim.lifecycle import STAGES, assign_stages
-from crmsim.population import catalogue, draw_people
+from crmsim.sim import crn, purchases
+from crmsim.sim.acquisition import LAUNCH, campaigns, launch_times, referrals
+from crmsim.sim.baskets import Baskets
+from crmsim.sim.callcentre import open_call_centre, place_calls
+from crmsim.sim.eventlog import EventLog, kind
+from crmsim.sim.latent import TEMPERAMENTS, sensitivity_matrix
+from crmsim.sim.ledger import Ledger
+from crmsim.sim.levers import Levers
+from crmsim.sim.lifecycle import STAGES, assign_stages
+from crmsim.sim.population import draw_people, products
 
 # sequential streams for what is drawn once or does not decide the money; the rest
-# (gaps, lifetimes, dropout coins, spend, calls, campaigns, referrals) is crmsim.crn
+# (gaps, lifetimes, dropout coins, spend, calls, campaigns, referrals) is crmsim.sim.crn
 STREAMS = ("population", "launch", "baskets")
 STAGE_CHANGE = kind("stage_change", "the firm moved a customer to another lifecycle stage")
 STRATEGY_ACTION = kind("strategy_action", "a strategy acted (detail: strategy and number of "
@@ -121,10 +121,10 @@ class Market:
         seqs = np.random.SeedSequence(seed).spawn(len(STREAMS))
         rng = {name: np.random.default_rng(s) for name, s in zip(STREAMS, seqs, strict=True)}
         self.people = draw_people(sc, rng["population"])
-        self.products = catalogue(sc["population"], sc["market"]["gross_margin"])
+        self.products = products(sc["population"], sc["market"]["gross_margin"])
         self.baskets = Baskets(sc, self.products, self.people["prefs"], rng["baskets"])
         n = self.n = sc["market"]["customers"]
-        self.days_per_unit = 1.0 if sc["market"]["time_unit"] == "day" else 7.0
+        self.days_per_unit = sc.days_per_unit
         self.hours = sc.hours_per_unit
         self.horizon = sc.horizon
         self.n_periods = int(np.ceil(self.horizon / sc["market"]["kpi_period"] - 1e-9))
@@ -225,7 +225,7 @@ def first(env, delay: float, event=None):
 
 
 def purchase_step(m: Market, t: float, t_end: float):
-    """One step of the whole population (see :mod:`crmsim.purchases`)."""
+    """One step of the whole population (see :mod:`crmsim.sim.purchases`)."""
     mult = purchases.refresh_latent(m, t, t_end)
     starting, st = purchases.start_customers(m, t, t_end)
     orders = purchases.advance_customers(m, t, t_end, starting, st, mult)
@@ -244,7 +244,7 @@ def pay_seats(m: Market, t: float, t_end: float):
         m.ledger.book(t, -1, f"strategy:{name}", -seats * cost)
 
 
-def strategy_rounds(env, m: Market, strategy, params, token=None, wait: bool = False):
+def strategy_actions(env, m: Market, strategy, params, token=None, wait: bool = False):
     """Apply one strategy every ``interval`` days; it books its own costs in the ledger.
 
     It stops when it is no longer the running instance of its strategy (``token``: a later
@@ -275,7 +275,7 @@ def begin(m: Market, strategies) -> None:
         token = object()
         m.running[strategy.name] = (strategy, params, token)
         if strategy.act:
-            env.process(strategy_rounds(env, m, strategy, params, token))
+            env.process(strategy_actions(env, m, strategy, params, token))
 
 
 def start_strategy(m: Market, strategy, params) -> None:
@@ -287,7 +287,7 @@ def start_strategy(m: Market, strategy, params) -> None:
     if strategy.resume:
         strategy.resume(m, params, m.memory.setdefault(strategy.name, {}))
     if strategy.act:
-        m.env.process(strategy_rounds(m.env, m, strategy, params, token, wait=True))
+        m.env.process(strategy_actions(m.env, m, strategy, params, token, wait=True))
 
 
 def stop_strategy(m: Market, name: str) -> None:

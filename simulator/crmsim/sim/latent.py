@@ -2,11 +2,14 @@
 
 empowerment -> evaluation -> satisfaction, trust, belonging -> loyalty.
 
-The chain follows DOMAIN §4 (firm's empowerment actions -> psychological
-empowerment -> evaluation of the experience -> loyalty) and §3 (satisfaction
-drives loyalty). Everything is a *deviation from the customer's own baseline*:
-with no strategy acting and no service trouble, loyalty stays at its baseline
-and the purchase process is exactly BG/NBD. Each coefficient is a named
+The chain is the one taught in lecture 4, ``course/04-empowerment.md`` (firm's
+empowerment actions -> psychological empowerment -> evaluation of the experience ->
+loyalty), and lecture 3, ``course/03-satisfaction-loyalty-retention.md`` (satisfaction
+drives loyalty). Everything is a *deviation from the customer's own baseline*: with no
+strategy acting and no service trouble, loyalty stays at its baseline and the latent
+chain changes nothing, so customers buy and leave as the scenario's ``purchase.model``
+says (Pareto/NBD by default; BG/NBD or MBG/NBD if chosen), with the relationship
+dynamics of :mod:`crmsim.sim.purchases`. Each coefficient is a named
 parameter in ``BEHAVIOUR`` with a unit and a rationale; a scenario's
 ``[behaviour]`` section overrides them.
 
@@ -27,11 +30,12 @@ DIMENSIONS = ("meaning", "competence", "autonomy", "impact")
 TEMPERAMENTS = ("sanguine", "phlegmatic", "choleric", "melancholic")
 
 # Sensitivity of each temperament to a dose of each empowerment dimension.
-# Rationale (Quanjude case, DOMAIN 8): the lively sanguine guest enjoys taking part
-# and being heard (impact, meaning); the calm phlegmatic guest responds slowly and
-# mostly to being made competent (information, training); the excitable choleric
-# guest wants control (autonomy, impact); the sensitive melancholic guest responds
-# to meaning and careful explanation (competence) but little to being asked to decide.
+# Rationale (the Quanjude case of lecture 1, course/01-customers-and-value.md#temperament):
+# the lively sanguine guest enjoys taking part and being heard (impact, meaning); the
+# calm phlegmatic guest responds slowly and mostly to being made competent (information,
+# training); the excitable choleric guest wants control (autonomy, impact); the sensitive
+# melancholic guest responds to meaning and careful explanation (competence) but little to
+# being asked to decide.
 _SENS = {
     "sanguine": (1.2, 0.8, 1.0, 1.4),
     "phlegmatic": (0.6, 1.0, 0.6, 0.5),
@@ -73,7 +77,8 @@ BEHAVIOUR: dict[str, Param] = {
                              "the most felt right in the lecture deck", lo=0, hi=1),
     "weight_impact": Param(0.30, "weight", "share of impact in the evaluation", lo=0, hi=1),
     "satisfaction_per_evaluation": Param(0.6, "satisfaction per evaluation point", "a better "
-                                         "evaluated experience raises satisfaction (DOMAIN 18)",
+                                         "evaluated experience raises satisfaction (lecture 4: "
+                                         "the empowerment chain)",
                                          lo=0),
     "trust_per_evaluation": Param(0.4, "trust per evaluation point", "empowered customers "
                                   "trust the firm more", lo=0),
@@ -82,7 +87,7 @@ BEHAVIOUR: dict[str, Param] = {
     "belonging_per_evaluation": Param(0.6, "belonging per evaluation point", "taking part and "
                                       "being heard builds belonging", lo=0),
     "loyalty_from_satisfaction": Param(0.5, "weight", "share of satisfaction in loyalty "
-                                       "(satisfaction drives loyalty, DOMAIN 13)", lo=0, hi=1),
+                                       "(satisfaction drives loyalty, lecture 3)", lo=0, hi=1),
     "loyalty_from_trust": Param(0.25, "weight", "share of trust in loyalty", lo=0, hi=1),
     "loyalty_from_belonging": Param(0.25, "weight", "share of belonging in loyalty", lo=0, hi=1),
     "churn_sensitivity": Param(3.0, "log-odds-like per loyalty point", "dropout probability "

@@ -1,0 +1,77 @@
+"""The CRM rollout (CRM 实施): a second, separate model of the nine implementation phases.
+
+``plan`` holds the phases and every documented decision and assumption, ``model`` the SimPy
+project model (:func:`simulate_rollout`, :func:`compare_plans`), ``plots`` its figures.
+"""
+
+from crmsim.rollout.model import (
+    LEDGER_COLUMNS,
+    METRICS,
+    PHASE_COLUMNS,
+    SUMMARY_KEYS,
+    WEEKLY_COLUMNS,
+    RolloutResult,
+    adoption_ceiling,
+    adoption_speed,
+    compare_plans,
+    frontline_user,
+    iron_triangle,
+    rework_probability,
+    run_phase,
+    simulate_rollout,
+    training_readiness,
+    work_package,
+)
+from crmsim.rollout.plan import (
+    GO_LIVE_PHASE,
+    IRON_TRIANGLE,
+    MAX_REWORK_ROUNDS,
+    PARAMS,
+    PHASE_NAMES,
+    PHASES,
+    PLAN_DECISIONS,
+    REFERENCE_TEAM,
+    SIDES,
+    Phase,
+    Plan,
+    make_plan,
+    parameter_table,
+    phase_table,
+)
+from crmsim.rollout.plots import plot_adoption, plot_cumulative_net, plot_gantt
+
+__all__ = [
+    "PLAN_DECISIONS",
+    "GO_LIVE_PHASE",
+    "IRON_TRIANGLE",
+    "LEDGER_COLUMNS",
+    "MAX_REWORK_ROUNDS",
+    "METRICS",
+    "PARAMS",
+    "PHASES",
+    "PHASE_COLUMNS",
+    "PHASE_NAMES",
+    "Phase",
+    "Plan",
+    "REFERENCE_TEAM",
+    "RolloutResult",
+    "SIDES",
+    "SUMMARY_KEYS",
+    "WEEKLY_COLUMNS",
+    "adoption_ceiling",
+    "adoption_speed",
+    "compare_plans",
+    "frontline_user",
+    "iron_triangle",
+    "make_plan",
+    "parameter_table",
+    "phase_table",
+    "plot_adoption",
+    "plot_cumulative_net",
+    "plot_gantt",
+    "rework_probability",
+    "run_phase",
+    "simulate_rollout",
+    "training_readiness",
+    "work_package",
+]
