@@ -113,3 +113,17 @@ def test_a_command_of_a_missing_extra_says_which_to_install(argv, extra, tmp_pat
     assert len(lines) == 1 and lines[0].startswith("crmsim: error: "), r.stderr[-3000:]
     assert f"pip install 'crmsim[{extra}]'" in lines[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["subs"]
+
+
+def test_the_student_api_needs_no_grading_game_or_cluster_extra(tmp_path):
+    """A student installs crmsim[course]: their data and the submit cell work without the
+    grader's packages (nbval, nbclient, pytest), the game's or the cluster's."""
+    r = _run("""
+        from crmsim import assignment
+        data = assignment.load("ex02-segmentation", "s0042")
+        out = assignment.submit_from({"q2": 1.5}, ["q2"])
+        print(len(data.customers), sorted(out))
+        """, _modules({"grade", "game", "cluster"}), tmp_path)
+    assert r.returncode == 0, r.stderr[-3000:]
+    n, _ = r.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert int(n) > 0

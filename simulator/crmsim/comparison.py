@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit
 
 from crmsim.errors import check_whole, invalid
 from crmsim.parallel import run_tasks
@@ -124,5 +124,5 @@ def mean_ci(x: np.ndarray) -> tuple[float, float]:
     mean = float(np.mean(x))
     if n < 2:
         return mean, float("nan")
-    half = float(stats.t.ppf(0.975, n - 1) * np.std(x, ddof=1) / np.sqrt(n))
+    half = float(stdtrit(n - 1, 0.975) * np.std(x, ddof=1) / np.sqrt(n))  # t quantile
     return mean, half
