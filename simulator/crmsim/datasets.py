@@ -17,6 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from crmsim.analysis.summaries import summary_data_from_log
+from crmsim.errors import invalid
+from crmsim.result import SimulationResult
+from crmsim.simulation import simulate
 
 __all__ = [
     "REFERENCE_RUNS",
@@ -130,9 +133,6 @@ def _reference_root() -> Path:
 
 def regenerate_reference(name: str | None = None, root=None) -> list[Path]:
     """Simulate the reference runs (all, or ``name``) and save them under ``root``."""
-    from crmsim.errors import invalid
-    from crmsim.simulation import simulate
-
     names = [name] if name else list(REFERENCE_RUNS)
     for n in names:
         if n not in REFERENCE_RUNS:
@@ -149,9 +149,6 @@ def regenerate_reference(name: str | None = None, root=None) -> list[Path]:
 
 def load_reference(name: str = "retail-small"):
     """Load a shipped reference simulation as a :class:`crmsim.SimulationResult`."""
-    from crmsim.errors import invalid
-    from crmsim.result import SimulationResult
-
     if name not in REFERENCE_RUNS:
         raise invalid("name", name, "one of " + ", ".join(REFERENCE_RUNS))
     folder = Path(os.environ.get("CRMSIM_DATASETS", _reference_root().parent)) / "reference"

@@ -124,3 +124,12 @@ def write_file(param: str, path, data: str | bytes, *, force: bool = False) -> P
         if tmp is not None and os.path.lexists(tmp):
             os.unlink(tmp)
     return path
+
+
+def md_table(rows, cols) -> list[str]:
+    """A Markdown table of ``rows`` (dicts) with columns ``cols``, as lines."""
+    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        cells = [str(r[c]).replace("|", "/").replace("\n", " ") for c in cols]
+        out.append("| " + " | ".join(cells) + " |")
+    return out

@@ -2,7 +2,9 @@
 
 Each command calls :mod:`crmsim.game.api` on the database of ``--db`` (default
 ``$CRMSIM_GAME_DB`` or ``sqlite:///crmsim-game.db``), so the command line does what the
-web page does. Tokens are printed once, by ``create`` and ``join``.
+web page does. Tokens are printed once, by ``create`` and ``join``. The game's modules are
+imported by each command, not here: they need the ``crmsim[game]`` extra (Flask,
+SQLAlchemy), and ``crmsim simulate`` must start without it.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 ``add_commands(subparsers)`` registers both subcommands; each sets ``func(args) -> int``.
 Bad input prints one line ``crmsim: error: <param>=<value> is invalid: expected ...`` and
-returns 2 before anything is written.
+returns 2 before anything is written. The grader is imported by each command, not here: it
+needs the ``crmsim[grade]`` extra (nbclient, nbval, pytest).
 """
 
 from __future__ import annotations

@@ -6,16 +6,18 @@ from pathlib import Path
 
 import pandas as pd
 
+import crmsim
 from crmsim.cli.common import print_table
+from crmsim.comparison import compare
 from crmsim.errors import invalid
-from crmsim.output import check_target_folder, staged_folder, write_file
+from crmsim.output import check_target_folder, md_table, staged_folder, write_file
+from crmsim.sim import scenarios, strategies
+from crmsim.sim.scenarios import iso_dates, safe_yaml
 
 
 def _set_pairs(pairs: list[str]) -> dict:
     """``section.param=value`` strings -> ``{section: {param: value}}``."""
     import yaml
-
-    from crmsim.sim.scenarios import iso_dates, safe_yaml
 
     out: dict = {}
     for item in pairs or []:
@@ -45,8 +47,6 @@ def _check_out(args) -> Path | None:
 
 
 def cmd_simulate(args) -> int:
-    import crmsim
-
     out = _check_out(args)
     res = crmsim.simulate(args.scenario, strategies=args.strategy, seed=args.seed,
                           customers=args.customers, years=args.years,
@@ -67,7 +67,6 @@ def write_report(res, out: Path) -> Path:
     """A short Markdown report with a four-panel figure, next to the tables."""
     import matplotlib.pyplot as plt
 
-    from crmsim.course.paramdocs import md_table
     from crmsim.plots import report_figure
 
     sc = res.scenario
@@ -93,8 +92,6 @@ def write_report(res, out: Path) -> Path:
 
 
 def cmd_compare(args) -> int:
-    from crmsim.comparison import compare
-
     out = _check_out(args)
     table = compare(args.scenario, args.strategies, replications=args.replications,
                     seed=args.seed, customers=args.customers, years=args.years,
@@ -119,8 +116,6 @@ def cmd_compare(args) -> int:
 
 
 def cmd_scenarios(args) -> int:
-    from crmsim.sim import scenarios
-
     if args.save:
         name, path = args.save
         sc = scenarios.load(name)
@@ -140,8 +135,6 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_strategies(args) -> int:
-    from crmsim.sim import strategies
-
     if args.name and args.name not in strategies.REGISTRY:
         raise invalid("strategy", args.name, "one of " + ", ".join(strategies.REGISTRY))
     if args.name:

@@ -5,16 +5,10 @@
 
 from __future__ import annotations
 
+from crmsim.game import rules
+from crmsim.output import md_table
 from crmsim.rollout import parameter_table
 from crmsim.sim import scenarios, strategies
-
-
-def md_table(rows, cols) -> list[str]:
-    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for r in rows:
-        cells = [str(r[c]).replace("|", "/").replace("\n", " ") for c in cols]
-        out.append("| " + " | ".join(cells) + " |")
-    return out
 
 
 def parameters_markdown() -> str:
@@ -35,8 +29,6 @@ def parameters_markdown() -> str:
     lines += ["## CRM rollout model (`crmsim.rollout`)", ""]
     rows = parameter_table().to_dict("records")
     lines += md_table(rows, ["group", "name", "default", "unit", "range", "doc"]) + [""]
-    from crmsim.game import rules
-
     lines += ["## Game settings (`crmsim.game.rules.SETTINGS`)", "",
               "A game's settings (`crmsim game create --settings`); events are scheduled "
               "per round in `events`.", ""]

@@ -29,8 +29,10 @@ import threading
 
 import sqlalchemy as sa
 
+from crmsim import rounds
 from crmsim.errors import CrmsimError, invalid
-from crmsim.game import play, rules, scoring, store
+from crmsim.game import events, play, rules, scoring, store
+from crmsim.game.workers import MarketWorkers
 
 _ENGINES: dict[str, sa.Engine] = {}
 _LOCK = threading.Lock()
@@ -53,8 +55,6 @@ def use_workers(n: int):
             WORKERS.close()
             WORKERS = None
         if n > 1:
-            from crmsim.game.workers import MarketWorkers
-
             WORKERS = MarketWorkers(n)
     return WORKERS
 
@@ -242,8 +242,6 @@ def _previous(conn, gid, team_id, r) -> dict:
 def _snapshot(conn, settings, gid, team_id, r) -> bytes:
     """The market after round ``r``: the stored snapshot, or a replay of the stored
     decisions when the snapshot is missing."""
-    from crmsim import rounds
-
     snap = store.snapshot(conn, team_id, r)
     if snap:
         return bytes(snap)
@@ -332,8 +330,6 @@ def submit(db, team_token: str, decisions: dict, *, round_no: int | None = None,
 def team_status(db, team_token: str) -> dict:
     """A team's own view: the open round, its cash, its submission, its results and
     reports of every closed round, the events announced, the leaderboard."""
-    from crmsim.game import events
-
     with engine(db).begin() as conn:
         team = _team(conn, team_token)
         game = store.game_row(conn, game_id=team["game_id"])
@@ -385,8 +381,6 @@ def customer_data(db, team_token: str, fmt: str = "csv") -> bytes:
     """A zip of the team's own market data after its latest closed round: customers,
     transactions and events as the firm sees them (no hidden ``true_`` columns), CSV or
     Parquet, to analyse with :mod:`crmsim.analysis` in the team's notebook."""
-    from crmsim import rounds
-
     if fmt not in ("csv", "parquet"):
         raise invalid("format", fmt, "csv or parquet")
     with engine(db).begin() as conn:

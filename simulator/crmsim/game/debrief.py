@@ -14,6 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from crmsim.game.scoring import leaderboard
+from crmsim.output import md_table
+
 
 def decisions_table(game: dict) -> pd.DataFrame:
     """Per team and round: the decisions the market ran with and the round's outcomes.
@@ -139,9 +142,6 @@ def build(game: dict) -> tuple[dict, dict]:
 
 def write(game: dict, out) -> Path:
     """Write ``debrief.md`` with its PNG figures and CSV tables into folder ``out``."""
-    from crmsim.course.paramdocs import md_table
-    from crmsim.game.scoring import leaderboard
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     figures, _ = build(game)

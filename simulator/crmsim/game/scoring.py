@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from crmsim.analysis import simple_clv
+from crmsim.result import headline
 from crmsim.sim.scenarios import DAYS_PER_YEAR
 
 
@@ -69,8 +70,6 @@ def customer_equity(res, t0: float, t1: float, settings: dict) -> dict:
 def round_results(res, t0: float, t1: float, settings: dict, *, report_cost: float,
                   event_cost: float, previous_profit: float) -> dict:
     """Everything a team learns about its round (JSON-ready numbers)."""
-    from crmsim.result import headline
-
     mp = market_profit(res, t0, t1)
     profit = mp - report_cost - event_cost
     ce = customer_equity(res, t0, t1, settings)

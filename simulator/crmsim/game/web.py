@@ -17,7 +17,9 @@ import base64
 from flask import Flask, Response, redirect, render_template, request, url_for
 
 from crmsim.errors import CrmsimError, invalid
-from crmsim.game import api, events, reports, rules
+from crmsim.game import api, debrief, events, reports, rules
+from crmsim.sim.acquisition import BUDGET_CHANNELS
+from crmsim.sim.strategies import REGISTRY
 
 
 def _number(name: str, raw: str, *, whole: bool = False):
@@ -54,8 +56,6 @@ def _params(name: str, raw: str) -> dict:
 
 def form_decisions(form, settings: dict) -> dict:
     """A submitted decision form -> the decisions dict of :func:`crmsim.game.api.submit`."""
-    from crmsim.sim.acquisition import BUDGET_CHANNELS
-
     allowed = settings["decisions"]
     out: dict = {}
     if "acquisition" in allowed:
@@ -101,9 +101,6 @@ def _form_state(status: dict) -> dict:
 
 def create_app(db: str) -> Flask:
     """The web app on database ``db`` (URL); finishes any half-done close first."""
-    from crmsim.sim.acquisition import BUDGET_CHANNELS
-    from crmsim.sim.strategies import REGISTRY
-
     app = Flask(__name__)
     api.resume(db)
 
@@ -197,8 +194,6 @@ def create_app(db: str) -> Flask:
 
     @app.get("/admin/<token>/debrief")
     def admin_debrief(token):
-        from crmsim.game import debrief
-
         figures, tables = debrief.build(api.game_outcomes(db, token))
         images = {name: base64.b64encode(png).decode("ascii") for name, png in figures.items()}
         return render_template("debrief.html", images=images, tables=tables,

@@ -14,11 +14,10 @@ import multiprocessing
 import threading
 
 from crmsim.errors import CrmsimError
+from crmsim.game import play
 
 
 def _serve(conn) -> None:  # pragma: no cover - runs in the worker process
-    from crmsim.game import play
-
     markets: dict = {}
     while True:
         msg = conn.recv()
