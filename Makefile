@@ -18,10 +18,10 @@ demo: $(STAMP)
 		--strategy loyalty_program --out demo-output --report
 
 ## make test: lint, unit tests and notebook validation (the command CI runs), in parallel
-## (pytest-xdist: each file in one worker, see conftest.py; a notebook's cells run in one kernel)
+## (pytest-xdist, --dist loadfile: each file in one worker, so a notebook's cells run in order in one kernel)
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadgroup tests notebooks \
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile tests notebooks \
 		--nbval --nbval-sanitize-with notebooks/sanitize.cfg
 
 notebooks: $(STAMP)
