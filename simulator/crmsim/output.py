@@ -133,3 +133,18 @@ def md_table(rows, cols) -> list[str]:
         cells = [str(r[c]).replace("|", "/").replace("\n", " ") for c in cols]
         out.append("| " + " | ".join(cells) + " |")
     return out
+
+
+def generated_file(path: Path, text: str, command: str, argv) -> int:
+    """Keep a generated file current: write ``text`` to ``path`` if it differs, or, with
+    ``--check`` in ``argv``, report that it is stale (exit code 1) and write nothing."""
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    if "--check" in argv:
+        if current != text:
+            print(f"{path} is out of date: run {command}")
+            return 1
+        return 0
+    if current != text:
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+    return 0

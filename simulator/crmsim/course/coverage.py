@@ -14,6 +14,7 @@ from pathlib import Path
 
 from crmsim.course.exercises import N_TOPICS, available, default_exercises_dir, read_spec, tomllib
 from crmsim.errors import CrmsimError
+from crmsim.output import generated_file
 
 
 def graded_questions(exercises_dir: Path | None = None) -> dict[int, list[tuple[str, str, str]]]:
@@ -62,19 +63,8 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     exercises = default_exercises_dir()
     course = exercises.parent / "course"
-    text = render(course, exercises)
-    path = course / "coverage.md"
-    current = path.read_text(encoding="utf-8") if path.exists() else ""
-    if "--check" in argv:
-        if current != text:
-            print(f"{path} is out of date: run python -m crmsim.course.coverage")
-            return 1
-        return 0
-    if current != text:
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path}")
-    return 0
-
+    return generated_file(course / "coverage.md", render(course, exercises),
+                          "python -m crmsim.course.coverage", argv)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -23,9 +23,11 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from crmsim.output import generated_file
+
 EXERCISES_ENV = "CRMSIM_EXERCISES_DIR"
 SPEC = "exercise.toml"
-N_TOPICS = 39  # numbered items of the domain brief (DOMAIN.md)
+N_TOPICS = 39  # numbered topics of the course (course/coverage.toml, course/coverage.md)
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "exercises.json"
 
 
@@ -86,18 +88,7 @@ def render_data(root: Path | None = None) -> str:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    text = render_data()
-    current = DATA_FILE.read_text(encoding="utf-8") if DATA_FILE.exists() else ""
-    if "--check" in argv:
-        if current != text:
-            print(f"{DATA_FILE} is out of date: run python -m crmsim.course.exercises")
-            return 1
-        return 0
-    if current != text:
-        DATA_FILE.write_text(text, encoding="utf-8")
-        print(f"wrote {DATA_FILE}")
-    return 0
-
+    return generated_file(DATA_FILE, render_data(), "python -m crmsim.course.exercises", argv)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
