@@ -4,22 +4,29 @@ Jupyter Book's toolchain (Sphinx + MyST-NB + the book theme, all from PyPI) buil
 HTML site per language. The sources are not edited: each language is staged in
 ``_build/site-src/<lang>/`` with the repository's layout (so relative links keep working):
 
+* the home page: ``site/home/<lang>.md`` (a course home page for students) with the lists of
+  lectures, notebooks and exercises generated after it;
 * the course pages: ``course/*.md`` (en) or their twins ``course/zh/*.md`` (zh, same file
   names, see :mod:`crmsim.course.translations`). Pages with ``{code-cell}`` blocks are executable
   MyST: their code runs at build and inline ``{eval}`` expressions put the computed numbers
   into the text (the staged copy gets ``file_format: mystnb``, which MyST-NB needs);
 * the notebooks (``notebooks/*.ipynb``, ``notebooks/zh/*.ipynb``) with the outputs stored in
   them (nbval already re-runs them in CI, so they are not run a second time here);
-* one page per graded exercise, generated from its student notebook and ``exercise.toml``:
-  each question in an ``exercise`` directive, hints, and the solution in a dropdown closed by
-  default; the grader's hidden cells are left out;
+* one page per graded exercise, generated from its notebook and ``exercise.toml``: each
+  question in an ``exercise`` directive with its hint and the code a student starts from (the
+  released stub); the grader's hidden cells are left out. Solutions appear (in dropdowns closed
+  by default) only in the instructor's build, ``--solutions``, written to
+  ``_build/site-instructor``: the public site holds nothing a student is not given;
+* a download link on every notebook and exercise page: the notebook itself, or the exercise's
+  student release (what ``crmsim release`` writes);
 * a language switch in every page's header leading to the same page in the other language
   (its twin; the other language's home page when there is no twin yet).
 
 Chinese pages join the zh site automatically: every ``course/zh/X.md`` / ``notebooks/zh/X``
 whose English twin exists takes that twin's place in the table of contents.
 
-Usage: ``python site/build.py [--lang en zh]``; prints the build time of each language.
+Usage: ``python site/build.py [--lang en zh] [--solutions]``; prints the build time of each
+language.
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ import sys
 import time
 from pathlib import Path
 
+from crmsim.grading.release import stub_source
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -44,7 +53,10 @@ CONF = ROOT / "site"
 OUT = ROOT / "_build" / "site"
 STAGE = ROOT / "_build" / "site-src"
 LANGS = ("en", "zh")
-HOME = {"en": "course/README", "zh": "course/zh/README"}
+#: both sites open on their own home page, written from site/home/<lang>.md
+HOME = {"en": "index", "zh": "index"}
+#: staged folder of the files pages offer for download (not pages themselves)
+DOWNLOADS = "downloads"
 #: course pages in reading order: these first, then the numbered lectures, then these
 COURSE_FIRST = ("README.md", "syllabus.md")
 COURSE_LAST = ("glossary.md", "instructor-guide.md")
@@ -52,16 +64,15 @@ COURSE_LAST = ("glossary.md", "instructor-guide.md")
 WORDS = {
     "en": {"course": "Course", "notebooks": "Notebooks", "exercises": "Graded exercises",
            "solution": "Solution", "hint": "Hint", "minutes": "minutes", "unit": "Unit",
-           "objectives": "Objectives"},
+           "objectives": "Objectives", "lectures": "Lectures",
+           "get_notebook": "Download this notebook (.ipynb)",
+           "get_exercise": "Download the exercise notebook (.ipynb) to work on in JupyterLab"},
     "zh": {"course": "课程", "notebooks": "笔记本", "exercises": "评分练习",
            "solution": "参考答案", "hint": "提示", "minutes": "分钟", "unit": "单元",
-           "objectives": "学习目标"},
+           "objectives": "学习目标", "lectures": "讲义",
+           "get_notebook": "下载本笔记本（.ipynb）",
+           "get_exercise": "下载练习笔记本（.ipynb），在 JupyterLab 中完成"},
 }
-ZH_HOME = """# 客户关系管理：crmsim 模拟课程
-
-本网站是 crmsim 课程的中文版：讲义、笔记本和评分练习。课程按照中国客户关系管理教材编写，
-用模拟器生成的市场数据讲解每一个概念。尚未翻译的页面请点击右上角的 “English” 阅读英文版。
-"""
 
 
 # ------------------------------------------------------------------ what each site holds
@@ -114,9 +125,10 @@ def _fence(code: str, lang: str = "python") -> str:
     return f"{ticks}{lang}\n{code}\n{ticks}"
 
 
-def exercise_page(ex: Path, lang: str) -> str:
-    """A page for one graded exercise from its student notebook (the zh one when it exists):
-    questions in ``exercise`` directives, solutions in dropdowns closed by default."""
+def exercise_page(ex: Path, lang: str, solutions: bool = False) -> str:
+    """A page for one graded exercise from its notebook (the zh one when it exists): questions
+    in ``exercise`` directives with the released stubs; with ``solutions`` (the instructor's
+    build) each solution in a dropdown closed by default instead."""
     meta = tomllib.loads((ex / "exercise.toml").read_text(encoding="utf-8"))
     nb_path = ex / meta.get("notebook", f"{ex.name}.ipynb")
     if lang == "zh" and (ex / "zh" / nb_path.name).exists():
@@ -146,6 +158,7 @@ def exercise_page(ex: Path, lang: str) -> str:
                     out.append(f"**{w['objectives']}**\n\n" +
                                "\n".join(f"- {o}" for o in (meta.get(f"objectives_{lang}")
                                                              or meta["objectives"])))
+                out.append(f"{{download}}`{w['get_exercise']} <{release_path(ex, lang)}>`")
                 text = rest.strip()
                 if not text:
                     continue
@@ -159,15 +172,43 @@ def exercise_page(ex: Path, lang: str) -> str:
                 out.append("\n".join(block) + "\n::::")
             else:
                 out.append(re.sub(r"^# ", "## ", text, flags=re.M))
-        elif kind == "solution":
+        elif kind == "solution" and solutions:
             code = re.sub(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", "", text, flags=re.M)
             out.append(f":::{{dropdown}} {w['solution']}\n:class-container: crmsim-solution\n\n"
                        f"{_fence(code.rstrip())}\n:::")
+        elif kind == "solution":
+            out.append(_fence(stub_source(text)))
         elif kind == "student":
             out.append(_fence(info.get("release", text)))
         else:
             out.append(_fence(text))
     return "\n\n".join(out) + "\n"
+
+
+def release_path(ex: Path, lang: str) -> str:
+    """Where the staged site keeps an exercise's student release (from the source root)."""
+    return f"/{DOWNLOADS}/{lang}/{ex.name}.ipynb"
+
+
+def released_notebook(ex: Path, lang: str) -> str:
+    """The exercise's student release, as ``crmsim release`` writes it."""
+    import nbformat
+
+    from crmsim.grading import load_exercise
+    from crmsim.grading.release import student_version
+
+    exercise = load_exercise(ex)
+    lang = lang if lang == "en" or exercise.zh_notebook.is_file() else "en"
+    return nbformat.writes(student_version(exercise, lang)) + "\n"
+
+
+def with_download(notebook: str, label: str, name: str) -> str:
+    """A notebook's staged copy with a first cell linking to the notebook itself."""
+    nb = json.loads(notebook)
+    cell = {"cell_type": "markdown", "id": "crmsim-download", "metadata": {},
+            "source": f"{{download}}`{label} <{name}>`"}
+    nb["cells"] = [cell, *nb["cells"]]
+    return json.dumps(nb, ensure_ascii=False, indent=1) + "\n"
 
 
 def as_mystnb(text: str) -> str:
@@ -184,8 +225,13 @@ def as_mystnb(text: str) -> str:
 
 
 def with_toctree(text: str, w: dict, toc: dict[str, list[str]]) -> str:
-    """The home page with the site's table of contents (hidden: the sidebar shows it)."""
+    """The home page with a list of the site's pages by kind, and its table of contents
+    (hidden: the sidebar shows it)."""
     blocks = []
+    for key in ("course", "notebooks", "exercises"):
+        if toc[key]:
+            items = "\n".join(f"- {{doc}}`/{d}`" for d in toc[key])
+            blocks.append(f"## {w['lectures' if key == 'course' else key]}\n\n{items}")
     for key in ("course", "notebooks", "exercises"):
         if toc[key]:
             entries = "\n".join(f"/{d}" for d in toc[key])
@@ -203,31 +249,29 @@ def _write(path: Path, data: str) -> None:
     path.write_bytes(raw)
 
 
-def plan(lang: str) -> dict[str, str]:
+def plan(lang: str, solutions: bool = False) -> dict[str, str]:
     """Staged file (relative path) -> its content, for one language."""
+    w = WORDS[lang]
     files: dict[str, str] = {}
-    home = HOME[lang] + ".md"
     toc = {"course": [], "notebooks": [], "exercises": []}
     for p in course_pages(lang):
-        rel = p.relative_to(ROOT).as_posix()
-        files[rel] = as_mystnb(p.read_text(encoding="utf-8"))
-        if rel != home:
-            toc["course"].append(docname(p))
-    if home not in files:
-        files[home] = ZH_HOME
+        files[p.relative_to(ROOT).as_posix()] = as_mystnb(p.read_text(encoding="utf-8"))
+        toc["course"].append(docname(p))
     for p in notebook_pages(lang):
-        files[p.relative_to(ROOT).as_posix()] = p.read_text(encoding="utf-8")
+        files[p.relative_to(ROOT).as_posix()] = with_download(
+            p.read_text(encoding="utf-8"), w["get_notebook"], p.name)
         toc["notebooks"].append(docname(p))
     for ex in exercise_dirs():
         rel = f"exercises/{'zh/' if lang == 'zh' else ''}{ex.name}.md"
-        files[rel] = exercise_page(ex, lang)
+        files[rel] = exercise_page(ex, lang, solutions)
+        files[release_path(ex, lang)[1:]] = released_notebook(ex, lang)
         toc["exercises"].append(rel[:-3])
-    files[home] = with_toctree(files[home], WORDS[lang], toc)
+    home = (CONF / "home" / f"{lang}.md").read_text(encoding="utf-8")
+    files[HOME[lang] + ".md"] = with_toctree(home, w, toc)
     return files
 
 
-def stage(lang: str, files: dict[str, str], switch: dict[str, str]) -> Path:
-    root = STAGE / lang
+def stage(lang: str, files: dict[str, str], switch: dict[str, str], root: Path) -> Path:
     for rel, text in files.items():
         _write(root / rel, text)
     for old in root.rglob("*"):
@@ -292,25 +336,34 @@ def cjk_web_font(out: Path) -> None:
     subset.save_font(font, str(out / "_static" / "crmsim-cjk.otf"), options)
 
 
-def build(langs=LANGS) -> dict[str, float]:
-    """Stage and build each language; returns seconds per language."""
-    plans = {lang: plan(lang) for lang in LANGS}
-    docs = {lang: {rel.rsplit(".", 1)[0] for rel in files} for lang, files in plans.items()}
+def build(langs=LANGS, solutions: bool = False) -> dict[str, float]:
+    """Stage and build each language (the instructor's site with ``solutions``); returns
+    seconds per language."""
+    plans = {lang: plan(lang, solutions) for lang in LANGS}
+    docs = {lang: {rel.rsplit(".", 1)[0] for rel in files if not rel.startswith(DOWNLOADS)}
+            for lang, files in plans.items()}
+    out, stage_dir = destination(solutions)
     times = {}
     for lang in langs:
         other = "zh" if lang == "en" else "en"
         # this site's page -> the other site's page, relative to the other site's root
         switch = {d: (twin_doc(d) if twin_doc(d) in docs[other] else HOME[other])
                   for d in docs[lang]}
-        src = stage(lang, plans[lang], switch)
+        src = stage(lang, plans[lang], switch, stage_dir / lang)
         t0 = time.perf_counter()
-        sphinx(src, OUT / lang, lang)
+        sphinx(src, out / lang, lang, stage_dir / f"doctrees-{lang}")
         times[lang] = time.perf_counter() - t0
     return times
 
 
-def sphinx(src: Path, out: Path, lang: str) -> None:
-    doctrees = STAGE / f"doctrees-{lang}"
+def destination(solutions: bool) -> tuple[Path, Path]:
+    """(site folder, staging folder): the instructor's build is kept apart from the public one."""
+    if solutions:
+        return OUT.with_name(OUT.name + "-instructor"), STAGE.with_name(STAGE.name + "-instructor")
+    return OUT, STAGE
+
+
+def sphinx(src: Path, out: Path, lang: str, doctrees: Path) -> None:
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-c", str(CONF),
            "-d", str(doctrees), str(src), str(out)]
     env = {**os.environ, "CRMSIM_LANG": lang, "CRMSIM_SITE_SRC": str(src),
@@ -319,34 +372,24 @@ def sphinx(src: Path, out: Path, lang: str) -> None:
            "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     subprocess.run(cmd, check=True, env=env)
     cjk_web_font(out)
-    # Sphinx 9's Chinese search names a JavaScript stemmer it does not ship; its Python side
-    # stems Latin words with the English stemmer, so the browser must use that one too.
-    data = out / "_static" / "language_data.js"
-    if data.exists():
-        text = data.read_text(encoding="utf-8")
-        if "ChineseStemmer" in text and "ChineseStemmer=" not in text.replace(" ", ""):
-            data.write_text(text.replace("window.Stemmer = ChineseStemmer;",
-                                         "window.Stemmer = EnglishStemmer;"), encoding="utf-8")
-    # the site's front door: the course home page
-    home = f"{HOME[lang]}.html"
-    (out / "index.html").write_text(
-        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>crmsim</title>'
-        f'<meta http-equiv="refresh" content="0; url={home}"></head>'
-        f'<body><a href="{home}">{home}</a></body></html>\n', encoding="utf-8")
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Build the bilingual course website.")
     ap.add_argument("--lang", nargs="+", choices=LANGS, default=list(LANGS))
     ap.add_argument("--clean", action="store_true", help="rebuild every page from scratch")
+    ap.add_argument("--solutions", action="store_true",
+                    help="the instructor's site, with the exercises' solutions, written to "
+                         "_build/site-instructor (never publish it to students)")
     args = ap.parse_args(argv)
+    out, stage_dir = destination(args.solutions)
     if args.clean:
-        shutil.rmtree(STAGE, ignore_errors=True)
-        shutil.rmtree(OUT, ignore_errors=True)
-    times = build(args.lang)
+        shutil.rmtree(stage_dir, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+    times = build(args.lang, args.solutions)
     for lang, secs in times.items():
-        n = sum(1 for p in (OUT / lang).rglob("*.html") if "_" not in p.parts[-2][:1])
-        print(f"site {lang}: {n} HTML files, built in {secs:.0f} s -> {OUT / lang}")
+        n = sum(1 for p in (out / lang).rglob("*.html") if "_" not in p.parts[-2][:1])
+        print(f"site {lang}: {n} HTML files, built in {secs:.0f} s -> {out / lang}")
     return 0
 
 

@@ -6,6 +6,7 @@ build.py stages one language's pages and runs Sphinx with ``CRMSIM_LANG`` (en or
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import jupyter_server_mathjax
@@ -21,10 +22,13 @@ project = TITLES[LANG]
 author = "crmsim contributors"
 copyright = "crmsim contributors, MIT licence"
 language = "zh_CN" if LANG == "zh" else "en"
-root_doc = "course/README" if LANG == "en" else "course/zh/README"
-exclude_patterns = ["**/.ipynb_checkpoints", "crmsim-switch.json"]
+root_doc = "index"  # the course home page, from site/home/<lang>.md
+# downloads/ holds the exercises' student releases that pages link to: files, not pages
+exclude_patterns = ["**/.ipynb_checkpoints", "crmsim-switch.json", "downloads"]
 
-extensions = ["myst_nb", "sphinx_design", "sphinx_exercise", "sphinxcontrib.mermaid"]
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+extensions = ["crmsim_search", "myst_nb", "sphinx_design", "sphinx_exercise",
+              "sphinxcontrib.mermaid"]
 myst_enable_extensions = ["colon_fence", "dollarmath", "deflist"]
 myst_heading_anchors = 3
 suppress_warnings = ["myst.header", "misc.highlighting_failure"]
@@ -55,7 +59,7 @@ html_context = {
     "crmsim_switch": json.loads((SRC / "crmsim-switch.json").read_text(encoding="utf-8"))
     if (SRC / "crmsim-switch.json").exists() else {},
     "crmsim_other": OTHER,
-    "crmsim_other_home": "course/README" if OTHER == "en" else "course/zh/README",
+    "crmsim_other_home": "index",
     "crmsim_switch_label": "English" if LANG == "zh" else "中文",
     "default_mode": "light",
 }

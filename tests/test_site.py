@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -81,8 +83,7 @@ def pages(site: Path, lang: str) -> list[str]:
     out = []
     for p in sorted(root.rglob("*.html")):
         rel = p.relative_to(root)
-        if rel.parts[0].startswith("_") or rel.name in ("genindex.html", "search.html") \
-                or rel.as_posix() == "index.html":
+        if rel.parts[0].startswith("_") or rel.name in ("genindex.html", "search.html"):
             continue
         out.append(f"/{lang}/{rel.as_posix()}")
     return out
@@ -158,7 +159,7 @@ def test_every_page_loads_with_its_figures_and_links(site, server, lang):
     assert len(seen_links) > len(urls)
 
 
-HOMES = {"en": "/en/course/README.html", "zh": "/zh/course/zh/README.html"}
+HOMES = {"en": "/en/index.html", "zh": "/zh/index.html"}
 
 
 def twin(path: str) -> str:
@@ -329,12 +330,24 @@ def test_zh_twin_joins_the_zh_site_and_runs(small_repo):
     build, repo = small_repo
     zh = build.plan("zh")
     assert "course/zh/09-test.md" in zh and "file_format: mystnb" in zh["course/zh/09-test.md"]
-    assert "/course/zh/09-test" in zh["course/zh/README.md"]  # the generated home's TOC
+    assert "/course/zh/09-test" in zh["index.md"]  # the home page lists and indexes it
     assert "exercises/zh/ex02.md" in zh
     page = zh["exercises/zh/ex02.md"]
-    n_questions = len(load_exercise("ex02", repo / "exercises").questions)
-    assert page.count("{exercise}") == n_questions and page.count("{dropdown}") >= n_questions
+    exercise = load_exercise("ex02", repo / "exercises")
+    assert page.count("{exercise}") == len(exercise.questions)
     assert "hidden_input" not in page  # the grader's hidden cells stay out
+    # the public page holds the released stubs, never a solution; the instructor's has them
+    solutions = solution_lines(exercise)
+    assert solutions and not [s for s in solutions if s in page]
+    assert "{dropdown}" not in page and "YOUR CODE HERE" in page.upper()
+    instructor = build.plan("zh", solutions=True)["exercises/zh/ex02.md"]
+    assert instructor.count("{dropdown}") >= len(exercise.questions)
+    assert all(s in instructor for s in solutions)
+    # the page offers the student release, which is what `crmsim release` writes
+    released = json.loads(zh["downloads/zh/ex02.ipynb"])
+    assert "downloads/zh/ex02.ipynb" in page
+    kinds = [c["metadata"].get("crmsim", {}).get("kind") for c in released["cells"]]
+    assert "hidden" not in kinds and not [s for s in solutions if s in json.dumps(released)]
 
     build.build(["zh"])
     html = (repo / "_build" / "site" / "zh" / "course" / "zh" / "09-test.html").read_text()
@@ -342,4 +355,96 @@ def test_zh_twin_joins_the_zh_site_and_runs(small_repo):
     assert "<img" in html and "missing from" not in html  # a Chinese plot, every glyph
     assert 'href="../../../en/course/09-test.html"' in html  # the switch to the twin
     ex = (repo / "_build" / "site" / "zh" / "exercises" / "zh" / "ex02.html").read_text()
-    assert "<details" in ex and "<details open" not in ex  # solutions closed by default
+    assert "<details" not in ex  # no solution dropdown on the public site
+    link = re.search(r'href="([^"]*_downloads/[^"]*ex02\.ipynb)"', ex)
+    assert link, "the exercise page links its notebook"
+    got = (repo / "_build" / "site" / "zh" / "exercises" / "zh" / link.group(1)).resolve()
+    assert json.loads(got.read_text()) == json.loads(zh["downloads/zh/ex02.ipynb"])
+    nb = (repo / "_build" / "site" / "zh" / "notebooks" / "00-getting-started.html")
+    if nb.exists():  # the notebook has no Chinese twin in this repository: en site only
+        assert "_downloads" in nb.read_text()
+
+
+def solution_lines(exercise) -> list[str]:
+    """The substantial lines of an exercise's solutions (what must never reach a student)."""
+    lines = []
+    for cell in exercise.source.cells:
+        if cell.get("metadata", {}).get("crmsim", {}).get("kind") != "solution":
+            continue
+        inside = False
+        for line in cell.source.splitlines():
+            if line.strip() == "### BEGIN SOLUTION":
+                inside = True
+            elif line.strip() == "### END SOLUTION":
+                inside = False
+            elif inside and len(line.strip()) > 12 and not line.strip().startswith("#"):
+                lines.append(line.strip())
+    return lines
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_notebook_and_exercise_pages_offer_their_notebook(site, lang):
+    """Every notebook page links its .ipynb and every exercise page the student release; the
+    linked file is a notebook and an exercise's holds no solution line."""
+    root = site / lang
+    checked = 0
+    for page in sorted(root.rglob("*.html")):
+        rel = page.relative_to(root).as_posix()
+        if not (rel.startswith("notebooks/") or rel.startswith("exercises/")):
+            continue
+        links = re.findall(r'href="([^"]*_downloads/[^"]*\.ipynb)"', page.read_text())
+        assert links, f"{rel} offers no notebook"
+        nb = json.loads((page.parent / links[0]).resolve().read_text(encoding="utf-8"))
+        assert nb["nbformat"] == 4 and nb["cells"], rel
+        if rel.startswith("exercises/"):
+            exercise = load_exercise(Path(links[0]).stem)
+            leaked = [s for s in solution_lines(exercise) if s in json.dumps(nb)]
+            assert leaked == [], (rel, leaked[:3])
+        checked += 1
+    assert checked >= 10
+
+
+def test_no_solution_on_the_public_site(site):
+    """No line of any exercise's solution appears on any page of either language."""
+    from crmsim.grading.exercise import default_exercises_dir
+
+    solutions = {s for ex in sorted(default_exercises_dir().glob("*/exercise.toml"))
+                 for s in solution_lines(load_exercise(ex.parent))}
+    assert len(solutions) > 20
+    html_texts = [p.read_text(encoding="utf-8") for p in site.rglob("*.html")]
+    import html as html_lib
+
+    leaked = {s for s in solutions for t in html_texts if html_lib.escape(s, quote=False) in t
+              or s in t}
+    assert leaked == set(), sorted(leaked)[:5]
+
+
+# Chinese words and the number of Chinese pages whose text holds each (counted in the test)
+ZH_QUERIES = ("客户流失", "客户终身价值", "呼叫中心", "忠诚")
+
+
+def test_chinese_search_finds_chinese_words_inside_the_text(site, server):
+    """The zh site's search finds every page whose text holds a Chinese word (its index cuts
+    Chinese into bigrams, and so does the query in the browser)."""
+    root = site / "zh"
+    body = re.compile(r'<article class="bd-article">(.*?)</article>', re.S)
+    texts = {}
+    for p in pages(site, "zh"):
+        m = body.search((site / p.lstrip("/")).read_text(encoding="utf-8"))
+        if m:
+            texts[p] = re.sub(r"<[^>]+>", "", m.group(1))
+    with chromium_page() as page:
+        for word in ZH_QUERIES:
+            holding = {p for p, t in texts.items() if word in t}
+            assert holding, word
+            page.goto(f"{server}/zh/search.html?q={word}", wait_until="load")
+            page.wait_for_function(  # the summary is written when the last result is listed
+                "(document.querySelector('#search-results p.search-summary') || {})"
+                ".innerText > ''", timeout=30_000)
+            found = set(page.evaluate(
+                "[...document.querySelectorAll('#search-results ul.search li a')]"
+                ".map(a => new URL(a.href).pathname)"))
+            missed = holding - found
+            assert not missed, f"{word}: {len(missed)} of {len(holding)} pages not found " \
+                               f"{sorted(missed)[:3]}"
+    assert root.is_dir()
