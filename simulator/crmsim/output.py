@@ -9,6 +9,8 @@ was there before untouched. Existing output is replaced only with ``force=True``
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import os
 import shutil
 import tempfile
@@ -148,3 +150,27 @@ def generated_file(path: Path, text: str, command: str, argv) -> int:
         path.write_text(text, encoding="utf-8")
         print(f"wrote {path}")
     return 0
+
+
+#: first characters that make a spreadsheet read a cell as a formula (OWASP, "CSV
+#: injection"), with their full-width forms, which some spreadsheets convert
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_safe(value):
+    """A cell a spreadsheet shows and never runs: text that starts like a formula gets a
+    leading apostrophe (shown by no spreadsheet, the usual defence); numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_csv(header, rows, *, quote_all: bool = False) -> str:
+    """A CSV whose every text cell is :func:`spreadsheet_safe`, as a string."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n",
+                   quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    w.writerow([spreadsheet_safe(h) for h in header])
+    for row in rows:
+        w.writerow([spreadsheet_safe(v) for v in row])
+    return buf.getvalue()

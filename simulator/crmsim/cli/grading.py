@@ -61,7 +61,16 @@ def cmd_grade(args) -> int:
     try:
         ex = load_exercise(args.exercise, args.exercises_dir)
         out = Path(args.out)
-        results = grade(ex, args.submissions, out, opts, manual=args.manual)
+        keep = None
+        if args.db:
+            from crmsim.gradebook.record import record
+            from crmsim.gradebook.store import connect
+
+            engine = connect(args.db)  # opened (and checked) before anything runs
+
+            def keep(results, batch):
+                record(engine, ex, results, batch=batch, folder=args.submissions)
+        results = grade(ex, args.submissions, out, opts, manual=args.manual, keep=keep)
     except (CrmsimError, Interrupted) as exc:
         return _error(exc)
     counts = Counter(s for r in results for s in r.status.split(";"))
@@ -120,6 +129,10 @@ def add_commands(subparsers) -> None:
                    help="marks of written answers to merge into the gradebook: OUT/manual.csv "
                    "with its points (and comment) column filled in, or any CSV with columns "
                    "student, exercise, question, points, comment")
+    g.add_argument("--db", default=None, metavar="URL",
+                   help="also keep every result in this course database (e.g. "
+                   "sqlite:///course.db): answers, scores, feedback; `crmsim gradebook` and "
+                   "`crmsim report items` read it")
     g.set_defaults(func=cmd_grade)
 
 

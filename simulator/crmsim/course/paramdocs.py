@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from crmsim.game import rules
+from crmsim.gradebook import term
 from crmsim.output import md_table
 from crmsim.rollout import parameter_table
 from crmsim.sim import scenarios, strategies
@@ -33,6 +34,14 @@ def parameters_markdown() -> str:
               "A game's settings (`crmsim game create --settings`); events are scheduled "
               "per round in `events`.", ""]
     lines += md_table(rules.explain(), ["name", "default", "unit", "doc"]) + [""]
+    lines += ["## Course gradebook settings (`crmsim.gradebook.term`)", "",
+              "The course settings file (`crmsim gradebook settings --db URL course.toml`): "
+              "tables `[course]`, `[late]` and one `[exercises.<id>]` per exercise.", ""]
+    for table, spec in (("course", term.COURSE), ("late", term.LATE),
+                        ("exercises.<id>", term.EXERCISE)):
+        rows = [{"name": f"{table}.{k}", "default": p.default, "unit": p.unit, "doc": p.doc}
+                for k, p in spec.items()]
+        lines += md_table(rows, ["name", "default", "unit", "doc"]) + [""]
     return "\n".join(lines)
 
 

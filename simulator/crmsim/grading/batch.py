@@ -58,7 +58,7 @@ def _check_options(opts: Options) -> None:
 
 
 def grade(ex: Exercise, submissions, out, opts: Options | None = None,
-          manual=None) -> list[Result]:
+          manual=None, keep=None) -> list[Result]:
     """Grade every notebook in ``submissions``; write ``out/gradebook.csv`` and feedback
     (and ``out/manual.csv``, the written answers to mark, if the exercise has any).
 
@@ -67,7 +67,8 @@ def grade(ex: Exercise, submissions, out, opts: Options | None = None,
     gradebook; checked before anything runs. Raises :class:`CrmsimError` before anything
     runs if an input is bad or the sandbox cannot start (without ``opts.sandbox=False``),
     and :class:`Interrupted` after writing the finished rows if SIGINT/SIGTERM stopped
-    the batch.
+    the batch. ``keep(results, batch)``, if given, is called once the outputs are written
+    (e.g. to store them in the course database, :mod:`crmsim.gradebook.record`).
     """
     opts = opts or Options()
     folder = check_submissions_dir(submissions)
@@ -114,7 +115,10 @@ def grade(ex: Exercise, submissions, out, opts: Options | None = None,
                                         submission=subs[i].path, sha256=subs[i].sha256)
                 r.scores = {q.id: 0.0 for q in ex.questions}
                 r.add("not_graded")
-    write_outputs(ex, results, out, batch="interrupted" if interrupted else "complete")
+    batch = "interrupted" if interrupted else "complete"
+    write_outputs(ex, results, out, batch=batch)
+    if keep is not None:
+        keep(results, batch)
     if interrupted:
         raise Interrupted(interrupted, len(done), len(subs), out / "gradebook.csv")
     return results

@@ -6,9 +6,7 @@ only when all of it was written, so the outputs appear complete or not at all.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import shutil
 import uuid
 from pathlib import Path
@@ -18,22 +16,21 @@ from crmsim.grading.exercise import Exercise
 from crmsim.grading.feedback import feedback
 from crmsim.grading.marks import manual_csv
 from crmsim.grading.submissions import safe_name
+from crmsim.output import safe_csv
 
 #: statuses of rows whose student id cannot name a feedback file by itself
 UNNAMED = ("unreadable_file", "invalid_student_id", "duplicate_student_id")
 
 
 def gradebook_csv(ex: Exercise, results: list, batch: str) -> str:
-    """One row per submission: points per question, total, status, hash, isolation."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["student_id", *[q.id for q in ex.questions], "total", "max", "status",
-                "submission", "sha256", "isolation", "batch"])
-    for r in results:
-        w.writerow([r.student_id, *[f"{r.scores[q.id]:g}" for q in ex.questions],
-                    f"{r.total:g}", f"{ex.max_points:g}", r.status, r.submission,
-                    r.sha256, r.isolation, batch])
-    return buf.getvalue()
+    """One row per submission: points per question, total, status, hash, isolation. No cell
+    a spreadsheet would run as a formula, whatever a student named a file."""
+    header = ["student_id", *[q.id for q in ex.questions], "total", "max", "status",
+              "submission", "sha256", "isolation", "batch"]
+    rows = ([r.student_id, *[f"{r.scores[q.id]:g}" for q in ex.questions], f"{r.total:g}",
+             f"{ex.max_points:g}", r.status, r.submission, r.sha256, r.isolation, batch]
+            for r in results)
+    return safe_csv(header, rows)
 
 
 def feedback_names(results: list) -> list[str]:

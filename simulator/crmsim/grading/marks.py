@@ -16,17 +16,18 @@ from crmsim.course.answers import word_count
 from crmsim.errors import CrmsimError, invalid
 from crmsim.grading.exercise import Exercise
 from crmsim.grading.submissions import read_regular
+from crmsim.output import safe_csv
 
 MARK_COLUMNS = ("student", "exercise", "question", "points", "comment")
 
 
 def manual_csv(ex: Exercise, results: list) -> str:
     """The written answers to mark: one row per student and written question. Fill in
-    ``points`` (and ``comment``) and pass the file back with ``--manual``."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["student", "exercise", "question", "max_points", "words", "words_asked",
-                "rubric", "answer", "points", "comment"])
+    ``points`` (and ``comment``) and pass the file back with ``--manual``. No cell a
+    spreadsheet would run as a formula, whatever a student wrote."""
+    header = ["student", "exercise", "question", "max_points", "words", "words_asked",
+              "rubric", "answer", "points", "comment"]
+    rows = []
     for r in results:
         for q in ex.questions:
             if not q.manual or q.id not in r.written:
@@ -34,10 +35,10 @@ def manual_csv(ex: Exercise, results: list) -> str:
             text = r.written[q.id]
             rubric = "; ".join(f"{c['points']:g}: {c['criterion']}" for c in q.rubric)
             points, comment = r.marks.get(q.id, (None, ""))
-            w.writerow([r.student_id, ex.id, q.id, f"{q.points:g}", word_count(text),
-                        f"{q.words[0]}-{q.words[1]}", rubric, text,
-                        "" if points is None else f"{points:g}", comment])
-    return buf.getvalue()
+            rows.append([r.student_id, ex.id, q.id, f"{q.points:g}", word_count(text),
+                         f"{q.words[0]}-{q.words[1]}", rubric, text,
+                         "" if points is None else f"{points:g}", comment])
+    return safe_csv(header, rows)
 
 
 def _rows(path) -> list[dict]:

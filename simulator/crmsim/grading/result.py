@@ -34,6 +34,8 @@ class Result:
     marks: dict = field(default_factory=dict)  # question id -> (points, comment), by hand
     data_note: str = ""  # which data the grade used, and why numbers may differ
     lang: str = "en"  # language of the submitted notebook and of its feedback
+    exported: dict = field(default_factory=dict)  # answer name -> the value the run exported
+    expected: dict = field(default_factory=dict)  # answer name -> the value it was checked on
 
     def add(self, status):
         if status not in self.statuses:

@@ -170,7 +170,9 @@ def finish(ex: Exercise, job: Job, run: dict) -> Result:
     for q in ex.questions:
         shares = []
         for name in q.answers:
+            res.expected[name] = job.prep.expected.get(name)
             if name in answers:
+                res.exported[name] = answers[name]
                 case = Case(expected=job.prep.expected.get(name), solution=job.prep.solution,
                             data=job.prep.full, result=res)
                 share, why = q.kind.check(q, answers[name], case)
