@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 import pytest
 
 from crmsim.grading import load_exercise
-from tests.browser import chromium_page
+from tests.browser import NO_CHINESE_FONTS, chinese_not_in_web_font, chromium_page
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "site"
@@ -206,35 +206,6 @@ def test_language_switch_leads_to_the_same_page_and_back(site, server, lang):
                 assert urlparse(page.url).path == path
 
 
-# Every font of this machine except those that cover Chinese: a reader with no Chinese font.
-NO_CHINESE_FONTS = """<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig>
-  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
-  <selectfont><rejectfont><pattern>
-    <patelt name="lang"><string>zh-cn</string></patelt>
-  </pattern></rejectfont></selectfont>
-</fontconfig>
-"""
-# the characters the site's web font serves (its unicode-range in site/_static/crmsim.css)
-CJK_RANGES = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
-
-
-def _cjk(text: str) -> int:
-    return sum(any(lo <= ord(c) <= hi for lo, hi in CJK_RANGES) for c in text)
-
-
-def _text_elements(node: dict):
-    """(nodeId, own text) of every element of a CDP DOM tree with text directly inside."""
-    own = "".join(c.get("nodeValue", "") for c in node.get("children", ())
-                  if c["nodeType"] == 3)
-    if node["nodeType"] == 1 and own.strip():
-        yield node["nodeId"], own
-    for child in node.get("children", ()):
-        if child.get("nodeName") not in ("SCRIPT", "STYLE", "TEMPLATE"):
-            yield from _text_elements(child)
-
-
 def test_chinese_pages_need_no_chinese_system_font(site, server, tmp_path):
     """Every Chinese character on a page (sidebar, header, search box, body) is drawn with the
     site's own font when the reader's computer has no Chinese font: no boxes."""
@@ -244,27 +215,11 @@ def test_chinese_pages_need_no_chinese_system_font(site, server, tmp_path):
               "/zh/notebooks/zh/03-customer-value.html"]
     missing = []
     with chromium_page(env={"FONTCONFIG_FILE": str(conf)}) as page:
-        cdp = page.context.new_cdp_session(page)
         for path in chosen:
             page.goto(server + path, wait_until="load")
             page.wait_for_load_state("networkidle")
-            page.evaluate("document.fonts.ready.then(() => true)")
-            cdp.send("DOM.enable")
-            cdp.send("CSS.enable")
-            root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": False})["root"]
-            checked = 0
-            for node_id, text in _text_elements(root):
-                need = _cjk(text)
-                if not need:
-                    continue
-                fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node_id})["fonts"]
-                if not fonts:  # not rendered (a collapsed menu, say)
-                    continue
-                checked += 1
-                drawn = sum(f["glyphCount"] for f in fonts if f["isCustomFont"])
-                if drawn < need:
-                    missing.append(f"{path}: {text.strip()[:30]!r} drawn with "
-                                   f"{[f['familyName'] for f in fonts]}")
+            checked, boxes = chinese_not_in_web_font(page)
+            missing += [f"{path}: {b}" for b in boxes]
             assert checked > 20, (path, checked)
     assert missing == [], "\n".join(missing[:20])
 

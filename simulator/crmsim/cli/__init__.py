@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 
-from crmsim.cli import game, gradebook, grading, simulate
+from crmsim.cli import course, game, gradebook, grading, simulate
 from crmsim.cli.common import (
     Parser,
     Terminated,
@@ -33,6 +33,7 @@ def build_parser() -> Parser:
                "for teaching: simulate, compare strategies, grade exercises.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     simulate.add_commands(sub)
+    course.add_commands(sub)
     grading.add_commands(sub)
     gradebook.add_commands(sub)
     game.add_commands(sub)
