@@ -122,9 +122,9 @@ TOPICS: list[tuple[int, int, str, str | None]] = [
     (29, 1, "Customer-selection principles", "选择客户的指导思想"),
     (30, 1, "Customer development", "客户开发"),
     (31, 5, "CRM system content and objectives", "客户管理信息系统"),
-    (32, 5, "IT for relationships, front and back end", "好關係"),
+    (32, 5, "IT for relationships, front and back end", "好关系"),
     (33, 5, "Strategy, process, technology, integration", None),
-    (34, 5, "Architectures", "顧客關係維繫平台"),
+    (34, 5, "Architectures", "顾客关系维系平台"),
     (35, 5, "AI, blockchain, privacy", "去信任化"),
     (36, 7, "What CRM is", None),
     (37, 7, "History, trends, China", "接触管理"),
@@ -137,6 +137,10 @@ CJK = "\u4e00-\u9fff"
 # letters ("选择合适的CRM系统"); list separators such as 、 split terms.
 TERM_RE = re.compile(rf"[{CJK}]+(?:[A-Za-z0-9]+[{CJK}]+)*")
 PAREN_RE = re.compile(r"[(（]([^()（）]*)[)）]")
+# The brief quotes one source in traditional characters (好關係, 後端, 顧客關係維繫平台); the
+# course writes simplified Chinese throughout (course/zh/terms.toml), so terms are compared
+# in simplified form.
+SIMPLIFIED = str.maketrans("關係長緊後顧維繫識發", "关系长紧后顾维系识发")
 
 
 # --------------------------------------------------------------------------
@@ -148,7 +152,7 @@ def chinese_terms(text: str) -> list[str]:
     """Chinese terms in the parenthesised groups of ``text``, in order."""
     terms: list[str] = []
     for group in PAREN_RE.findall(text):
-        for term in TERM_RE.findall(group):
+        for term in TERM_RE.findall(group.translate(SIMPLIFIED)):
             if term not in terms:
                 terms.append(term)
     return terms

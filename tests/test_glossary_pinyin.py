@@ -23,10 +23,10 @@ EN = ROOT / "course" / "glossary.md"
 ZH = ROOT / "course" / "zh" / "glossary.md"
 
 # Readings pypinyin's phrase dictionary gets wrong for these terms (checked by hand
-# against 现代汉语词典): 長關係 is a long relationship (cháng), 切换 is qiē, names use lè;
+# against 现代汉语词典): 长关系 is a long relationship (cháng), 切换 is qiē, names use lè;
 # 一般 is cited as yībān, without tone sandhi.
 load_phrases_dict({
-    "長關係": [["cháng"], ["guān"], ["xì"]],
+    "长关系": [["cháng"], ["guān"], ["xì"]],
     "切换": [["qiē"], ["huàn"]],
     "迪勒": [["dí"], ["lè"]],
     "一般": [["yī"], ["bān"]],
@@ -95,7 +95,7 @@ def test_both_glossaries_index_the_same_terms():
 def test_pinyin_of_known_terms():
     assert pinyin_of("客户关系") == "kè hù guān xì"
     assert pinyin_of("重复购买者") == "chóng fù gòu mǎi zhě"
-    assert pinyin_of("好關係、長關係") == "hǎo guān xì、cháng guān xì"
+    assert pinyin_of("好关系、长关系") == "hǎo guān xì、cháng guān xì"
     assert pinyin_of("选择合适的CRM系统") == "xuǎn zé hé shì de CRM xì tǒng"
 
 
