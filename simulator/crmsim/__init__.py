@@ -6,6 +6,7 @@ _moved.install()  # old module paths (crmsim.strategies, ...) keep working
 
 # ruff: noqa: E402
 
+from crmsim.calibrate import calibrate
 from crmsim.comparison import compare
 from crmsim.errors import CrmsimError
 from crmsim.result import SimulationResult
@@ -21,5 +22,5 @@ def __getattr__(name: str):
     return _moved.attribute(__name__, name)
 
 
-__all__ = ["CrmsimError", "Plan", "Scenario", "SimulationResult", "compare", "compare_plans",
-           "load_scenario", "simulate", "simulate_rollout", "__version__"]
+__all__ = ["CrmsimError", "Plan", "Scenario", "SimulationResult", "calibrate", "compare",
+           "compare_plans", "load_scenario", "simulate", "simulate_rollout", "__version__"]

@@ -63,7 +63,7 @@ def _settings(table, values, what):
 def calibrate(log, out=None, *, columns: dict | None = None, calibration_end=None,
               report=None, assumptions: dict | None = None, cleaning: dict | None = None,
               fitting_settings: dict | None = None, name: str | None = None, seed: int = 0,
-              force: bool = False) -> Calibration:
+              runs: int = 5, force: bool = False) -> Calibration:
     """Calibrate a market from ``log`` (a CSV/Parquet/Excel path or a DataFrame).
 
     ``columns`` maps roles to column names (``{"customer": "CustID"}``); ``calibration_end``
@@ -87,7 +87,8 @@ def calibrate(log, out=None, *, columns: dict | None = None, calibration_end=Non
             f"{cleaned.orders['customer_id'].nunique():,} customers, {fits.start.date()} to "
             f"{fits.end.date()} (fitted on the weeks to {fits.calibration_end.date()}); "
             f"purchases and dropout {_NAMES[fits.chosen]}.")
-    header = [f"crmsim scenario calibrated from {log if not isinstance(log, pd.DataFrame) else 'a DataFrame'}",
+    source = "a DataFrame" if isinstance(log, pd.DataFrame) else str(log)
+    header = [f"crmsim scenario calibrated from {source}",
               f"layout: {layout}; columns: " + ", ".join(f"{r}={c}" for r, c in found.items()),
               "Every value below says where it comes from. Edit the assumptions to your shop.",
               "Models compared (error of the forecast total of repeat purchases):"]
@@ -101,7 +102,7 @@ def calibrate(log, out=None, *, columns: dict | None = None, calibration_end=Non
     if report is not None:
         from crmsim.calibrate.validate import write_report
 
-        result.validation = write_report(result, report, seed=seed, force=force)
+        result.validation = write_report(result, report, seed=seed, runs=runs, force=force)
     if out_path is not None:
         write_file("out", out_path, text, force=force)
         stem = out_path.with_suffix("")
@@ -135,6 +136,7 @@ def fit_all(cleaned: Cleaned, calibration_end, cfg: dict, found: dict) -> fittin
     what = (f"columns {found['customer']}, {found['date']}, {money}; "
             f"{start.date()} to {cal_end.date()}")
     fits.models, by_name = fitting.choose_model(occ, start, cal_end, end, cfg)
+    fits.all_fits = by_name
     fits.chosen = str(fits.models.loc[fits.models["chosen"], "model"].iloc[0])
     best = by_name[fits.chosen]
     n = best.n

@@ -24,9 +24,10 @@ CLEANING: dict[str, Param] = {
                        "(1.4826 x the median absolute deviation) from the median: 5 is about 1 "
                        "order in 3.5 million under a lognormal; wholesale orders of a retail "
                        "shop (UCI Online Retail's 80,995 units) lie far beyond", lo=1),
-    "max_amount": Param(1e12, "currency per line", "a line worth more than this is an input "
-                        "error (an id in the price column); such values would also overflow a "
-                        "sum in 64-bit integers", lo=0, lo_open=True),
+    "max_amount": Param(1e12, "currency per order", "an order worth more than this is an "
+                        "input error (an id in the price column, a value that overflows); it is "
+                        "dropped as an outlier, never summed into an infinite total", lo=0,
+                        lo_open=True),
     "min_days": Param(28, "days", "the cleaned log must span at least this long: a purchase "
                       "and dropout model needs repeat purchases to be seen", lo=1, kind="int"),
     "parse_share": Param(0.5, "share of rows", "a column of which fewer than this share "
@@ -78,7 +79,7 @@ def parse_numbers(s: pd.Series) -> pd.Series:
     return pd.to_numeric(t, errors="coerce").astype("float64")
 
 
-_TZ = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
+_TZ = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
@@ -212,7 +213,7 @@ def _orders(df: pd.DataFrame) -> pd.DataFrame:
 
 def _outliers(orders: pd.DataFrame, cfg: dict) -> np.ndarray:
     """Orders whose log value is more than ``outlier_z`` robust SDs from the median, or
-    with a line beyond ``max_amount``."""
+    worth more than ``max_amount`` (or not finite: a product that overflowed)."""
     a = orders["amount"].to_numpy(float)
     la = np.log(np.maximum(a, 1e-300))
     med = np.median(la) if len(la) else 0.0

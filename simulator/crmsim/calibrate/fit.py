@@ -64,6 +64,7 @@ class Fits:
     calibration_weeks: int = 0
     weeks: int = 0
     profiles: dict = field(default_factory=dict)
+    all_fits: dict = field(default_factory=dict)
 
     def put(self, section, name, value, se=float("nan"), source=""):
         self.estimates.setdefault(section, {})[name] = Estimate(value, float(se), source)
@@ -206,7 +207,7 @@ def fit_arrivals(occ, fits: Fits, cfg, what: str) -> None:
     profile = np.concatenate([cal.astype(float), np.full(rest, rate)])
     total = int(round(profile.sum()))
     fits.profiles["arrivals"] = profile
-    fits.put("market", "customers", max(total, 1), np.sqrt(rest) * rate_se if rest else 0.0,
+    fits.put("market", "customers", max(total, 1), rest * rate_se if rest else np.nan,
              f"customers first seen in the calibration period ({int(cal.sum()):,})"
              + (f" plus {rate:.3g} a week for the {rest} weeks after it" if rest else "")
              + f", {what}")
@@ -222,7 +223,8 @@ def fit_arrivals(occ, fits: Fits, cfg, what: str) -> None:
                 f"{rate:.3g} ± {rate_se:.2g} a week (last {k} calibration weeks)" if rest else "")
              + f"), {what}")
     o = min(cfg["opening_weeks"], fits.calibration_weeks)
-    existing = max(float(cal[:o].sum() - o * rate), 0.0)
+    # a closed cohort (no one arrives at the end) had no customers before the log
+    existing = max(float(cal[:o].sum() - o * rate), 0.0) if rate > 0 else 0.0
     fits.profiles["existing_customers"] = (existing, float(np.sqrt(cal[:o].sum() + o**2
                                                                     * rate_se**2)))
 
@@ -264,6 +266,8 @@ def fit_calendar(occ, fits: Fits, cfg, what: str) -> None:
 def fit_catalogue(lines: pd.DataFrame, orders: pd.DataFrame, layout: str, fits: Fits, cfg,
                   what: str) -> None:
     """Price level, products, categories (price bands) and basket size from the lines."""
+    lines = lines[lines["date"] < fits.calibration_end + DAYS]
+    orders = orders[orders["date"] < fits.calibration_end + DAYS]
     if layout == "lines":
         price = lines["unit_price"].to_numpy(float)
         n_products = int(lines["product"].nunique()) if "product" in lines else len(lines)

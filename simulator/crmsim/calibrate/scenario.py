@@ -104,6 +104,14 @@ def _provenance(fits: Fits, section: str, name: str, assumptions: dict) -> list[
                     + SPEC[section][name].doc[:200])
 
 
+def _line(key: str, value) -> str:
+    """``key = value`` with lists on one line (a 78-week profile stays one line)."""
+    if isinstance(value, list):
+        items = [tomli_w.dumps({"x": x}).rstrip()[4:] for x in value]
+        return f"{key} = [{', '.join(items)}]"
+    return tomli_w.dumps({key: value}).rstrip()
+
+
 def scenario_text(name: str, description: str, fits: Fits, assumptions: dict,
                   header: list[str]) -> str:
     """The scenario as commented TOML: each value with its provenance above it."""
@@ -117,6 +125,6 @@ def scenario_text(name: str, description: str, fits: Fits, assumptions: dict,
         out.append(f"[{section}]")
         for k, v in data[section].items():
             out += _provenance(fits, section, k, assumptions)
-            out.append(tomli_w.dumps({k: v}).rstrip())
+            out.append(_line(k, v))
         out.append("")
     return "\n".join(out)

@@ -1,5 +1,5 @@
 """The ``crmsim`` command line: ``simulate``, ``compare``, ``scenarios``, ``strategies``,
-``release``, ``grade`` and ``game ...``.
+``calibrate``, ``release``, ``grade`` and ``game ...``.
 
 Each group of commands lives in its own module (:mod:`crmsim.cli.simulate`,
 :mod:`crmsim.cli.grading`, :mod:`crmsim.cli.game`) and registers itself on the parser
@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 
-from crmsim.cli import game, grading, simulate
+from crmsim.cli import calibrate, game, grading, simulate
 from crmsim.cli.common import (
     Parser,
     Terminated,
@@ -33,6 +33,7 @@ def build_parser() -> Parser:
                "for teaching: simulate, compare strategies, grade exercises.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     simulate.add_commands(sub)
+    calibrate.add_commands(sub)
     grading.add_commands(sub)
     game.add_commands(sub)
     return p
