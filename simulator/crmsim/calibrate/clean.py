@@ -10,6 +10,7 @@ thresholds are the documented parameters of :data:`CLEANING`.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,12 +100,16 @@ def parse_dates(s: pd.Series) -> pd.Series:
     if len(sample) and pd.to_numeric(sample, errors="coerce").notna().all():
         return _excel_days(pd.to_numeric(t, errors="coerce"))
     aware = bool(len(sample)) and sample.str.contains(_TZ).mean() > 0.5
-    try:
-        out = pd.to_datetime(t, errors="coerce", utc=aware)
-    except (ValueError, TypeError, OverflowError):
-        out = pd.to_datetime(t, errors="coerce", utc=aware, format="mixed")
-    if out.isna().mean() > 0.5 and t.notna().any():  # e.g. dates in two formats
-        out = pd.to_datetime(t, errors="coerce", utc=aware, format="mixed")
+    with warnings.catch_warnings():  # "could not infer format": the rows are retried below
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            out = pd.to_datetime(t, errors="coerce", utc=aware)
+        except (ValueError, TypeError, OverflowError):
+            out = pd.to_datetime(t, errors="coerce", utc=aware, format="mixed")
+    again = out.isna() & t.notna()
+    if again.any():  # dates in more than one format: each of the rest on its own
+        out = out.copy()
+        out[again] = pd.to_datetime(t[again], errors="coerce", utc=aware, format="mixed")
     if isinstance(out.dtype, pd.DatetimeTZDtype):
         out = out.dt.tz_convert("UTC").dt.tz_localize(None)
     return out.astype("datetime64[ns]")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from crmsim.errors import invalid
+from crmsim.errors import CrmsimError, invalid
 
 #: each role a column can play, with the names it usually has (compared lower-case, without
 #: spaces, dots, dashes or underscores)
@@ -61,12 +61,18 @@ def read_table(path) -> pd.DataFrame:
         raise invalid("log", str(path), f"a file of at most {MAX_FILE_BYTES:,} bytes")
     try:
         if kind == "csv":
+            with p.open("rb") as fh:
+                if b"\x00" in fh.read(4096):
+                    raise invalid("log", str(path), "a text (CSV) file (this one is binary; "
+                                  "an Excel file must end in .xlsx)")
             sep = "\t" if p.suffix.lower() == ".tsv" else _sniff(p)
             return pd.read_csv(p, sep=sep, dtype=str, keep_default_na=False, na_values=[""],
                                encoding_errors="replace")
         if kind == "parquet":
             return pd.read_parquet(p)
         return pd.read_excel(p)
+    except CrmsimError:
+        raise
     except ImportError as exc:
         raise invalid("log", str(path), f"a file whose reader is installed ({exc.name or exc})") \
             from None
