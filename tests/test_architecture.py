@@ -107,13 +107,16 @@ FOUNDATION = ("crmsim.errors", "crmsim.params", "crmsim.i18n", "crmsim.output",
               "crmsim.parallel", "crmsim._moved")
 ABOVE_THE_MODEL = ("crmsim.simulation", "crmsim.comparison", "crmsim.rounds", "crmsim.result",
                    "crmsim.datasets", "crmsim.plots", "crmsim.schema", "crmsim.analysis",
-                   "crmsim.rollout", "crmsim.course", "crmsim.grading", "crmsim.game",
-                   "crmsim.cli")
+                   "crmsim.rollout", "crmsim.calibrate", "crmsim.course", "crmsim.grading",
+                   "crmsim.game", "crmsim.cli")
 FORBIDDEN = {
     **{m: ("crmsim.sim", *ABOVE_THE_MODEL) for m in FOUNDATION},
     "crmsim.sim": ABOVE_THE_MODEL,
-    "crmsim.analysis": ("crmsim.course", "crmsim.grading", "crmsim.game", "crmsim.cli"),
-    "crmsim.rollout": ("crmsim.course", "crmsim.grading", "crmsim.game", "crmsim.cli"),
+    "crmsim.analysis": ("crmsim.calibrate", "crmsim.course", "crmsim.grading", "crmsim.game",
+                        "crmsim.cli"),
+    "crmsim.rollout": ("crmsim.calibrate", "crmsim.course", "crmsim.grading", "crmsim.game",
+                       "crmsim.cli"),
+    "crmsim.calibrate": ("crmsim.course", "crmsim.grading", "crmsim.game", "crmsim.cli"),
     "crmsim.course": ("crmsim.grading", "crmsim.game", "crmsim.cli"),
     "crmsim.grading": ("crmsim.game", "crmsim.cli"),
     "crmsim.game": ("crmsim.grading", "crmsim.cli"),

@@ -56,10 +56,15 @@ class Cleaned:
 
 
 def _text(s: pd.Series) -> pd.Series:
-    """Ids as text: whitespace stripped, Excel's 17850.0 back to 17850, blanks missing."""
-    out = s.astype("string").str.strip()
-    out = out.str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
-    return out.mask(out.isin(["", "nan", "NaN", "None", "NULL", "null", "NA", "<NA>"]))
+    """Ids as text: whitespace stripped, Excel's 17850.0 back to 17850, blanks missing.
+
+    Each distinct value is normalised once (a log has far fewer ids than rows)."""
+    codes, uniques = pd.factorize(pd.Series(s).to_numpy(), use_na_sentinel=True)
+    u = pd.Series(uniques, dtype=object).astype(str).str.strip()
+    u = u.str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
+    u = u.mask(u.isin(["", "nan", "NaN", "None", "NULL", "null", "NA", "<NA>", "NaT"]))
+    values = np.append(u.to_numpy(dtype=object), None)  # code -1 (missing) -> None
+    return pd.Series(values[codes], index=s.index, dtype=object)
 
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -71,13 +76,16 @@ def parse_numbers(s: pd.Series) -> pd.Series:
         return pd.Series(np.nan, index=s.index)
     if pd.api.types.is_numeric_dtype(s.dtype):
         return s.astype("float64")
-    t = s.astype("string").str.strip().str.replace(r"[\s$£€¥]", "", regex=True)
+    codes, uniques = pd.factorize(s.to_numpy(), use_na_sentinel=True)
+    t = pd.Series(uniques, dtype=object).astype(str).str.strip()
+    t = t.str.replace(r"[\s$£€¥]", "", regex=True)
     commas = t.str.contains(",", regex=False).fillna(False)
     if commas.any():
         thousands = t.str.match(_THOUSANDS).fillna(False)
         t = t.where(~thousands, t.str.replace(",", "", regex=False))
         t = t.where(thousands | ~commas, t.str.replace(",", ".", regex=False))  # 2,5 = 2.5
-    return pd.to_numeric(t, errors="coerce").astype("float64")
+    values = np.append(pd.to_numeric(t, errors="coerce").to_numpy(dtype="float64"), np.nan)
+    return pd.Series(values[codes], index=s.index)  # each distinct text parsed once
 
 
 _TZ = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
@@ -154,7 +162,8 @@ def clean(table: pd.DataFrame, layout: str, settings: dict | None = None) -> Cle
         _refuse_unparsed(table[col], df[col], col, "numbers", cfg["parse_share"])
     for col in ("invoice", "product", "description", "country"):
         if col in table:
-            df[col] = _text(table[col]).to_numpy()
+            df[col] = _text(table[col]).to_numpy() if col in ("invoice", "product") else \
+                table[col].to_numpy()
     if layout == "lines":
         if "quantity" not in df:
             df["quantity"] = 1.0
