@@ -6,7 +6,7 @@ _moved.install()  # old module paths (crmsim.strategies, ...) keep working
 
 # ruff: noqa: E402
 
-from crmsim.calibrate import calibrate
+from crmsim import calibrate  # a package that can be called: crmsim.calibrate(log, out)
 from crmsim.comparison import compare
 from crmsim.errors import CrmsimError
 from crmsim.result import SimulationResult

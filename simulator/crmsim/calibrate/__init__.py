@@ -11,6 +11,7 @@ which every calibrated value is a documented parameter with its provenance
 from __future__ import annotations
 
 import sys
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,10 @@ def calibrate(log, out=None, *, columns: dict | None = None, calibration_end=Non
     header += [f"  {_NAMES[r.model]}: log-likelihood {r.loglik:.2f}, forecast {r.forecast:.1f}"
                f" vs actual {r.actual:.0f} ({r.error:+.1%}){' <- chosen' if r.chosen else ''}"
                for r in fits.models.itertuples()]
+    week = ", ".join(f"{d} {x:.1%}" for d, x in zip(
+        ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), fits.profiles["weekday"], strict=True))
+    header += [f"Weekday shares of purchase occasions (calibration period): {week}; the market",
+               "steps a week at a time, so they are reported here, not simulated."]
     text = scenario_text(name, desc, fits, chosen_assumptions, header)
     sc = scenarios.build(name, desc, scenarios.iso_dates(tomllib.loads(text)))
     notes = cleaning_report(cleaned, fits)
@@ -152,3 +157,14 @@ def fit_all(cleaned: Cleaned, calibration_end, cfg: dict, found: dict) -> fittin
     fitting.fit_calendar(occ, fits, cfg, what)
     fitting.fit_catalogue(cleaned.lines, cleaned.orders, cleaned.layout, fits, cfg, what)
     return fits
+
+
+class _CallableModule(types.ModuleType):
+    """``crmsim.calibrate(...)`` calls :func:`calibrate` while ``crmsim.calibrate`` stays
+    the package (so ``import crmsim.calibrate.validate`` keeps working)."""
+
+    def __call__(self, *args, **kwargs) -> Calibration:
+        return calibrate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
