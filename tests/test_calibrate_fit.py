@@ -94,3 +94,52 @@ def test_an_other_calibration_end_changes_the_fit():
     a = crmsim.calibrate(log, calibration_end=pd.Timestamp("1997-06-30"))
     assert a.fits.calibration_weeks == 25
     assert a.fits.models["forecast_from"].iloc[0] == "1997-06-24"
+
+
+# ---------------------------------------------------------------- the simulator's own market
+SEASON = [1.0, 0.8, 0.9, 1.0, 1.0, 1.0, 0.9, 0.8, 1.0, 1.1, 1.3, 1.6]
+MARKET = {
+    "market": {"customers": 6000, "years": 2.5, "start_date": "2021-01-04",
+               "seasonality": SEASON, "demand_shock_cv": 0.0},
+    "purchase": {"r": 0.6, "alpha": 6.0, "a": 0.8, "b": 4.0, "p": 5.0, "q": 4.0, "v": 20.0,
+                 "first_order_spend": 0.8, "rate_spend_correlation": 0.0, "trial_boost": 0.0},
+    "acquisition": {"launch_window": 26.0, "launch_profile": []},
+}
+
+
+@pytest.fixture(scope="module")
+def round_trip():
+    """The cdnow recipe with known parameters and seasons, simulated, exported as invoice
+    lines, calibrated: the market the calibration writes is the one that made the log."""
+    tx = crmsim.simulate("cdnow", seed=7, overrides=MARKET).transactions
+    lines = tx.rename(columns={"order_id": "InvoiceNo", "customer_id": "CustomerID",
+                               "date": "InvoiceDate", "product": "StockCode"})
+    lines["UnitPrice"] = lines["amount"] / lines["quantity"]
+    lines = lines[["InvoiceNo", "StockCode", "quantity", "InvoiceDate", "UnitPrice",
+                   "CustomerID"]].rename(columns={"quantity": "Quantity"})
+    return crmsim.calibrate(lines, calibration_end="2022-12-31")
+
+
+@pytest.mark.parametrize("name", ["r", "alpha", "a", "b"])
+def test_the_simulators_purchase_parameters_come_back(round_trip, name):
+    fit = round_trip.fits.all_fits["bgnbd"]
+    true = MARKET["purchase"][name]
+    assert abs(fit.params[name] - true) <= 4 * fit.se[name], (name, fit.params, fit.se)
+
+
+@pytest.mark.parametrize("name", ["p", "q", "v", "first_order_spend"])
+def test_the_simulators_spend_parameters_come_back(round_trip, name):
+    est = round_trip.fits.estimates["purchase"][name]
+    assert abs(est.value - MARKET["purchase"][name]) <= 4 * est.se, (name, est)
+
+
+def test_the_simulators_seasons_come_back(round_trip):
+    est = round_trip.fits.estimates["market"]["seasonality"]
+    truth = np.array(SEASON) / np.mean(SEASON)
+    assert np.max(np.abs(np.array(est.value) - truth)) < 0.12, est.value
+    assert int(np.argmax(est.value)) == 11  # December
+
+
+def test_a_short_log_gets_no_seasons(cdnow):
+    est = cdnow.fits.estimates["market"]["seasonality"]
+    assert est.value == [1.0] * 12 and "under the 52 needed" in est.source

@@ -6,7 +6,6 @@ _moved.install()  # old module paths (crmsim.strategies, ...) keep working
 
 # ruff: noqa: E402
 
-from crmsim import calibrate  # a package that can be called: crmsim.calibrate(log, out)
 from crmsim.comparison import compare
 from crmsim.errors import CrmsimError
 from crmsim.result import SimulationResult
@@ -19,6 +18,10 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str):
+    if name == "calibrate":  # crmsim.calibrate(log, out): imported on first use (it brings
+        import importlib  # the toolkit, 2.5 s that every crmsim command would pay)
+
+        return importlib.import_module("crmsim.calibrate")
     return _moved.attribute(__name__, name)
 
 

@@ -14,10 +14,10 @@ import sys
 import types
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from crmsim.calibrate import fit as fitting
 from crmsim.calibrate.clean import CLEANING, Cleaned, clean
 from crmsim.calibrate.messages import cleaning_report
 from crmsim.calibrate.read import read_log
@@ -26,6 +26,9 @@ from crmsim.errors import invalid
 from crmsim.output import check_target_folder, write_file
 from crmsim.params import check_text
 from crmsim.sim import scenarios
+
+if TYPE_CHECKING:
+    from crmsim.calibrate.fit import Fits
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -48,7 +51,7 @@ class Calibration:
     scenario: scenarios.Scenario
     text: str
     cleaned: Cleaned
-    fits: fitting.Fits
+    fits: Fits
     cleaning: dict
     validation: pd.DataFrame | None = None
 
@@ -77,6 +80,8 @@ def calibrate(log, out=None, *, columns: dict | None = None, calibration_end=Non
     out_path = _check_out(out, force)
     if report is not None:
         check_target_folder("report", report, force=force)
+    from crmsim.calibrate import fit as fitting  # the toolkit: imported when it is needed
+
     chosen_assumptions = check_assumptions(assumptions)
     cfg = _settings(fitting.FITTING, fitting_settings, "fitting setting")
     table, layout, found = read_log(log, columns)
@@ -131,8 +136,10 @@ def _check_out(out, force):
     return p
 
 
-def fit_all(cleaned: Cleaned, calibration_end, cfg: dict, found: dict) -> fitting.Fits:
+def fit_all(cleaned: Cleaned, calibration_end, cfg: dict, found: dict) -> Fits:
     """Every fit of :mod:`crmsim.calibrate.fit` on the cleaned log, in one Fits."""
+    from crmsim.calibrate import fit as fitting
+
     occ = fitting.days_log(cleaned.orders)
     start, cal_end, end, cal_weeks, weeks = fitting.period(cleaned.orders, calibration_end)
     fits = fitting.Fits(start=start, calibration_end=cal_end, end=end,

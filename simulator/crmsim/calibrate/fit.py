@@ -17,7 +17,7 @@ import pandas as pd
 
 from crmsim.analysis.btyd import BTYD_MODELS, fit_gamma_gamma
 from crmsim.analysis.summaries import calibration_and_holdout_data, summary_data_from_log
-from crmsim.analysis.tracking import dispersion
+from crmsim.analysis.tracking import dispersion, expected_weekly_repeats
 from crmsim.errors import CrmsimError, invalid
 from crmsim.params import Param
 
@@ -112,11 +112,24 @@ def _summary(occ, end):
                                  amount_col="amount")
 
 
-def _try_fit(name, s):
+def _try_fit(name, s, start=None):
     try:
-        return BTYD_MODELS[name](s["frequency"], s["recency"], s["T"])
+        return BTYD_MODELS[name](s["frequency"], s["recency"], s["T"], initial=start)
     except CrmsimError as exc:
         return str(exc)
+
+
+def _fit_three(s) -> dict:
+    """The three models on one summary; Pareto/NBD starts from BG/NBD's purchase rates
+    (the same Gamma(r, α)), which spares its slow hypergeometric likelihood many steps."""
+    fits = {m: _try_fit(m, s) for m in ("bgnbd", "mbgnbd")}
+    bg = fits["bgnbd"]
+    start = None if isinstance(bg, str) else (bg.params["r"], bg.params["alpha"], 1.0,
+                                              float(s["T"].mean()) + 1.0)
+    fits["pareto_nbd"] = _try_fit("pareto_nbd", s, start)
+    if isinstance(fits["pareto_nbd"], str) and start is not None:
+        fits["pareto_nbd"] = _try_fit("pareto_nbd", s)
+    return {m: fits[m] for m in BTYD_MODELS}
 
 
 def choose_model(occ: pd.DataFrame, start, cal_end, end, cfg) -> tuple[pd.DataFrame, dict]:
@@ -128,14 +141,14 @@ def choose_model(occ: pd.DataFrame, start, cal_end, end, cfg) -> tuple[pd.DataFr
     fits on the calibration period by name (a failed fit is its one-line reason).
     """
     cal = _summary(occ[occ["date"] <= cal_end], cal_end)
-    fits = {m: _try_fit(m, cal) for m in BTYD_MODELS}
+    fits = _fit_three(cal)
     if cal_end < end:
         split, hold_end, on = cal_end, end, fits
     else:
         days = int(round(((cal_end - start) / DAYS + 1) * cfg["choice_share"]))
         split, hold_end = start + pd.Timedelta(days=days - 1), cal_end
         part = _summary(occ[occ["date"] <= split], split)
-        on = {m: _try_fit(m, part) for m in BTYD_MODELS}
+        on = _fit_three(part)
     hold = calibration_and_holdout_data(occ[occ["date"] <= hold_end], split, hold_end,
                                         freq="D", freq_multiplier=7,
                                         customer_col="customer_id", date_col="date",
@@ -230,8 +243,9 @@ def fit_arrivals(occ, fits: Fits, cfg, what: str) -> None:
 
 
 def fit_calendar(occ, fits: Fits, cfg, what: str) -> None:
-    """Monthly seasonality from repeat purchases against their moving level (13 weeks),
-    where the calibration period covers a year; weekday and week-of-year profiles are
+    """Monthly seasonality from repeat purchases against what the fitted BG/NBD expects
+    without seasons (a moving level would flatten seasons longer than its window), where
+    the calibration period covers a year; weekday and week-of-year profiles are
     reported (a weekly-step market cannot use them)."""
     cal = occ[occ["date"] <= fits.calibration_end]
     fits.profiles["weekday"] = (cal["date"].dt.dayofweek.value_counts(normalize=True)
@@ -249,18 +263,25 @@ def fit_calendar(occ, fits: Fits, cfg, what: str) -> None:
                  f"period is {fits.calibration_weeks} weeks, under the "
                  f"{cfg['season_weeks']} needed to see each month")
         return
-    level = pd.Series(counts, dtype=float).rolling(13, center=True, min_periods=1).mean()
+    bg = fits.all_fits.get("bgnbd")
+    if bg is not None and not isinstance(bg, str):  # what the cohort's decay alone gives
+        level = expected_weekly_repeats(bg, cal, start=fits.start,
+                                        weeks=fits.calibration_weeks)["expected_repeat"]
+        how = "the weekly repeat purchases the BG/NBD fit expects"
+    else:
+        level = pd.Series(counts, dtype=float).rolling(13, center=True, min_periods=1).mean()
+        how = "their 13-week moving level"
     mid = fits.start + pd.to_timedelta(np.arange(len(counts)) * 7 + 3, unit="D")
     month = pd.DatetimeIndex(mid).month.to_numpy() - 1
     real = np.bincount(month, weights=counts, minlength=12)
-    base = np.bincount(month, weights=level.to_numpy(), minlength=12)
+    base = np.bincount(month, weights=np.asarray(level, float), minlength=12)
     with np.errstate(invalid="ignore", divide="ignore"):
         index = np.where(base > 0, real / base, 1.0)
     index = index / np.mean(index)
     se = np.where(real > 0, index / np.sqrt(np.maximum(real, 1)), np.nan)
     fits.put("market", "seasonality", [round(float(x), 4) for x in index],
-             float(np.nanmean(se)), "repeat purchases per calendar month over their 13-week "
-             f"moving level, mean 1 (standard error: the mean of the months'), {what}")
+             float(np.nanmean(se)), f"repeat purchases per calendar month over {how}, "
+             f"mean 1 (standard error: the mean of the months'), {what}")
 
 
 def fit_catalogue(lines: pd.DataFrame, orders: pd.DataFrame, layout: str, fits: Fits, cfg,

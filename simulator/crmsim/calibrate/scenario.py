@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import tomli_w
 
-from crmsim.calibrate.fit import Fits
 from crmsim.errors import invalid
 from crmsim.params import Param
 from crmsim.sim import scenarios
@@ -61,7 +60,7 @@ def check_assumptions(values: dict | None) -> dict:
     return out
 
 
-def values_of(fits: Fits, assumptions: dict) -> dict:
+def values_of(fits, assumptions: dict) -> dict:
     """The scenario's ``{section: {param: value}}``: fixed recipe, estimates, assumptions."""
     data = {s: dict(v) for s, v in _FIXED.items()}
     for section, params in fits.estimates.items():
@@ -86,7 +85,7 @@ def _comment(text: str, width: int = 96) -> list[str]:
     return lines + [cur] if cur != "#" else lines
 
 
-def _provenance(fits: Fits, section: str, name: str, assumptions: dict) -> list[str]:
+def _provenance(fits, section: str, name: str, assumptions: dict) -> list[str]:
     est = fits.estimates.get(section, {}).get(name)
     if est is not None:
         se = "" if est.se != est.se else f" (standard error {est.se:.4g})"
@@ -112,7 +111,7 @@ def _line(key: str, value) -> str:
     return tomli_w.dumps({key: value}).rstrip()
 
 
-def scenario_text(name: str, description: str, fits: Fits, assumptions: dict,
+def scenario_text(name: str, description: str, fits, assumptions: dict,
                   header: list[str]) -> str:
     """The scenario as commented TOML: each value with its provenance above it."""
     data = values_of(fits, assumptions)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from crmsim.calibrate import ASSUMPTIONS, calibrate
-from crmsim.calibrate.validate import RUNS
+from crmsim.calibrate.scenario import ASSUMPTIONS
 from crmsim.cli.common import print_table
 from crmsim.errors import invalid
 
@@ -36,6 +35,8 @@ def _typed(values: dict) -> dict:
 
 
 def cmd_calibrate(args) -> int:
+    from crmsim.calibrate import calibrate  # the toolkit, imported when the command runs
+
     result = calibrate(args.log, args.out, columns=_pairs(args.column, "--column",
                                                           "customer=CustID"),
                        calibration_end=args.calibration_end, report=args.report_dir,
@@ -68,7 +69,8 @@ def add_commands(sub) -> None:
     c.add_argument("--assume", action="append", metavar="NAME=VALUE", help="what a log cannot "
                    "tell: " + ", ".join(ASSUMPTIONS) + "; repeatable")
     c.add_argument("--seed", type=int, default=0, help="first seed of the validation runs")
-    c.add_argument("--runs", type=int, default=RUNS.default, help="validation runs averaged")
+    c.add_argument("--runs", type=int, default=5, help="validation runs averaged (default 5, "
+                   "crmsim.calibrate.validate.RUNS)")
     c.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the "
                    "printed cleaning report")
     c.add_argument("--force", action="store_true", help="replace existing output")
