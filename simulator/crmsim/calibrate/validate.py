@@ -27,6 +27,8 @@ from crmsim.simulation import simulate
 #: six seeds), more than the fit's own error
 RUNS = Param(5, "runs", "runs of the calibrated market averaged in the validation report",
              lo=1, hi=100, kind="int")
+#: repeat counts of this many and more are one bar of the frequency histogram ("7+")
+HISTOGRAM_MAX = 7
 PLOTS = ("weekly", "histogram", "lorenz", "order_values")
 
 
@@ -164,17 +166,17 @@ def plots(real, sim, fits, folder, lang: str) -> None:
     ax.legend()
     _save(fig, folder / f"weekly_{lang}.png")
     wins = _windows(fits)
-    fig, axes = plt.subplots(1, len(wins), figsize=(4.5 * len(wins), 3.5), squeeze=False)
+    fig, axes = plt.subplots(1, len(wins), figsize=(5.5 * len(wins), 3.5), squeeze=False)
     for ax, (name, a, b) in zip(axes[0], wins, strict=True):
         for i, (occ, lab) in enumerate(zip((real, sim), labels, strict=True)):
-            h = repeat_histogram(occ, [(a, b)], **kw)
+            h = repeat_histogram(occ, [(a, b)], max_repeats=HISTOGRAM_MAX, **kw)
             ax.bar(h["repeats"] + (i - 0.5) * 0.4, h["share"], width=0.4, label=lab)
             ax.set_xticks(h["repeats"], h["label"])
         ax.set(title=text("plot.histogram", lang, period=text(f"period.{name}", lang)),
                xlabel=text("plot.repeats", lang), ylabel=text("plot.share", lang))
         ax.legend()
     _save(fig, folder / f"histogram_{lang}.png")
-    fig, axes = plt.subplots(1, len(wins), figsize=(4.5 * len(wins), 4), squeeze=False)
+    fig, axes = plt.subplots(1, len(wins), figsize=(5.5 * len(wins), 4), squeeze=False)
     for ax, (name, a, b) in zip(axes[0], wins, strict=True):
         for occ, lab in zip((real, sim), labels, strict=True):
             week = (occ["date"] - fits.start).dt.days // 7 + 1
