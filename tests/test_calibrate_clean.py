@@ -94,7 +94,8 @@ def test_excel_export_with_serial_dates_calibrates_with_the_same_report(dirty, t
     gap = (res.fits.start + pd.to_timedelta(7 * np.arange(len(prof)) + 3, unit="D")).month == 7
     assert gap.sum() >= 3 and prof[gap].sum() == 0 and prof[:12].sum() > 0.9
     sim = crmsim.simulate(tmp_path / "shop.toml", seed=1)
-    assert sim.transactions["customer_id"].nunique() > 0.5 * res.scenario["market"]["customers"]
+    buyers = res.scenario["market"]["customers"] * res.scenario["acquisition"]["launch_share"]
+    assert sim.transactions["customer_id"].nunique() == pytest.approx(buyers, abs=0.5)
 
 
 def test_ids_typed_as_floats_or_text_are_one_customer():

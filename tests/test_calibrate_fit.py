@@ -42,7 +42,9 @@ def test_synthetic_first_orders_are_like_repeat_orders(synthetic):
 def test_synthetic_arrivals_follow_the_uniform_acquisition_window(synthetic):
     profile = np.array(synthetic.scenario["acquisition"]["launch_profile"])
     assert profile[:12].sum() == pytest.approx(1.0, abs=0.01)  # 84 days = 12 weeks
-    assert synthetic.scenario["market"]["customers"] == 5000
+    market, acq = synthetic.scenario["market"], synthetic.scenario["acquisition"]
+    assert market["customers"] == 10000  # the log's 5,000 buyers and one prospect each
+    assert round(acq["launch_share"] * market["customers"]) == 5000
     assert synthetic.scenario["market"]["time_unit"] == "week"
 
 
@@ -85,7 +87,8 @@ def test_cdnow_market_reproduces_the_conversion_after_calibration(cdnow_validati
 def test_cdnow_market_has_the_logs_period_and_customers(cdnow):
     sc = cdnow.scenario
     assert sc.horizon == pytest.approx(78.0)
-    assert sc["market"]["customers"] == cdnow.cleaned.orders["customer_id"].nunique()
+    buyers = round(sc["market"]["customers"] * sc["acquisition"]["launch_share"])
+    assert buyers == cdnow.cleaned.orders["customer_id"].nunique()
     assert sc["market"]["start_date"] == "1997-01-01"
 
 

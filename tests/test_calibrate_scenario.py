@@ -50,6 +50,16 @@ def test_every_strategy_runs_on_the_calibrated_market(shop, strategy):
     assert np.isfinite(res.summary().select_dtypes("number").to_numpy()).all()
 
 
+def test_the_game_accepts_the_file_and_budgets_reach_its_prospects(shop):
+    from crmsim.game.rules import check_settings
+
+    assert check_settings({"scenario": str(shop)})["scenario"] == str(shop)
+    plain = crmsim.simulate(shop, seed=3, schedule=[(0, {})])
+    spent = crmsim.simulate(shop, seed=3, schedule=[(0, {"acquisition": {"direct_mail":
+                                                                         2000.0}})])
+    assert spent.customers["acquired"].sum() > plain.customers["acquired"].sum()
+
+
 def test_same_log_same_scenario_byte_for_byte(tmp_path):
     _, tx = bgnbd_log(800, days=400, seed=4)
     log = tx[["customer_id", "date", "amount"]]

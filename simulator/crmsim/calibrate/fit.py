@@ -225,7 +225,7 @@ def fit_arrivals(occ, fits: Fits, cfg, what: str) -> None:
              + (f" plus {rate:.3g} a week for the {rest} weeks after it" if rest else "")
              + f", {what}")
     share = profile / max(profile.sum(), 1e-300)
-    fits.put("acquisition", "launch_share", 1.0, float("nan"), "every customer of the market "
+    fits.put("acquisition", "launch_share", 1.0, float("nan"), "every customer of the log "
              "arrives through the launch profile (no campaigns: a log does not show them)")
     fits.put("acquisition", "launch_window", float(fits.weeks), float("nan"),
              f"the log's {fits.weeks} weeks, one slice a week")

@@ -33,6 +33,12 @@ ASSUMPTIONS: dict[str, tuple[str, Param]] = {
                   "cost of one seat", lo=0)),
     "call_cost": ("service", Param(SPEC["service"]["call_cost"].default, "currency per call",
                   "cost of handling one call", lo=0)),
+    "prospects_per_customer": ("", Param(1.0, "people per customer of the log", "people in "
+                               "the market who are not customers, whom acquisition budgets "
+                               "(the game, crmsim.rounds) and strategies can reach; a log does "
+                               "not show them, and without a campaign they never buy, so the "
+                               "log's customers are reproduced whatever this is", lo=0,
+                               hi=100)),
     "onboarding_cost": ("acquisition", Param(0.0, "currency per new customer", "account "
                         "set-up and welcome pack for each new customer", lo=0)),
 }
@@ -71,7 +77,12 @@ def values_of(fits, assumptions: dict) -> dict:
     data["lifecycle"] = {k: round(SPEC["lifecycle"][k].default / 7.0, 1)
                          for k in _WEEKLY_LIFECYCLE}
     for name, (section, _) in ASSUMPTIONS.items():
-        data.setdefault(section, {})[name] = assumptions[name]
+        if section:
+            data.setdefault(section, {})[name] = assumptions[name]
+    buyers = data["market"]["customers"]
+    people = buyers + int(round(assumptions["prospects_per_customer"] * buyers))
+    data["market"]["customers"] = people
+    data["acquisition"]["launch_share"] = buyers / people
     return data
 
 
@@ -89,7 +100,15 @@ def _provenance(fits, section: str, name: str, assumptions: dict) -> list[str]:
     est = fits.estimates.get(section, {}).get(name)
     if est is not None:
         se = "" if est.se != est.se else f" (standard error {est.se:.4g})"
-        return _comment(f"fitted{se}: {est.source}")
+        extra = ""
+        if (section, name) in (("market", "customers"), ("acquisition", "launch_share")):
+            k = assumptions["prospects_per_customer"]
+            extra = (f"; with prospects_per_customer = {k:g} (an assumption, default "
+                     f"{ASSUMPTIONS['prospects_per_customer'][1].default:g}): customers are "
+                     f"the log's {est.value:,} buyers plus {k:g} prospects each, and "
+                     "launch_share the buyers' share" if name == "customers" else
+                     f"; the log's buyers among all people (prospects_per_customer = {k:g})")
+        return _comment(f"fitted{se}: {est.source}{extra}")
     if name in ASSUMPTIONS and ASSUMPTIONS[name][0] == section:
         prm = ASSUMPTIONS[name][1]
         return _comment(f"assumption, set by you (default {prm.default!r}, {prm.unit}): "
