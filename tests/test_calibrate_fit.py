@@ -146,3 +146,21 @@ def test_the_simulators_seasons_come_back(round_trip):
 def test_a_short_log_gets_no_seasons(cdnow):
     est = cdnow.fits.estimates["market"]["seasonality"]
     assert est.value == [1.0] * 12 and "under the 52 needed" in est.source
+
+
+def test_customers_already_buying_when_the_log_starts_are_counted():
+    """A log cut from the middle of a shop's life shows old customers as 'new' in its first
+    weeks; a closed cohort (CDNOW) has none."""
+    _, tx = bgnbd_log(4000, days=1095, acquisition_days=1095, seed=8)
+    cut = tx[tx["date"] >= "2021-01-01"]
+    res = crmsim.calibrate(cut[["customer_id", "date", "amount"]])
+    existing, se = res.fits.profiles["existing_customers"]
+    old = cut.loc[cut.groupby("customer_id")["date"].idxmin()]
+    before = set(tx.loc[tx["date"] < "2021-01-01", "customer_id"])
+    truth = old["customer_id"].isin(before).sum()  # seen first in the cut, acquired before it
+    assert existing > 0 and abs(existing - truth) <= 3 * se, (existing, se, truth)
+    assert "already buying when the log starts" in res.cleaning["en"]
+
+
+def test_a_closed_cohort_had_no_customers_before_the_log(cdnow):
+    assert cdnow.fits.profiles["existing_customers"][0] == 0

@@ -28,9 +28,6 @@ FITTING: dict[str, Param] = {
     "steady_weeks": Param(13, "weeks", "the rate of new customers after the calibration end "
                           "is their mean weekly number over this many last calibration weeks",
                           lo=1, kind="int"),
-    "opening_weeks": Param(4, "weeks", "first-seen customers in this many first weeks beyond "
-                           "the steady rate are counted as already buying when the log starts",
-                           lo=1, kind="int"),
     "season_weeks": Param(52, "weeks", "monthly seasonality is fitted only on a calibration "
                           "period of at least this many weeks (each month seen once)", lo=13,
                           kind="int"),
@@ -235,11 +232,12 @@ def fit_arrivals(occ, fits: Fits, cfg, what: str) -> None:
              + (f", weeks {fits.calibration_weeks + 1}-{fits.weeks} at the steady rate "
                 f"{rate:.3g} ± {rate_se:.2g} a week (last {k} calibration weeks)" if rest else "")
              + f"), {what}")
-    o = min(cfg["opening_weeks"], fits.calibration_weeks)
-    # a closed cohort (no one arrives at the end) had no customers before the log
-    existing = max(float(cal[:o].sum() - o * rate), 0.0) if rate > 0 else 0.0
-    fits.profiles["existing_customers"] = (existing, float(np.sqrt(cal[:o].sum() + o**2
-                                                                    * rate_se**2)))
+    # first-seen customers beyond the steady rate are old customers coming back for the
+    # first time in the log; a closed cohort (no one arrives at the end) had none before it
+    w = fits.calibration_weeks
+    existing = max(float(cal.sum() - w * rate), 0.0) if rate > 0 else 0.0
+    fits.profiles["existing_customers"] = (existing, float(np.sqrt(cal.sum()
+                                                                   + (w * rate_se) ** 2)))
 
 
 def fit_calendar(occ, fits: Fits, cfg, what: str) -> None:
