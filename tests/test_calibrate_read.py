@@ -78,3 +78,14 @@ def test_a_date_column_that_mostly_does_not_parse_is_refused():
 def test_a_log_without_a_customer_column_is_refused():
     with pytest.raises(CrmsimError, match="a customer column"):
         read_log(pd.DataFrame({"Date": ["2020-01-01"], "Amount": [1.0]}))
+
+
+def test_parquet_with_aware_timestamps_reads_as_utc(tmp_path):
+    df = pd.DataFrame({"customer": ["a", "b"], "order_date": pd.to_datetime(
+        ["2021-03-01 01:00", "2021-03-02 23:30"]).tz_localize("America/New_York"),
+        "total": [10.0, 20.0]})
+    df.to_parquet(tmp_path / "x.parquet")
+    table, layout, found = read_log(tmp_path / "x.parquet")
+    assert layout == "orders" and found["date"] == "order_date"
+    got = clean(table, layout, settings={"min_days": 1}).orders
+    assert list(got["date"]) == [pd.Timestamp("2021-03-01 06:00"), pd.Timestamp("2021-03-03 04:30")]
