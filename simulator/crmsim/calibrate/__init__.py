@@ -11,6 +11,7 @@ which every calibrated value is a documented parameter with its provenance
 from __future__ import annotations
 
 import sys
+import textwrap
 import types
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,8 +104,9 @@ def calibrate(log, out=None, *, columns: dict | None = None, calibration_end=Non
                for r in fits.models.itertuples()]
     week = ", ".join(f"{d} {x:.1%}" for d, x in zip(
         ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), fits.profiles["weekday"], strict=True))
-    header += [f"Weekday shares of purchase occasions (calibration period): {week}; the market",
-               "steps a week at a time, so they are reported here, not simulated."]
+    header += textwrap.wrap(f"Weekday shares of purchase occasions (calibration period): "
+                            f"{week}; the market steps a week at a time, so they are reported "
+                            "here, not simulated.", 94)
     text = scenario_text(name, desc, fits, chosen_assumptions, header)
     sc = scenarios.build(name, desc, scenarios.iso_dates(tomllib.loads(text)))
     notes = cleaning_report(cleaned, fits)
