@@ -107,16 +107,17 @@ FOUNDATION = ("crmsim.errors", "crmsim.params", "crmsim.i18n", "crmsim.output",
               "crmsim.parallel", "crmsim.database", "crmsim._moved")
 ABOVE_THE_MODEL = ("crmsim.simulation", "crmsim.comparison", "crmsim.rounds", "crmsim.result",
                    "crmsim.datasets", "crmsim.plots", "crmsim.schema", "crmsim.analysis",
-                   "crmsim.rollout", "crmsim.course", "crmsim.grading", "crmsim.gradebook",
-                   "crmsim.game", "crmsim.cli")
+                   "crmsim.rollout", "crmsim.calibrate", "crmsim.course", "crmsim.grading",
+                   "crmsim.gradebook", "crmsim.game", "crmsim.cli")
+#: the teaching layers, lowest first
+TEACHING = ("crmsim.course", "crmsim.grading", "crmsim.gradebook", "crmsim.game", "crmsim.cli")
 FORBIDDEN = {
     **{m: ("crmsim.sim", *ABOVE_THE_MODEL) for m in FOUNDATION},
     "crmsim.sim": ABOVE_THE_MODEL,
-    "crmsim.analysis": ("crmsim.course", "crmsim.grading", "crmsim.gradebook", "crmsim.game",
-                        "crmsim.cli"),
-    "crmsim.rollout": ("crmsim.course", "crmsim.grading", "crmsim.gradebook", "crmsim.game",
-                       "crmsim.cli"),
-    "crmsim.course": ("crmsim.grading", "crmsim.gradebook", "crmsim.game", "crmsim.cli"),
+    "crmsim.analysis": ("crmsim.calibrate", *TEACHING),
+    "crmsim.rollout": ("crmsim.calibrate", *TEACHING),
+    "crmsim.calibrate": TEACHING,
+    "crmsim.course": TEACHING[1:],
     "crmsim.grading": ("crmsim.gradebook", "crmsim.game", "crmsim.cli"),
     "crmsim.gradebook": ("crmsim.game", "crmsim.cli"),
     "crmsim.game": ("crmsim.grading", "crmsim.gradebook", "crmsim.cli"),

@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from crmsim.errors import _extra_of
+from crmsim.errors import extras_of
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -26,7 +26,7 @@ def _modules(extras) -> list[str]:
         for op in "<>=!~ ":
             name = name.split(op)[0]
         module = name.lower().replace("-", "_")
-        if _extra_of(module) in extras:
+        if set(extras_of(module)) & set(extras):
             names.add(module)
     return sorted(names)
 

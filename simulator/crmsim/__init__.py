@@ -18,8 +18,12 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str):
+    if name == "calibrate":  # crmsim.calibrate(log, out): imported on first use (it brings
+        import importlib  # the toolkit, 2.5 s that every crmsim command would pay)
+
+        return importlib.import_module("crmsim.calibrate")
     return _moved.attribute(__name__, name)
 
 
-__all__ = ["CrmsimError", "Plan", "Scenario", "SimulationResult", "compare", "compare_plans",
-           "load_scenario", "simulate", "simulate_rollout", "__version__"]
+__all__ = ["CrmsimError", "Plan", "Scenario", "SimulationResult", "calibrate", "compare",
+           "compare_plans", "load_scenario", "simulate", "simulate_rollout", "__version__"]

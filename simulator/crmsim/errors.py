@@ -76,8 +76,8 @@ def check_out_folder(param: str, path, *, parents: bool = False) -> Path:
     return out
 
 
-def _extra_of(module: str) -> str | None:
-    """The extra of ``pip install crmsim[...]`` that brings the top-level ``module``, read
+def extras_of(module: str) -> list[str]:
+    """The extras of ``pip install crmsim[...]`` that bring the top-level ``module``, read
     from the installed package's metadata (pyproject.toml is the one list)."""
     import re
     from importlib import metadata
@@ -85,21 +85,25 @@ def _extra_of(module: str) -> str | None:
     try:
         requires = metadata.requires("crmsim") or []
     except metadata.PackageNotFoundError:
-        return None
+        return []
+    out = []
     for spec in requires:
         name = re.split(r"[<>=!~;\[ ]", spec, maxsplit=1)[0].lower().replace("-", "_")
         extra = re.search(r"""extra\s*==\s*['"]([\w-]+)['"]""", spec)
-        if name == module.lower() and extra and extra.group(1) != "dev":
-            return extra.group(1)
-    return None
+        if name == module.lower() and extra and extra.group(1) not in ("dev", *out):
+            out.append(extra.group(1))
+    return out
 
 
-def missing_extra(exc: ModuleNotFoundError, what: str) -> CrmsimError | None:
+def missing_extra(exc: ModuleNotFoundError, what: str,
+                  prefer: str | None = None) -> CrmsimError | None:
     """The one-line error for ``what`` failing on a dependency of an optional extra that is
-    not installed (``crmsim[grade]``, ``crmsim[game]``, ...), or None if it is no such one."""
+    not installed (``crmsim[grade]``, ``crmsim[game]``, ...), or None if it is no such one.
+    ``prefer``: the extra to name when several bring the module (the command's own)."""
     module = (exc.name or "").partition(".")[0]
-    extra = _extra_of(module) if module else None
-    if extra is None:
+    extras = extras_of(module) if module else []
+    if not extras:
         return None
+    extra = prefer if prefer in extras else extras[0]
     return CrmsimError(f"{what} needs the optional package {module!r}, which is not "
                        f"installed: pip install 'crmsim[{extra}]'")

@@ -1,5 +1,6 @@
 """The ``crmsim`` command line: ``simulate``, ``compare``, ``scenarios``, ``strategies``,
-``release``, ``grade``, ``gradebook ...``, ``report items`` and ``game ...``.
+``calibrate``, ``jupyter-font``, ``release``, ``grade``, ``gradebook ...``, ``report items``
+and ``game ...``.
 
 Each group of commands lives in its own module (:mod:`crmsim.cli.simulate`,
 :mod:`crmsim.cli.grading`, :mod:`crmsim.cli.game`) and registers itself on the parser
@@ -16,7 +17,7 @@ import os
 import signal
 import sys
 
-from crmsim.cli import course, game, gradebook, grading, simulate
+from crmsim.cli import calibrate, course, game, gradebook, grading, simulate
 from crmsim.cli.common import (
     Parser,
     Terminated,
@@ -27,12 +28,17 @@ from crmsim.cli.common import (
 )
 from crmsim.errors import CrmsimError, missing_extra
 
+#: the extra a command belongs to, named when a module it needs comes with several extras
+EXTRA_OF_COMMAND = {"game": "game", "grade": "grade", "release": "grade", "gradebook": "grade",
+                    "report": "grade", "jupyter-font": "course"}
+
 
 def build_parser() -> Parser:
     p = Parser(prog="crmsim", description="Customer relationship management simulator "
                "for teaching: simulate, compare strategies, grade exercises.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     simulate.add_commands(sub)
+    calibrate.add_commands(sub)
     course.add_commands(sub)
     grading.add_commands(sub)
     gradebook.add_commands(sub)
@@ -60,7 +66,8 @@ def main(argv=None) -> int:
         print(f"crmsim: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except ModuleNotFoundError as exc:  # a command of an extra that is not installed
-        error = missing_extra(exc, f"crmsim {args.command}")
+        error = missing_extra(exc, f"crmsim {args.command}",
+                              prefer=EXTRA_OF_COMMAND.get(args.command))
         if error is None:
             raise
         print(f"crmsim: error: {error}", file=sys.stderr)
