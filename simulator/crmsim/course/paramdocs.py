@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+from crmsim.calibrate.clean import CLEANING
+from crmsim.calibrate.fit import FITTING
+from crmsim.calibrate.scenario import ASSUMPTIONS
 from crmsim.game import rules
 from crmsim.gradebook import term
 from crmsim.output import md_table
@@ -34,6 +37,15 @@ def parameters_markdown() -> str:
               "A game's settings (`crmsim game create --settings`); events are scheduled "
               "per round in `events`.", ""]
     lines += md_table(rules.explain(), ["name", "default", "unit", "doc"]) + [""]
+    lines += ["## Calibrating a market from a log (`crmsim calibrate`)", "",
+              "How a log is cleaned and fitted (`crmsim.calibrate.clean.CLEANING`, "
+              "`crmsim.calibrate.fit.FITTING`), and what a log cannot tell, set with "
+              "`--assume name=value` (`crmsim.calibrate.scenario.ASSUMPTIONS`).", ""]
+    rows = [{"name": k, "default": p.default, "unit": p.unit, "doc": p.doc}
+            for k, p in {**CLEANING, **FITTING}.items()]
+    rows += [{"name": f"assume {k}", "default": p.default, "unit": p.unit, "doc": p.doc}
+             for k, (_, p) in ASSUMPTIONS.items()]
+    lines += md_table(rows, ["name", "default", "unit", "doc"]) + [""]
     lines += ["## Course gradebook settings (`crmsim.gradebook.term`)", "",
               "The course settings file (`crmsim gradebook settings --db URL course.toml`): "
               "tables `[course]`, `[late]` and one `[exercises.<id>]` per exercise.", ""]
