@@ -352,7 +352,10 @@ def submit(db, team_token: str, decisions: dict, *, round_no: int | None = None,
            author: str | None = None) -> dict:
     """Store a team's decisions for the open round (see the module doc for the rules)."""
     if author is not None and (not isinstance(author, str) or len(author) > 80):
-        raise invalid("author", author, "a name of at most 80 characters")
+        raise invalid("author", author if isinstance(author, str) and len(author) < 100
+                      else type(author).__name__, "a name of at most 80 characters")
+    if round_no is not None and (isinstance(round_no, bool) or not isinstance(round_no, int)):
+        raise invalid("round", str(round_no)[:40], "a whole number (the open round)")
     with engine(db).begin() as conn:
         team = _team(conn, team_token)
         game = store.game_row(conn, game_id=team["game_id"], lock=True)
