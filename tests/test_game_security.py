@@ -138,3 +138,17 @@ def test_roles_through_the_python_api(tmp_path):
     assert api.staff_role(db, ta) == "assistant" and api.staff_role(db, "nope") is None
     assert api.game_status(db, ta)["staff"] == []  # keys are listed to the instructor only
     assert api.close_round(db, co)["round"] == 1
+
+
+def test_behind_a_reverse_proxy_the_server_takes_forwarded_requests(tmp_path):
+    db = f"sqlite:///{tmp_path / 'p.db'}"
+    port = free_port()
+    proc = start_server_process(db, port, "--proxy", "127.0.0.1", "--threads", "4")
+    try:
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/?lang=zh", headers={
+            "X-Forwarded-Proto": "https", "X-Forwarded-For": "10.1.2.3",
+            "X-Forwarded-Host": "crmgame.school.edu", "X-Forwarded-Port": "443"})
+        with urllib.request.urlopen(req) as resp:
+            assert resp.status == 200 and "教师密钥" in resp.read().decode()
+    finally:
+        kill(proc)

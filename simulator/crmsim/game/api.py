@@ -168,13 +168,17 @@ def close_round(db, admin_token: str, *, closed_by: str = "instructor",
     return close_game_round(eng, game["id"], closed_by=closed_by, round_no=round_no)
 
 
-def close_game_round(db, gid: int, *, closed_by: str, round_no: int | None = None) -> dict:
+def close_game_round(db, gid: int, *, closed_by: str, round_no: int | None = None,
+                     if_open: bool = False) -> dict:
     """Close the open round of game ``gid`` (access already checked: the instructor, a
-    co-instructor or the deadline)."""
+    co-instructor or the deadline). ``if_open``: refuse a round another request is
+    closing already (a deadline leaves that close to whoever began it)."""
     eng = engine(db)
     with eng.begin() as conn:
         game = store.game_row(conn, game_id=gid, lock=True)
         r = game["round"]
+        if if_open and game["status"] != "open":
+            raise invalid("round", r, "an open round (it is being closed already)")
         if game["status"] == "finished":
             raise invalid("round", r, "nothing: the game is finished (every round is closed)")
         if round_no is not None and round_no != r:

@@ -82,7 +82,7 @@ def close_due(db) -> list[int]:
     closed = []
     for gid, r in due:
         try:
-            api.close_game_round(db, gid, closed_by="deadline", round_no=r)
+            api.close_game_round(db, gid, closed_by="deadline", round_no=r, if_open=True)
             closed.append(gid)
         except CrmsimError:  # closed meanwhile (by hand or by another server process)
             pass
