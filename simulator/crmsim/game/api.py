@@ -384,6 +384,14 @@ def submit(db, team_token: str, decisions: dict, *, round_no: int | None = None,
     return {"round": r, "replaced": replaced, "decisions": checked, **row}
 
 
+def team_rules(db, team_token: str) -> dict:
+    """The settings a team's form needs (decisions and strategies allowed, reports on sale)."""
+    with engine(db).begin() as conn:
+        team = _team(conn, team_token)
+        settings = store.load(store.game_row(conn, game_id=team["game_id"])["settings"])
+    return {k: settings[k] for k in ("decisions", "strategies", "reports")}
+
+
 def team_status(db, team_token: str) -> dict:
     """A team's own view: the open round, its cash, its submission, its results and
     reports of every closed round, the events announced, the leaderboard."""

@@ -17,6 +17,8 @@ paid out of sales as they happen (they show in profit, not in the up-front budge
 from __future__ import annotations
 
 import copy
+import functools
+import json
 import math
 
 from crmsim import rounds
@@ -133,6 +135,19 @@ def check_settings(settings: dict | None) -> dict:
     # the scenario and its overrides must load now, not when round 1 closes
     scenarios.load(out["scenario"]).with_overrides(out["overrides"] or None)
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _scenario(name: str, overrides: str):
+    return scenarios.load(name).with_overrides(json.loads(overrides) or None)
+
+
+def scenario_of(settings: dict):
+    """The scenario of a game's settings, with its overrides. Built once per process and
+    game settings (every submission checks against it; a build takes about as long as the
+    rest of a submission); read it, never change it."""
+    return _scenario(settings["scenario"], json.dumps(settings["overrides"] or {},
+                                                       sort_keys=True))
 
 
 def market_decisions(decisions: dict) -> dict:
@@ -272,8 +287,7 @@ def check_submission(decisions, settings: dict, *, cash: float) -> dict:
             if base not in settings["strategies"]:
                 raise _bad("strategies", name, "strategies this game allows: "
                               + ", ".join(settings["strategies"]))
-    sc = scenarios.load(settings["scenario"]).with_overrides(settings["overrides"] or None)
-    out = rounds.check_decisions(market, sc)
+    out = rounds.check_decisions(market, scenario_of(settings))
     bought = decisions.get("reports") or []
     if not isinstance(bought, list | tuple) or any(r not in settings["reports"]
                                                     for r in bought):

@@ -148,9 +148,9 @@ def create_app(db: str, *, instructor_key: str | None = None) -> Flask:
 
     @app.post("/team/<token>/submit")
     def team_submit(token):
-        status = api.team_status(db, token)
+        allowed = api.team_rules(db, token)
         try:
-            decisions = form_decisions(request.form, {**status["settings"]})
+            decisions = form_decisions(request.form, allowed)
             round_no = _number("round", request.form.get("round"), whole=True)
             done = api.submit(db, token, decisions, round_no=round_no,
                               author=(request.form.get("author") or "").strip() or None)
