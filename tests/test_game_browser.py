@@ -111,3 +111,43 @@ def test_instructor_creates_a_shared_market_and_teams_are_told(tmp_path):
         page.click("#join-button")
         assert "compete for the same prospects" in page.inner_text("#market")
         page.screenshot(path=str(tmp_path / "shared-team.png"), full_page=True)
+
+
+def test_staff_keys_deadline_and_comments_in_the_browser_in_chinese(tmp_path):
+    db = f"sqlite:///{tmp_path / 'game.db'}"
+    with server_thread(db) as base, chromium_page(viewport=(1200, 1000),
+                                                  locale="zh-CN") as page:
+        page.goto(base + "/")
+        assert "教师密钥" in page.inner_text("#key-note")  # the browser's language
+        page.fill("#instructor_key", KEY)
+        page.click("#create-button")
+        admin_url = page.url
+        code = page.inner_text("#join-code")
+        # the instructor gives an assistant a key and sets a deadline
+        page.fill("#staff-label", "李助教")
+        page.select_option("#staff-role", "assistant")
+        page.click("#staff-button")
+        key = page.inner_text("#staff-key code")
+        page.fill("#deadline-at", "2099-03-01T14:30")
+        page.click("#deadline-button")
+        assert "2099-03-01T14:30:00 UTC" in page.inner_text("#deadline")
+        page.goto(base + "/")
+        page.fill("#code", code)
+        page.fill("#team", "Herons")
+        page.click("#join-button")
+        team_url = page.url
+        assert "截止时间：2099-03-01T14:30:00 UTC" in page.inner_text("#deadline")
+        # the assistant sees the game, cannot close the round, comments to the team
+        page.goto(f"{base}/admin/{key}")
+        assert "助教" in page.inner_text("#role")
+        assert page.locator("#close-button").count() == 0
+        assert page.locator("#deadline-form").count() == 0
+        page.select_option("#comment-team", "Herons")
+        page.fill("#comment-text", "先看看流失预警名单。")
+        page.click("#comment-button")
+        assert "评语已保存" in page.inner_text("#notice")
+        page.screenshot(path=str(tmp_path / "assistant-zh.png"), full_page=True)
+        page.goto(team_url)
+        assert "先看看流失预警名单。" in page.inner_text("#comments")
+        page.goto(admin_url)
+        assert "李助教" in page.inner_text("#staff")
