@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from tests.browser import chromium_page
-from tests.game_server import server_thread
+from tests.game_server import KEY, server_thread
 
 #: screenshots are kept here when set (to look at them), else in pytest's tmp_path
 SHOTS = os.environ.get("CRMSIM_SCREENSHOTS")
@@ -20,6 +20,7 @@ def test_instructor_and_two_teams_play_three_rounds_in_the_browser(tmp_path):
         # the instructor creates the game on the start page
         page.goto(base + "/")
         page.fill("#create input[name=customers]", "1500")
+        page.fill("#instructor_key", KEY)
         page.fill("#create input[name=rounds]", "3")
         page.click("#create-button")
         admin_url = page.url
@@ -44,6 +45,10 @@ def test_instructor_and_two_teams_play_three_rounds_in_the_browser(tmp_path):
             if r == 1:
                 page.check("#use_win_back")
                 page.fill("#target_win_back", "tier=A|B")
+                page.fill("#params_win_back", "cost_per_contact=5")
+            else:  # the standing parameters are in the form and in the table of decisions
+                assert "cost_per_contact=5" in page.input_value("#params_win_back")
+                assert "cost_per_contact=5" in page.inner_text("#in-force")
             page.check("#report_value_pyramid")
             page.click("#submit")
             assert f"Round {r}: decisions saved" in page.inner_text("#notice")
@@ -67,6 +72,9 @@ def test_instructor_and_two_teams_play_three_rounds_in_the_browser(tmp_path):
             page.click("#close-button")
             assert f"Round {r} closed: 2 markets advanced" in page.inner_text("#notice")
         page.screenshot(path=str(shots / "instructor.png"), full_page=True)
+        page.goto(team_urls["Falcons"])
+        assert "cost_per_contact=5" in page.inner_text("#in-force")  # never retyped
+        page.goto(admin_url)
         board = page.inner_text("#leaderboard")
         assert "Falcons" in board and "Otters" in board
         assert "The game is over" in page.inner_text("#round-status")
@@ -92,6 +100,7 @@ def test_instructor_creates_a_shared_market_and_teams_are_told(tmp_path):
     with server_thread(db) as base, chromium_page(viewport=(1200, 1000)) as page:
         page.goto(base + "/")
         page.fill("#create input[name=customers]", "800")
+        page.fill("#instructor_key", KEY)
         page.select_option("#market", "shared")
         page.click("#create-button")
         assert "a shared market" in page.inner_text("#market")
@@ -102,3 +111,43 @@ def test_instructor_creates_a_shared_market_and_teams_are_told(tmp_path):
         page.click("#join-button")
         assert "compete for the same prospects" in page.inner_text("#market")
         page.screenshot(path=str(tmp_path / "shared-team.png"), full_page=True)
+
+
+def test_staff_keys_deadline_and_comments_in_the_browser_in_chinese(tmp_path):
+    db = f"sqlite:///{tmp_path / 'game.db'}"
+    with server_thread(db) as base, chromium_page(viewport=(1200, 1000),
+                                                  locale="zh-CN") as page:
+        page.goto(base + "/")
+        assert "教师密钥" in page.inner_text("#key-note")  # the browser's language
+        page.fill("#instructor_key", KEY)
+        page.click("#create-button")
+        admin_url = page.url
+        code = page.inner_text("#join-code")
+        # the instructor gives an assistant a key and sets a deadline
+        page.fill("#staff-label", "李助教")
+        page.select_option("#staff-role", "assistant")
+        page.click("#staff-button")
+        key = page.inner_text("#staff-key code")
+        page.fill("#deadline-at", "2099-03-01T14:30")
+        page.click("#deadline-button")
+        assert "2099-03-01T14:30:00 UTC" in page.inner_text("#deadline")
+        page.goto(base + "/")
+        page.fill("#code", code)
+        page.fill("#team", "Herons")
+        page.click("#join-button")
+        team_url = page.url
+        assert "截止时间：2099-03-01T14:30:00 UTC" in page.inner_text("#deadline")
+        # the assistant sees the game, cannot close the round, comments to the team
+        page.goto(f"{base}/admin/{key}")
+        assert "助教" in page.inner_text("#role")
+        assert page.locator("#close-button").count() == 0
+        assert page.locator("#deadline-form").count() == 0
+        page.select_option("#comment-team", "Herons")
+        page.fill("#comment-text", "先看看流失预警名单。")
+        page.click("#comment-button")
+        assert "评语已保存" in page.inner_text("#notice")
+        page.screenshot(path=str(tmp_path / "assistant-zh.png"), full_page=True)
+        page.goto(team_url)
+        assert "先看看流失预警名单。" in page.inner_text("#comments")
+        page.goto(admin_url)
+        assert "李助教" in page.inner_text("#staff")

@@ -1,4 +1,4 @@
-"""``crmsim game create|join|submit|close|status|leaderboard|data|debrief|serve``.
+"""``crmsim game create|join|submit|close|deadline|staff|status|leaderboard|data|debrief|serve``.
 
 Each command calls :mod:`crmsim.game.api` on the database of ``--db`` (default
 ``$CRMSIM_GAME_DB`` or ``sqlite:///crmsim-game.db``), so the command line does what the
@@ -42,7 +42,7 @@ def _read_mapping(param: str, text: str) -> dict:
             value = yaml.safe_load(raw)
         else:
             value = json.loads(raw)
-    except (ValueError, yaml.YAMLError) as exc:
+    except (ValueError, yaml.YAMLError, RecursionError) as exc:  # RecursionError: [[[[...
         first = (str(exc).splitlines() or ["?"])[0][:120]
         raise invalid(param, text[:80], f"JSON (or @file.json/.toml/.yaml): {first}") from None
     if not isinstance(value, dict):
@@ -121,10 +121,36 @@ def cmd_close(args) -> int:
 
 
 def _is_admin(db, token) -> bool:
-    from crmsim.game import api, store
+    """Whether ``token`` is the instructor's token or a staff key (else: a team's)."""
+    from crmsim.game import api
 
-    with api.engine(db).begin() as conn:
-        return store.games_by_admin(conn, token or "") is not None
+    return api.staff_role(db, token) is not None
+
+
+def cmd_deadline(args) -> int:
+    from crmsim.game import deadlines
+
+    if args.clear:
+        due = None
+    elif args.minutes is not None:
+        due = deadlines.in_minutes(args.minutes)
+    elif args.at:
+        due = args.at
+    else:
+        raise invalid("--at", None, "a time (UTC, ISO 8601), or --in MINUTES, or --clear")
+    done = deadlines.set_deadline(_db(args), args.token, due, round_no=args.round)
+    print(f"round {done['round']}: " + (f"closes by itself at {done['deadline']}"
+                                        if done["deadline"] else "no deadline"))
+    return 0
+
+
+def cmd_staff(args) -> int:
+    from crmsim.game import api
+
+    made = api.add_staff(_db(args), args.token, args.role, args.label)
+    print(f"{made['role']} key for {made['label']!r}: {made['key']}   (shown only now; "
+          "web page /admin/<key>)")
+    return 0
 
 
 def cmd_status(args) -> int:
@@ -183,10 +209,20 @@ def demo_game(db: str) -> dict:
                            teams=["Team A", "Team B"])
 
 
+#: environment variable with the server's instructor key (``serve --instructor-key``)
+KEY_ENV = "CRMSIM_GAME_KEY"
+
+
 def cmd_serve(args) -> int:
-    from crmsim.game import web
+    from crmsim.game import api, web
 
     db = _db(args)
+    key = args.instructor_key or os.environ.get(KEY_ENV)
+    if key is not None and len(key) < 12:
+        raise invalid("--instructor-key", "...", "a key of at least 12 characters")
+    if key is None:
+        key = api._new_token()
+        print(f"instructor key (creates games on the start page): {key}")
     if args.demo:
         made = demo_game(db)
         base = f"http://{args.host}:{args.port}"
@@ -194,15 +230,18 @@ def cmd_serve(args) -> int:
         print(f"instructor page: {base}/admin/{made['admin_token']}")
         for name, token in made["teams"].items():
             print(f"{name} page:      {base}/team/{token}")
-    print(f"serving the game on http://{args.host}:{args.port}/ (database {db}); Ctrl-C stops",
-          flush=True)
-    from crmsim.game import api
-
+    threads = web.THREADS if args.threads is None else args.threads
+    kind = "Werkzeug's development server" if args.dev else f"waitress, {threads} threads"
+    print(f"serving the game on http://{args.host}:{args.port}/ ({kind}; database {db}); "
+          "Ctrl-C stops", flush=True)
     if args.workers < 1:
         raise invalid("--workers", args.workers, "a whole number >= 1")
+    if not 1 <= threads <= 256:
+        raise invalid("--threads", threads, "a whole number in [1, 256]")
     api.use_workers(args.workers)
     try:
-        web.serve(db, host=args.host, port=args.port)
+        web.serve(db, host=args.host, port=args.port, instructor_key=key, dev=args.dev,
+                  threads=threads, proxy=args.proxy)
     except OSError as exc:
         raise invalid("--port", args.port, f"a free port ({exc.strerror})") from None
     finally:
@@ -213,7 +252,7 @@ def cmd_serve(args) -> int:
 def add_commands(subparsers) -> None:
     """Register ``game`` and its subcommands on an argparse subparsers object."""
     g = subparsers.add_parser("game", help="the classroom game: create, join, submit, close, "
-                              "status, leaderboard, data, debrief, serve")
+                              "deadline, staff, status, leaderboard, data, debrief, serve")
     sub = g.add_subparsers(dest="game_command", required=True, parser_class=type(g))
 
     def db(sp):
@@ -263,6 +302,22 @@ def add_commands(subparsers) -> None:
     cl.add_argument("--round", type=int, help="refuse unless this is the open round")
     cl.set_defaults(func=cmd_close)
 
+    dl = sub.add_parser("deadline", help="set when the open round closes by itself")
+    db(dl)
+    token(dl, "instructor or co-instructor")
+    dl.add_argument("--at", help="time in UTC, ISO 8601 (e.g. 2026-03-01T14:30)")
+    dl.add_argument("--in", type=float, dest="minutes", help="minutes from now")
+    dl.add_argument("--clear", action="store_true", help="remove the deadline")
+    dl.add_argument("--round", type=int, help="refuse unless this is the open round")
+    dl.set_defaults(func=cmd_deadline)
+
+    sf = sub.add_parser("staff", help="give out a co-instructor or assistant key")
+    db(sf)
+    token(sf, "instructor")
+    sf.add_argument("--role", required=True, choices=("co-instructor", "assistant"))
+    sf.add_argument("--label", required=True, help="whose key it is (shown on comments)")
+    sf.set_defaults(func=cmd_staff)
+
     st = sub.add_parser("status", help="a team's own view, or the instructor's")
     db(st)
     token(st, "team or instructor")
@@ -295,6 +350,14 @@ def add_commands(subparsers) -> None:
     sv.add_argument("--port", type=int, default=8000)
     sv.add_argument("--workers", type=int, default=1, help="processes that keep the teams' "
                     "markets (closing a round uses that many cores; default 1: this process)")
+    sv.add_argument("--instructor-key", dest="instructor_key", help="the key that creates "
+                    f"games on the start page (default ${KEY_ENV}, else a new one is printed)")
+    sv.add_argument("--threads", type=int, help="request threads of waitress (default "
+                    "crmsim.game.web.THREADS)")
+    sv.add_argument("--proxy", metavar="ADDRESS", help="trust X-Forwarded-* headers from "
+                    "the reverse proxy at this address (e.g. 127.0.0.1; see the game guide)")
+    sv.add_argument("--dev", action="store_true", help="Werkzeug's development server "
+                    "instead of waitress (one machine, no proxy)")
     sv.add_argument("--demo", action="store_true", help="first create a demo game with two "
                     "teams and print its pages")
     sv.set_defaults(func=cmd_serve)

@@ -15,9 +15,14 @@ One module per idea:
 * :mod:`~crmsim.game.scoring` - customer equity, profit, leaderboard
 * :mod:`~crmsim.game.play` - standing decisions and advancing a team's market
 * :mod:`~crmsim.game.store` - the database (SQLAlchemy: SQLite or PostgreSQL)
+* :mod:`~crmsim.game.roles` - the instructor, co-instructors and assistants: who may do what
 * :mod:`~crmsim.game.api` - the Python API with access checks (what the web page does)
+* :mod:`~crmsim.game.deadlines` - rounds that close by themselves at their deadline
 * :mod:`~crmsim.game.debrief` - the debrief report with plots
-* :mod:`~crmsim.game.web` - the web app (Flask) for teams and the instructor
+* :mod:`~crmsim.game.text` - the pages' texts and messages in English and Chinese
+* :mod:`~crmsim.game.forms` - the decision form read into decisions and filled from them
+* :mod:`~crmsim.game.security` - CSRF tokens, the server's instructor key, the page language
+* :mod:`~crmsim.game.web` - the web app (Flask) for teams and the staff, served by waitress
 """
 
 from crmsim.game.api import (

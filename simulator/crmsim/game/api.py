@@ -1,8 +1,9 @@
 """The game's Python API: everything the web page and ``crmsim game`` do, with access checks.
 
 Who may do what is decided by tokens alone: the instructor's token (printed once when a
-game is created) manages its game; a team's token (printed once when it joins) reads and
-changes that team only. Tokens are stored hashed. Every function takes ``db``: a
+game is created) manages its game, staff keys it gives out have their role's rights
+(:mod:`crmsim.game.roles`); a team's token (printed once when it joins) reads and
+changes that team only. Tokens and keys are stored hashed. Every function takes ``db``: a
 database URL or an engine from :func:`crmsim.game.store.connect`.
 
 Submissions (documented rule):
@@ -11,6 +12,9 @@ Submissions (documented rule):
 * resubmitting before the round closes replaces the team's earlier decisions for that
   round (every submission is kept, with its author and time, the latest counts);
 * a submission for a closed (or not yet open) round is rejected and changes nothing;
+* a round with a deadline (:mod:`crmsim.game.deadlines`) accepts submissions until the
+  deadline; a late one (at or after it) is rejected and changes nothing, even while the
+  server has not closed the round yet;
 * invalid or over-budget decisions are rejected with a one-line message naming the field,
   and change nothing;
 * a team that submits nothing keeps its standing decisions (see :mod:`crmsim.game.play`).
@@ -31,7 +35,8 @@ import sqlalchemy as sa
 
 from crmsim import rounds
 from crmsim.errors import CrmsimError, invalid
-from crmsim.game import events, play, rules, scoring, store
+from crmsim.game import events, play, roles, rules, scoring, store
+from crmsim.game.text import AccessDenied, GameError
 from crmsim.game.workers import MarketWorkers
 
 _ENGINES: dict[str, sa.Engine] = {}
@@ -59,8 +64,7 @@ def use_workers(n: int):
     return WORKERS
 
 
-class AccessDenied(CrmsimError):
-    """A token that does not grant what was asked."""
+__all__ = ["AccessDenied", "GameError"]
 
 
 def engine(db) -> sa.Engine:
@@ -79,17 +83,40 @@ def _key(eng: sa.Engine, gid: int, team_id: int) -> tuple:
     return (id(eng), gid, team_id)
 
 
-def _admin(conn, admin_token):
-    game = store.games_by_admin(conn, admin_token or "")
-    if game is None:
-        raise AccessDenied("admin_token: not the instructor token of any game")
-    return game
+def _staff(conn, token, right: str = "view") -> tuple:
+    """``(game, who)`` for an instructor token or a staff key with ``right``; ``who``:
+    ``{"role", "label"}``."""
+    token = token if isinstance(token, str) else ""
+    game = store.games_by_admin(conn, token)
+    if game is not None:
+        who = {"role": "instructor", "label": "instructor"}
+    else:
+        member = store.staff_by_key(conn, token)
+        if member is None:
+            raise AccessDenied("denied.staff")
+        game = store.game_row(conn, game_id=member["game_id"])
+        who = {"role": member["role"], "label": member["label"]}
+    roles.require(who["role"], right)
+    return game, who
+
+
+def _admin(conn, token, right: str = "view"):
+    return _staff(conn, token, right)[0]
+
+
+def staff_role(db, token) -> str | None:
+    """The role of ``token`` on its game (instructor, co-instructor, assistant) or None."""
+    with engine(db).begin() as conn:
+        try:
+            return _staff(conn, token)[1]["role"]
+        except AccessDenied:
+            return None
 
 
 def _team(conn, team_token):
-    team = store.team_by_token(conn, team_token or "")
+    team = store.team_by_token(conn, team_token if isinstance(team_token, str) else "")
     if team is None:
-        raise AccessDenied("team_token: not the token of any team (ask the instructor)")
+        raise AccessDenied("denied.team")
     return team
 
 
@@ -135,8 +162,23 @@ def close_round(db, admin_token: str, *, closed_by: str = "instructor",
     """
     eng = engine(db)
     with eng.begin() as conn:
-        game = store.game_row(conn, game_id=_admin(conn, admin_token)["id"], lock=True)
+        game, who = _staff(conn, admin_token, "close")
+    if who["role"] != "instructor":
+        closed_by = f"{who['role']}: {who['label']}"[:80]
+    return close_game_round(eng, game["id"], closed_by=closed_by, round_no=round_no)
+
+
+def close_game_round(db, gid: int, *, closed_by: str, round_no: int | None = None,
+                     if_open: bool = False) -> dict:
+    """Close the open round of game ``gid`` (access already checked: the instructor, a
+    co-instructor or the deadline). ``if_open``: refuse a round another request is
+    closing already (a deadline leaves that close to whoever began it)."""
+    eng = engine(db)
+    with eng.begin() as conn:
+        game = store.game_row(conn, game_id=gid, lock=True)
         r = game["round"]
+        if if_open and game["status"] != "open":
+            raise invalid("round", r, "an open round (it is being closed already)")
         if game["status"] == "finished":
             raise invalid("round", r, "nothing: the game is finished (every round is closed)")
         if round_no is not None and round_no != r:
@@ -265,7 +307,7 @@ def resume(db) -> list[int]:
 def game_status(db, admin_token: str) -> dict:
     """The instructor's view: settings, open round, every team's submission state."""
     with engine(db).begin() as conn:
-        game = _admin(conn, admin_token)
+        game, who = _staff(conn, admin_token)
         settings = store.load(game["settings"])
         teams = []
         for t in store.teams(conn, game["id"]):
@@ -274,9 +316,18 @@ def game_status(db, admin_token: str) -> dict:
                           "submitted_at": sub["submitted_at"] if sub else None,
                           "author": sub["author"] if sub else None})
         board = _leaderboard(conn, game["id"])
+        names = {t["id"]: t["name"] for t in store.teams(conn, game["id"])}
+        notes = [{"team": names.get(c["team_id"]), "author": c["author"], "role": c["role"],
+                  "text": c["text"], "at": c["written_at"]}
+                 for c in store.comments(conn, game["id"])]
+        keys = [{"role": m["role"], "label": m["label"], "created_at": m["created_at"]}
+                for m in store.staff(conn, game["id"])] if who["role"] == "instructor" else []
+        due = store.deadline(conn, game["id"], game["round"])
     return {"game_id": game["id"], "name": settings["name"], "code": game["code"],
             "round": game["round"], "rounds": settings["rounds"], "status": game["status"],
-            "settings": settings, "teams": teams, "leaderboard": board}
+            "settings": settings, "teams": teams, "leaderboard": board,
+            "role": who["role"], "rights": sorted(roles.RIGHTS[who["role"]]),
+            "deadline": due, "comments": notes, "staff": keys}
 
 
 # ------------------------------------------------------------------ teams
@@ -305,7 +356,10 @@ def submit(db, team_token: str, decisions: dict, *, round_no: int | None = None,
            author: str | None = None) -> dict:
     """Store a team's decisions for the open round (see the module doc for the rules)."""
     if author is not None and (not isinstance(author, str) or len(author) > 80):
-        raise invalid("author", author, "a name of at most 80 characters")
+        raise invalid("author", author if isinstance(author, str) and len(author) < 100
+                      else type(author).__name__, "a name of at most 80 characters")
+    if round_no is not None and (isinstance(round_no, bool) or not isinstance(round_no, int)):
+        raise invalid("round", str(round_no)[:40], "a whole number (the open round)")
     with engine(db).begin() as conn:
         team = _team(conn, team_token)
         game = store.game_row(conn, game_id=team["game_id"], lock=True)
@@ -317,6 +371,9 @@ def submit(db, team_token: str, decisions: dict, *, round_no: int | None = None,
         if round_no is not None and round_no != r:
             raise invalid("round", round_no, f"the open round, {r} (round {round_no} is "
                           + ("closed" if round_no < r else "not open yet") + ")")
+        due = store.deadline(conn, game["id"], r)
+        if due is not None and store.now() >= due:
+            raise GameError("late", round=r, due=due[:19])
         settings = store.load(game["settings"])
         cash = _cash(conn, game, team["id"])
         checked = rules.check_submission(decisions, settings, cash=cash)
@@ -325,6 +382,14 @@ def submit(db, team_token: str, decisions: dict, *, round_no: int | None = None,
                                       round_no=r, decisions=checked,
                                       author=(author or team["name"]).strip() or team["name"])
     return {"round": r, "replaced": replaced, "decisions": checked, **row}
+
+
+def team_rules(db, team_token: str) -> dict:
+    """The settings a team's form needs (decisions and strategies allowed, reports on sale)."""
+    with engine(db).begin() as conn:
+        team = _team(conn, team_token)
+        settings = store.load(store.game_row(conn, game_id=team["game_id"])["settings"])
+    return {k: settings[k] for k in ("decisions", "strategies", "reports")}
 
 
 def team_status(db, team_token: str) -> dict:
@@ -343,6 +408,9 @@ def team_status(db, team_token: str) -> dict:
                     "decisions": store.load(s["decisions"])}
                    for s in store.submissions(conn, game["id"], team["id"])]
         board = _leaderboard(conn, game["id"])
+        notes = [{"author": c["author"], "text": c["text"], "at": c["written_at"]}
+                 for c in store.comments(conn, game["id"], team["id"])]
+        due = store.deadline(conn, game["id"], game["round"])
     standing = rounds_[-1]["decisions"]["standing"] if rounds_ else \
         play.initial_decisions(settings)
     return {"team": team["name"], "game": settings["name"], "round": game["round"],
@@ -356,7 +424,8 @@ def team_status(db, team_token: str) -> dict:
                                                      "max_seats", "max_discount")},
                          "market": settings.get("market", "copies")},
             "report_prices": {r: rules.report_price(settings, r) for r in settings["reports"]},
-            "leaderboard": board}
+            "leaderboard": board, "comments": notes,
+            "deadline": due if game["status"] == "open" else None}
 
 
 def _leaderboard(conn, gid) -> list[dict]:
@@ -371,8 +440,9 @@ def leaderboard(db, token: str):
     import pandas as pd
 
     with engine(db).begin() as conn:
-        game = store.games_by_admin(conn, token or "")
-        if game is None:
+        try:
+            game = _admin(conn, token)
+        except AccessDenied:
             game = store.game_row(conn, game_id=_team(conn, token)["game_id"])
         return pd.DataFrame(_leaderboard(conn, game["id"]))
 
@@ -422,3 +492,39 @@ def game_outcomes(db, admin_token: str) -> dict:
         return {"settings": store.load(game["settings"]), "status": game["status"],
                 "round": game["round"], "outcomes": rows, "submissions": subs,
                 "leaderboard": _leaderboard(conn, game["id"])}
+
+
+# ------------------------------------------------------------------ staff
+def add_staff(db, admin_token: str, role: str, label: str) -> dict:
+    """Give out a staff key with ``role`` (co-instructor or assistant; the instructor only);
+    returns the key (shown only here)."""
+    if role not in roles.STAFF_ROLES:
+        raise invalid("role", role, " or ".join(roles.STAFF_ROLES))
+    if not isinstance(label, str) or not 0 < len(label.strip()) <= 80:
+        raise invalid("label", label, "a name of 1 to 80 characters")
+    key = _new_token()
+    with engine(db).begin() as conn:
+        game = _admin(conn, admin_token, "keys")
+        store.insert_staff(conn, game_id=game["id"], role=role, label=label.strip(), key=key)
+    return {"key": key, "role": role, "label": label.strip(), "game_id": game["id"]}
+
+
+#: longest comment, in characters
+MAX_COMMENT = 2000
+
+
+def comment(db, token: str, team: str | None, text: str) -> dict:
+    """A staff member's comment to team ``team`` (its name; None: a note to the staff)."""
+    if not isinstance(text, str) or not 0 < len(text.strip()) <= MAX_COMMENT:
+        raise invalid("comment", text if isinstance(text, str) and len(text) < 80 else "...",
+                      f"a text of 1 to {MAX_COMMENT} characters")
+    with engine(db).begin() as conn:
+        game, who = _staff(conn, token, "comment")
+        team_id = None
+        if team:
+            ids = {t["name"]: t["id"] for t in store.teams(conn, game["id"])}
+            if team not in ids:
+                raise invalid("team", team, "a team of this game: " + ", ".join(ids))
+            team_id = ids[team]
+        return store.insert_comment(conn, game_id=game["id"], team_id=team_id,
+                                    author=who["label"], role=who["role"], text=text.strip())

@@ -38,7 +38,7 @@ STANDING = ("strategies", "seats", "discount")
 
 
 def scenario(settings: dict):
-    return scenarios.load(settings["scenario"]).with_overrides(settings["overrides"] or None)
+    return rules.scenario_of(settings)
 
 
 def initial_decisions(settings: dict) -> dict:

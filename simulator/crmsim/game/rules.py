@@ -17,6 +17,8 @@ paid out of sales as they happen (they show in profit, not in the up-front budge
 from __future__ import annotations
 
 import copy
+import functools
+import json
 import math
 
 from crmsim import rounds
@@ -135,6 +137,19 @@ def check_settings(settings: dict | None) -> dict:
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _scenario(name: str, overrides: str):
+    return scenarios.load(name).with_overrides(json.loads(overrides) or None)
+
+
+def scenario_of(settings: dict):
+    """The scenario of a game's settings, with its overrides. Built once per process and
+    game settings (every submission checks against it; a build takes about as long as the
+    rest of a submission); read it, never change it."""
+    return _scenario(settings["scenario"], json.dumps(settings["overrides"] or {},
+                                                       sort_keys=True))
+
+
 def market_decisions(decisions: dict) -> dict:
     """The decisions the market runs with (:func:`crmsim.rounds.advance`): all but ``reports``."""
     return {k: v for k, v in decisions.items() if k != "reports"}
@@ -151,20 +166,113 @@ def upfront_cost(decisions: dict, settings: dict) -> float:
     return float(acq + sum(report_price(settings, r) for r in decisions.get("reports") or []))
 
 
+class _Short:
+    """A value shown in an error by at most :data:`SHOWN` characters of its repr (a 5,000
+    digit number or a page of text stays a one-line message)."""
+
+    def __init__(self, value):
+        self.text = repr(value) if not isinstance(value, int) or abs(value) < 10**40 else \
+            f"<a whole number of {len(str(abs(value)))} digits>"
+        if len(self.text) > SHOWN:
+            self.text = self.text[:SHOWN - 3] + "..."
+
+    def __repr__(self):
+        return self.text
+
+
+#: most characters of a refused value an error message shows
+SHOWN = 60
+#: largest magnitude of a number in a decision (far above any budget or parameter; a
+#: bigger one is refused before any arithmetic can overflow)
+MAX_DECISION_NUMBER = 1e15
+#: longest name or text in a decision (strategy, report, channel, target, parameter)
+MAX_DECISION_TEXT = 200
+
+
+def _bad(param: str, value, allowed: str):
+    return invalid(param, _Short(value), allowed)
+
+
+def _is_number(x) -> bool:
+    """A real number that float arithmetic can use: not a bool, not text, finite, at most
+    :data:`MAX_DECISION_NUMBER` in size."""
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return False
+    return abs(x) <= MAX_DECISION_NUMBER and (isinstance(x, int) or math.isfinite(x))
+
+
+def _is_text(x) -> bool:
+    return isinstance(x, str) and 0 < len(x) <= MAX_DECISION_TEXT
+
+
+def _check_params(name: str, params) -> None:
+    if params is None:
+        return
+    if not isinstance(params, dict):
+        raise _bad(f"strategies.{name}", params, "a dict {parameter: number, target: text}")
+    for key, value in params.items():
+        if not _is_text(key):
+            raise _bad(f"strategies.{name}", key, "parameter names")
+        if key == "target":
+            if value is not None and not (isinstance(value, str)
+                                          and len(value) <= MAX_DECISION_TEXT):
+                raise _bad(f"{name}.target", value, "a target as text, e.g. tier=A|B")
+        elif not (_is_number(value) or _is_text(value)):
+            raise _bad(f"{name}.{key}", value, "a finite number (or a named value)")
+
+
+def check_shape(decisions) -> None:
+    """Refuse, with a one-line error, decisions not shaped like JSON decisions: a dict of
+    known decisions; budgets and numbers real and finite (not text, not booleans, not
+    :data:`MAX_DECISION_NUMBER` or more); strategies a list of names or ``{name: {param:
+    value}}``; reports a list of names. What the values may be is checked afterwards."""
+    if not isinstance(decisions, dict):
+        raise _bad("decisions", decisions, "a dict {decision: value} (a JSON object)")
+    for key in decisions:
+        if key not in TEAM_DECISIONS:
+            raise _bad("decisions", key, "one of " + ", ".join(TEAM_DECISIONS))
+    acq = decisions.get("acquisition")
+    if acq is not None:
+        if not isinstance(acq, dict):
+            raise _bad("acquisition", acq, "a dict {channel: budget}")
+        for channel, budget in acq.items():
+            if not _is_text(channel):
+                raise _bad("acquisition", channel, "channel names")
+            if not _is_number(budget):
+                raise _bad(f"acquisition.{channel}", budget, "a budget (a finite number)")
+    if "seats" in decisions and not (_is_number(decisions["seats"])
+                                     and isinstance(decisions["seats"], int)):
+        raise _bad("seats", decisions["seats"], "a whole number of call-centre seats")
+    if "discount" in decisions and not _is_number(decisions["discount"]):
+        raise _bad("discount", decisions["discount"], "a share of list price (a number)")
+    for key in ("strategies", "reports"):
+        items = decisions.get(key)
+        if items is not None and not isinstance(items, list | tuple):
+            raise _bad(key, items, f"a list of {key}")
+    for item in decisions.get("strategies") or []:
+        if isinstance(item, dict) and item:
+            for name, params in item.items():
+                if not _is_text(name):
+                    raise _bad("strategies", name, "strategy names")
+                _check_params(name, params)
+        elif not _is_text(item):
+            raise _bad("strategies", item, "a strategy name or {name: {param: value}}")
+    for item in decisions.get("reports") or []:
+        if not _is_text(item):
+            raise _bad("reports", item, "report names")
+
+
 def check_submission(decisions, settings: dict, *, cash: float) -> dict:
     """Return the checked decisions of one round, or raise a one-line error naming the field.
 
-    ``decisions`` is a dict with any of :data:`TEAM_DECISIONS`; a decision the game does not
-    allow, a value out of range or a total above ``cash`` is refused.
+    ``decisions`` is a dict with any of :data:`TEAM_DECISIONS` (shaped as
+    :func:`check_shape` says); a decision the game does not allow, a value out of range or
+    a total above ``cash`` is refused.
     """
-    if not isinstance(decisions, dict):
-        raise invalid("decisions", decisions, "a dict of decisions")
-    unknown = [k for k in decisions if k not in TEAM_DECISIONS]
-    if unknown:
-        raise invalid("decisions", unknown[0], "one of " + ", ".join(TEAM_DECISIONS))
+    check_shape(decisions)
     barred = [k for k in decisions if k not in settings["decisions"]]
     if barred:
-        raise invalid(barred[0], decisions[barred[0]], "nothing: this game does not allow "
+        raise _bad(barred[0], decisions[barred[0]], "nothing: this game does not allow "
                       f"the decision {barred[0]!r} (allowed: "
                       + ", ".join(settings["decisions"]) + ")")
     market = market_decisions(decisions)
@@ -177,14 +285,13 @@ def check_submission(decisions, settings: dict, *, cash: float) -> dict:
                      else [item]):
             base = name.split(":")[0] if isinstance(name, str) else name
             if base not in settings["strategies"]:
-                raise invalid("strategies", name, "strategies this game allows: "
+                raise _bad("strategies", name, "strategies this game allows: "
                               + ", ".join(settings["strategies"]))
-    sc = scenarios.load(settings["scenario"]).with_overrides(settings["overrides"] or None)
-    out = rounds.check_decisions(market, sc)
+    out = rounds.check_decisions(market, scenario_of(settings))
     bought = decisions.get("reports") or []
     if not isinstance(bought, list | tuple) or any(r not in settings["reports"]
                                                     for r in bought):
-        raise invalid("reports", bought, "a list of reports on sale: "
+        raise _bad("reports", bought, "a list of reports on sale: "
                       + ", ".join(settings["reports"]))
     out["reports"] = sorted(set(bought))
     cost = upfront_cost(out, settings)

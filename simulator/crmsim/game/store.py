@@ -18,6 +18,15 @@ Tables
 ``outcomes``     one row per team and closed round: the decisions the market ran with,
                  the round's results and scores (JSON), the reports bought (JSON) and
                  the market's snapshot after the round (bytes, ``crmsim.rounds.dumps``)
+``staff``        co-instructor and assistant keys of a game: role, label, key hash
+``comments``     what the staff wrote to a team (or to the staff): author, text, time
+``deadlines``    when a round closes by itself (UTC): the server's schedule, which a
+                 restarted server reads back
+``secrets``      the server's own secrets (the key that signs the forms' CSRF tokens), so
+                 forms stay valid across restarts and across server processes
+
+Tables are created when missing (``create_all``), so a database of an older version gains
+the new tables without losing anything.
 """
 
 from __future__ import annotations
@@ -76,6 +85,38 @@ OUTCOMES = sa.Table(
     sa.Column("results", sa.Text, nullable=False),
     sa.Column("reports", sa.Text, nullable=False),
     sa.Column("snapshot", sa.LargeBinary, nullable=False),
+)
+
+STAFF = sa.Table(
+    "staff", META,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("game_id", sa.Integer, sa.ForeignKey("games.id"), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("label", sa.String(80), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+COMMENTS = sa.Table(
+    "comments", META,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("game_id", sa.Integer, sa.ForeignKey("games.id"), nullable=False),
+    sa.Column("team_id", sa.Integer, sa.ForeignKey("teams.id"), nullable=True),
+    sa.Column("author", sa.String(80), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("written_at", sa.String(32), nullable=False),
+)
+DEADLINES = sa.Table(
+    "deadlines", META,
+    sa.Column("game_id", sa.Integer, sa.ForeignKey("games.id"), primary_key=True),
+    sa.Column("round", sa.Integer, primary_key=True),
+    sa.Column("due_at", sa.String(32), nullable=False),
+    sa.Column("set_by", sa.String(80), nullable=False),
+)
+SECRETS = sa.Table(
+    "secrets", META,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("value", sa.String(128), nullable=False),
 )
 
 DEFAULT_URL = "sqlite:///crmsim-game.db"
@@ -174,6 +215,47 @@ def snapshot(conn, team_id: int, round_no: int):
     return conn.execute(q).scalar()
 
 
+def staff_by_key(conn, key: str):
+    q = sa.select(STAFF).where(STAFF.c.key_hash == token_hash(key))
+    return conn.execute(q).mappings().first()
+
+
+def staff(conn, game_id: int) -> list:
+    q = sa.select(STAFF).where(STAFF.c.game_id == game_id).order_by(STAFF.c.id)
+    return list(conn.execute(q).mappings())
+
+
+def comments(conn, game_id: int, team_id: int | None = None) -> list:
+    q = sa.select(COMMENTS).where(COMMENTS.c.game_id == game_id)
+    if team_id is not None:
+        q = q.where(COMMENTS.c.team_id == team_id)
+    return list(conn.execute(q.order_by(COMMENTS.c.id)).mappings())
+
+
+def deadline(conn, game_id: int, round_no: int):
+    """The deadline (ISO UTC text) of a round, or None."""
+    q = sa.select(DEADLINES.c.due_at).where(DEADLINES.c.game_id == game_id,
+                                            DEADLINES.c.round == round_no)
+    return conn.execute(q).scalar()
+
+
+def due_rounds(conn, at: str) -> list:
+    """``(game id, round)`` of every open round whose deadline is at or before ``at``."""
+    q = (sa.select(GAMES.c.id, GAMES.c.round).join(DEADLINES, sa.and_(
+        DEADLINES.c.game_id == GAMES.c.id, DEADLINES.c.round == GAMES.c.round))
+        .where(GAMES.c.status == "open", DEADLINES.c.due_at <= at).order_by(GAMES.c.id))
+    return [(r.id, r.round) for r in conn.execute(q)]
+
+
+def secret(conn, name: str, make) -> str:
+    """The server secret ``name``, created with ``make()`` the first time."""
+    value = conn.execute(sa.select(SECRETS.c.value).where(SECRETS.c.name == name)).scalar()
+    if value is None:
+        value = make()
+        conn.execute(SECRETS.insert().values(name=name, value=value))
+    return value
+
+
 def closes(conn, game_id: int) -> list:
     q = sa.select(CLOSES).where(CLOSES.c.game_id == game_id).order_by(CLOSES.c.round)
     return list(conn.execute(q).mappings())
@@ -218,3 +300,25 @@ def replace_outcome(conn, *, game_id, team_id, round_no, decisions, results, rep
     conn.execute(OUTCOMES.insert().values(
         game_id=game_id, team_id=team_id, round=round_no, decisions=dump(decisions),
         results=dump(results), reports=dump(reports), snapshot=snapshot))
+
+
+def insert_staff(conn, *, game_id, role, label, key) -> int:
+    res = conn.execute(STAFF.insert().values(game_id=game_id, role=role, label=label,
+                                             key_hash=token_hash(key), created_at=now()))
+    return int(res.inserted_primary_key[0])
+
+
+def insert_comment(conn, *, game_id, team_id, author, role, text) -> dict:
+    at = now()
+    conn.execute(COMMENTS.insert().values(game_id=game_id, team_id=team_id, author=author,
+                                          role=role, text=text, written_at=at))
+    return {"written_at": at}
+
+
+def set_deadline(conn, *, game_id, round_no, due_at: str | None, set_by: str) -> None:
+    """Set (or with ``due_at=None`` remove) the deadline of a round."""
+    conn.execute(DEADLINES.delete().where(DEADLINES.c.game_id == game_id,
+                                          DEADLINES.c.round == round_no))
+    if due_at is not None:
+        conn.execute(DEADLINES.insert().values(game_id=game_id, round=round_no,
+                                               due_at=due_at, set_by=set_by))

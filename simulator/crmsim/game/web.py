@@ -1,4 +1,4 @@
-"""The game's web app (Flask + Jinja2 templates): a page per team and one for the instructor.
+"""The game's web app (Flask + Jinja2 templates): a page per team and one for the staff.
 
 Flask because the game is request/response forms over blocking work (a database
 transaction, a simulated quarter): a small synchronous framework with templates, a test
@@ -6,115 +6,109 @@ client and a threaded server fits, with nothing asynchronous to get wrong. Every
 calls :mod:`crmsim.game.api`, so the web page, the CLI and Python do the same things.
 
 The token in a page's address is the key: ``/team/<team token>`` shows and changes that
-team only, ``/admin/<instructor token>`` manages its game. Serve with
-``crmsim game serve`` (Werkzeug's threaded server; one request per thread).
+team only, ``/admin/<instructor token or staff key>`` shows its game with that role's
+rights (:mod:`crmsim.game.roles`). Creating a game needs the server's instructor key;
+every form carries a CSRF token (:mod:`crmsim.game.security`). ``POST
+/api/team/<token>/submit`` takes a team's decisions as JSON. Serve with ``crmsim game
+serve`` (waitress, a production WSGI server; see :func:`serve`).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 
-from flask import Flask, Response, redirect, render_template, request, url_for
+from flask import Flask, Response, g, jsonify, redirect, render_template, request, url_for
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from crmsim.errors import CrmsimError, invalid
-from crmsim.game import api, debrief, events, reports, rules
+from crmsim.game import api, deadlines, debrief, events, reports, rules, security, text
+from crmsim.game.forms import _number, form_decisions, form_state, params_text
 from crmsim.sim.acquisition import BUDGET_CHANNELS
 from crmsim.sim.strategies import REGISTRY
 
+__all__ = ["create_app", "form_decisions", "serve"]
 
-def _number(name: str, raw: str, *, whole: bool = False):
-    raw = (raw or "").strip()
-    if raw == "":
-        return None
+#: largest request body (bytes): a decision form or JSON is a few kilobytes
+MAX_BODY = 64 * 1024
+
+
+def _msg(exc) -> str:
+    return text.render(exc, g.lang)
+
+
+def _json_decisions(raw: bytes) -> tuple:
+    """A JSON body ``{"decisions": {...}, "round": r, "author": name}`` -> its parts."""
     try:
-        value = float(raw)
-        if whole:
-            if not value.is_integer():
-                raise ValueError
-            return int(value)
-        return value
-    except ValueError:
-        raise invalid(name, raw, "a whole number" if whole else "a number") from None
+        body = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        first = (str(exc).splitlines() or ["?"])[0][:120]
+        raise invalid("body", "...", f"JSON {{\"decisions\": {{...}}}}: {first}") from None
+    if not isinstance(body, dict):
+        raise invalid("body", type(body).__name__, "a JSON object {\"decisions\": {...}, "
+                      "\"round\": r, \"author\": name}")
+    unknown = sorted(set(body) - {"decisions", "round", "author"})
+    if unknown:
+        raise invalid("body", unknown[0][:40], "keys decisions, round, author")
+    r = body.get("round")
+    if r is not None and (isinstance(r, bool) or not isinstance(r, int)):
+        raise invalid("round", r if not isinstance(r, str) else r[:40], "a whole number")
+    return body.get("decisions"), r, body.get("author")
 
 
-def _params(name: str, raw: str) -> dict:
-    """``key=value, key=value`` -> dict (numbers where they parse)."""
-    out = {}
-    for part in (raw or "").split(","):
-        if not part.strip():
-            continue
-        key, eq, value = part.partition("=")
-        if not eq or not key.strip():
-            raise invalid(f"{name} parameters", part.strip(), "key=value pairs separated by "
-                          "commas, e.g. cost_per_contact=5")
-        try:
-            out[key.strip()] = float(value)
-        except ValueError:
-            out[key.strip()] = value.strip()
-    return out
+def create_app(db: str, *, instructor_key: str | None = None) -> Flask:
+    """The web app on database ``db`` (URL); finishes any half-done close first.
 
-
-def form_decisions(form, settings: dict) -> dict:
-    """A submitted decision form -> the decisions dict of :func:`crmsim.game.api.submit`."""
-    allowed = settings["decisions"]
-    out: dict = {}
-    if "acquisition" in allowed:
-        acq = {}
-        for ch in BUDGET_CHANNELS:
-            v = _number(f"acquisition.{ch}", form.get(f"acq_{ch}"))
-            if v:
-                acq[ch] = v
-        out["acquisition"] = acq
-    if "strategies" in allowed:
-        chosen = []
-        for name in settings["strategies"]:
-            if form.get(f"use_{name}"):
-                params = _params(name, form.get(f"params_{name}"))
-                target = (form.get(f"target_{name}") or "").strip()
-                if target:
-                    params["target"] = target
-                chosen.append({name: params})
-        out["strategies"] = chosen
-    if "seats" in allowed and form.get("seats", "").strip() != "":
-        out["seats"] = _number("seats", form.get("seats"), whole=True)
-    if "discount" in allowed and form.get("discount", "").strip() != "":
-        out["discount"] = _number("discount", form.get("discount"))
-    if "reports" in allowed:
-        out["reports"] = [r for r in settings["reports"] if form.get(f"report_{r}")]
-    return out
-
-
-def _form_state(status: dict) -> dict:
-    """What the decision form shows: the team's submission this round, else its standing
-    decisions from last round."""
-    sub = status["submission"]
-    if sub is None:
-        sub = {k: status["standing"][k] for k in ("strategies", "seats", "discount")}
-    strategies = {}
-    for item in sub.get("strategies") or []:
-        for name, params in item.items():
-            strategies[name] = params
-    return {"acquisition": sub.get("acquisition") or {}, "strategies": strategies,
-            "seats": sub.get("seats"), "discount": sub.get("discount"),
-            "reports": sub.get("reports") or []}
-
-
-def create_app(db: str) -> Flask:
-    """The web app on database ``db`` (URL); finishes any half-done close first."""
+    ``instructor_key``: who gives it may create games on this server (None: nobody can
+    through the web; ``crmsim game create`` on the server still can)."""
     app = Flask(__name__)
     api.resume(db)
+    app.secret_key = security.session_secret(api.engine(db))
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      MAX_CONTENT_LENGTH=MAX_BODY)
 
-    def team_page(token, *, error=None, notice=None, form=None, code=200):
-        status = api.team_status(db, token)
-        state = _form_state(status)
-        return render_template(
-            "team.html", s=status, token=token, error=error, notice=notice, state=state,
-            form=form or {}, channels=BUDGET_CHANNELS, registry=REGISTRY,
-            on_sale=reports.REPORTS), code
+    @app.before_request
+    def before():
+        g.lang = security.language()
+        security.check_csrf()
+
+    @app.after_request
+    def after(resp):
+        if request.args.get("lang") in text.LANGS:
+            resp.set_cookie("lang", request.args["lang"], samesite="Lax",
+                            max_age=365 * 86400)
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "no-referrer")  # tokens are in addresses
+        return resp
+
+    def message(title_key, msg, code):
+        if request.path.startswith("/api/"):
+            return jsonify(error=msg), code
+        return render_template("message.html", title=text.t(title_key, g.lang),
+                               message=msg), code
 
     @app.errorhandler(api.AccessDenied)
     def denied(exc):
-        return render_template("message.html", title="Not allowed", message=str(exc)), 403
+        return message("title.denied", _msg(exc), 403)
+
+    @app.errorhandler(BadRequest)
+    def bad_request(exc):
+        if g.get("csrf_failed"):
+            return message("title.refused", text.t("csrf.failed", g.lang), 400)
+        return message("title.refused", text.t("request.bad", g.lang), 400)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(exc):
+        return message("title.refused", text.t("request.too_large", g.lang,
+                                               limit=MAX_BODY // 1024), 413)
+
+    def team_page(token, *, error=None, notice=None, form=None, code=200):
+        status = api.team_status(db, token)
+        return render_template(
+            "team.html", s=status, token=token, error=error, notice=notice,
+            state=form_state(status), form=form or {}, channels=BUDGET_CHANNELS,
+            registry=REGISTRY, on_sale=reports.REPORTS), code
 
     @app.get("/")
     def home():
@@ -124,12 +118,17 @@ def create_app(db: str) -> Flask:
     def join():
         try:
             joined = api.join_game(db, request.form.get("code"), request.form.get("team"))
+        except api.AccessDenied:
+            raise
         except CrmsimError as exc:
-            return render_template("home.html", error=str(exc)), 400
+            return render_template("home.html", error=_msg(exc)), 400
         return redirect(url_for("team", token=joined["team_token"]))
 
     @app.post("/create")
     def create():
+        if not security.key_matches(request.form.get("instructor_key"), instructor_key):
+            return render_template("home.html", error=text.t(
+                "create.key" if instructor_key else "create.no_key", g.lang)), 403
         try:
             settings = {"name": request.form.get("name") or "CRM game",
                         "market": request.form.get("market") or "copies"}
@@ -140,7 +139,7 @@ def create_app(db: str) -> Flask:
                     settings[key] = value
             made = api.create_game(db, settings)
         except CrmsimError as exc:
-            return render_template("home.html", error=str(exc)), 400
+            return render_template("home.html", error=_msg(exc)), 400
         return redirect(url_for("admin", token=made["admin_token"]))
 
     @app.get("/team/<token>")
@@ -149,17 +148,33 @@ def create_app(db: str) -> Flask:
 
     @app.post("/team/<token>/submit")
     def team_submit(token):
-        status = api.team_status(db, token)
+        allowed = api.team_rules(db, token)
         try:
-            decisions = form_decisions(request.form, {**status["settings"]})
+            decisions = form_decisions(request.form, allowed)
             round_no = _number("round", request.form.get("round"), whole=True)
             done = api.submit(db, token, decisions, round_no=round_no,
                               author=(request.form.get("author") or "").strip() or None)
+        except api.AccessDenied:
+            raise
         except CrmsimError as exc:
-            return team_page(token, error=str(exc), form=request.form, code=400)
-        word = "replaced your earlier decisions" if done["replaced"] else "saved"
-        return team_page(token, notice=f"Round {done['round']}: decisions {word} at "
-                         f"{done['submitted_at'][:19]} UTC.")
+            return team_page(token, error=_msg(exc), form=request.form, code=400)
+        key = "submit.replaced" if done["replaced"] else "submit.saved"
+        return team_page(token, notice=text.t(key, g.lang, round=done["round"],
+                                              at=done["submitted_at"][:19]))
+
+    @app.post("/api/team/<token>/submit")
+    def api_submit(token):
+        if not request.is_json:
+            return jsonify(error=text.t("api.json", g.lang)), 415
+        try:
+            decisions, round_no, author = _json_decisions(request.get_data())
+            done = api.submit(db, token, decisions, round_no=round_no, author=author)
+        except api.AccessDenied:
+            raise
+        except CrmsimError as exc:
+            return jsonify(error=_msg(exc)), 400
+        return jsonify({k: done[k] for k in ("round", "replaced", "decisions",
+                                             "submitted_at")})
 
     @app.get("/team/<token>/data.zip")
     def team_data(token):
@@ -169,28 +184,63 @@ def create_app(db: str) -> Flask:
         except api.AccessDenied:
             raise
         except CrmsimError as exc:
-            return render_template("message.html", title="No data yet", message=str(exc)), 400
+            return message("title.no_data", _msg(exc), 400)
         return Response(blob, mimetype="application/zip", headers={
             "Content-Disposition": f"attachment; filename=crm-game-data-{fmt}.zip"})
 
     @app.get("/admin/<token>")
-    def admin(token, error=None, notice=None, code=200):
+    def admin(token, error=None, notice=None, code=200, made=None):
         status = api.game_status(db, token)
         return render_template("admin.html", s=status, token=token, error=error,
-                               notice=notice, events=[events.describe(e) for e in
-                                                      status["settings"]["events"]]), code
+                               notice=notice, made=made, roles=api.roles.STAFF_ROLES,
+                               events=[events.describe(e) for e in
+                                       status["settings"]["events"]]), code
 
-    @app.post("/admin/<token>/close")
-    def admin_close(token):
+    def staff_action(token, act):
+        """Run ``act()`` for the admin page: its notice, or the refusal on the page."""
         try:
-            round_no = _number("round", request.form.get("round"), whole=True)
-            done = api.close_round(db, token, round_no=round_no)
+            notice, made = act()
         except api.AccessDenied:
             raise
         except CrmsimError as exc:
-            return admin(token, error=str(exc), code=400)
-        return admin(token, notice=f"Round {done['round']} closed: {done['teams']} markets "
-                     "advanced.")
+            return admin(token, error=_msg(exc), code=400)
+        return admin(token, notice=notice, made=made)
+
+    @app.post("/admin/<token>/close")
+    def admin_close(token):
+        def act():
+            round_no = _number("round", request.form.get("round"), whole=True)
+            done = api.close_round(db, token, round_no=round_no)
+            return text.t("close.done", g.lang, round=done["round"], teams=done["teams"]), None
+        return staff_action(token, act)
+
+    @app.post("/admin/<token>/deadline")
+    def admin_deadline(token):
+        def act():
+            round_no = _number("round", request.form.get("round"), whole=True)
+            raw = (request.form.get("deadline") or "").strip()
+            done = deadlines.set_deadline(db, token, raw or None, round_no=round_no)
+            if done["deadline"] is None:
+                return text.t("deadline.cleared", g.lang, round=done["round"]), None
+            return text.t("deadline.set", g.lang, round=done["round"],
+                          at=done["deadline"][:19]), None
+        return staff_action(token, act)
+
+    @app.post("/admin/<token>/comment")
+    def admin_comment(token):
+        def act():
+            api.comment(db, token, request.form.get("team") or None,
+                        request.form.get("text"))
+            return text.t("comment.saved", g.lang), None
+        return staff_action(token, act)
+
+    @app.post("/admin/<token>/staff")
+    def admin_staff(token):
+        def act():
+            made = api.add_staff(db, token, request.form.get("role"),
+                                 request.form.get("label"))
+            return text.t("staff.made", g.lang, role=made["role"], label=made["label"]), made
+        return staff_action(token, act)
 
     @app.get("/admin/<token>/debrief")
     def admin_debrief(token):
@@ -201,13 +251,43 @@ def create_app(db: str) -> Flask:
 
     app.jinja_env.filters["money"] = lambda x: "-" if x is None else f"{x:,.0f}"
     app.jinja_env.filters["share"] = lambda x: "-" if x is None else f"{x:.1%}"
+    app.jinja_env.filters["params"] = params_text
     app.jinja_env.globals["price"] = rules.report_price
+    app.jinja_env.globals["csrf_token"] = security.csrf_token
+    app.jinja_env.globals["_"] = lambda key, **fields: text.t(key, g.lang, **fields)
+    app.jinja_env.globals["lang"] = lambda: g.lang
     return app
 
 
-def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000):
-    """Run the app with Werkzeug's threaded server until interrupted."""
-    from werkzeug.serving import make_server
+#: request threads of the production server: a close holds one thread for its duration,
+#: the others keep answering the teams (60 teams submitting at once queue for a few)
+THREADS = 16
 
-    server = make_server(host, port, create_app(db), threaded=True)
-    server.serve_forever()
+
+def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000,
+          instructor_key: str | None = None, dev: bool = False, threads: int = THREADS,
+          proxy: str | None = None):
+    """Serve the app until interrupted, and close rounds at their deadlines meanwhile.
+
+    Waitress (a production WSGI server) by default; ``dev=True``: Werkzeug's development
+    server. ``proxy``: the address of a reverse proxy whose ``X-Forwarded-*`` headers
+    (client address, https, host) are trusted (see the game guide)."""
+    app = create_app(db, instructor_key=instructor_key)
+    clock = deadlines.Scheduler(db).start()
+    try:
+        if dev:
+            from werkzeug.serving import make_server
+
+            make_server(host, port, app, threaded=True).serve_forever()
+        else:
+            import waitress
+
+            extra = {} if not proxy else {
+                "trusted_proxy": proxy, "trusted_proxy_count": 1,
+                "trusted_proxy_headers": "x-forwarded-for x-forwarded-host "
+                                         "x-forwarded-proto x-forwarded-port",
+                "clear_untrusted_proxy_headers": True}
+            waitress.serve(app, host=host, port=port, threads=threads, ident="crmsim",
+                           _quiet=True, **extra)
+    finally:
+        clock.stop()
