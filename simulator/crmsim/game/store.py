@@ -31,11 +31,12 @@ the new tables without losing anything.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
 
 import sqlalchemy as sa
+
+from crmsim import database
+from crmsim.database import dump, load, now  # noqa: F401 - the game's modules use them here
 
 META = sa.MetaData()
 
@@ -122,45 +123,15 @@ SECRETS = sa.Table(
 DEFAULT_URL = "sqlite:///crmsim-game.db"
 
 
-def now() -> str:
-    """The time of a record: UTC, ISO 8601 to the microsecond."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
-
-
 def token_hash(token: str) -> str:
     """Tokens are stored only as SHA-256 hashes: a copied database reveals no token."""
     return hashlib.sha256(str(token).encode("utf-8")).hexdigest()
 
 
-def dump(obj) -> str:
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False, allow_nan=True)
-
-
-def load(text: str):
-    return json.loads(text)
-
-
 def connect(url: str = DEFAULT_URL) -> sa.Engine:
-    """Open (and create if needed) the game database at ``url``."""
-    if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
-
-        @sa.event.listens_for(engine, "connect")
-        def _sqlite_connect(dbapi_conn, record):  # pragma: no cover - driver callback
-            dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=60000")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
-
-        @sa.event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):  # pragma: no cover - driver callback
-            conn.exec_driver_sql("BEGIN IMMEDIATE")  # one writer at a time, queued
-    else:
-        engine = sa.create_engine(url, pool_pre_ping=True)
-    META.create_all(engine)
-    return engine
+    """Open (and create if needed) the game database at ``url`` (SQLite in WAL mode with
+    queued writers, or PostgreSQL: :func:`crmsim.database.connect`)."""
+    return database.connect(url, META, name="db")
 
 
 # ------------------------------------------------------------------ reads
