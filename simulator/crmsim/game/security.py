@@ -16,54 +16,19 @@ the server; it is compared in constant time and never shown on a page.
 
 from __future__ import annotations
 
-import hmac
 import secrets
 
-from flask import abort, g, request, session
-
 from crmsim.game import store
-from crmsim.game.text import LANGS
-
-#: the form field and session entry holding the CSRF token
-CSRF_FIELD = "csrf_token"
+from crmsim.webapp import (  # noqa: F401 - the game's protection is the shared one
+    CSRF_FIELD,
+    check_csrf,
+    csrf_token,
+    key_matches,
+    language,
+)
 
 
 def session_secret(eng) -> str:
     """The key that signs this database's sessions (created once, kept in the database)."""
     with eng.begin() as conn:
         return store.secret(conn, "session", lambda: secrets.token_hex(32))
-
-
-def csrf_token() -> str:
-    """The CSRF token of the browser's session (made on its first form)."""
-    if CSRF_FIELD not in session:
-        session[CSRF_FIELD] = secrets.token_urlsafe(32)
-    return session[CSRF_FIELD]
-
-
-def check_csrf() -> None:
-    """Refuse (400) a form POST without the session's CSRF token."""
-    if request.method != "POST" or request.path.startswith("/api/"):
-        return
-    sent = request.form.get(CSRF_FIELD, "")
-    kept = session.get(CSRF_FIELD, "")
-    if not (sent and kept and hmac.compare_digest(str(sent), str(kept))):
-        g.csrf_failed = True
-        abort(400)
-
-
-def key_matches(given, key: str | None) -> bool:
-    """Whether ``given`` is the server's instructor key (``None``: the server has none)."""
-    return bool(key) and isinstance(given, str) and hmac.compare_digest(
-        given.encode("utf-8"), key.encode("utf-8"))
-
-
-def language() -> str:
-    """The page language: ``?lang=``, else the ``lang`` cookie, else the browser's choice."""
-    asked = request.args.get("lang")
-    if asked in LANGS:
-        return asked
-    kept = request.cookies.get("lang")
-    if kept in LANGS:
-        return kept
-    return request.accept_languages.best_match(LANGS) or "en"

@@ -21,6 +21,7 @@ import json
 from flask import Flask, Response, g, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
+from crmsim import webapp
 from crmsim.errors import CrmsimError, invalid
 from crmsim.game import api, deadlines, debrief, events, reports, rules, security, text
 from crmsim.game.forms import _number, form_decisions, form_state, params_text
@@ -63,24 +64,7 @@ def create_app(db: str, *, instructor_key: str | None = None) -> Flask:
     through the web; ``crmsim game create`` on the server still can)."""
     app = Flask(__name__)
     api.resume(db)
-    app.secret_key = security.session_secret(api.engine(db))
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                      MAX_CONTENT_LENGTH=MAX_BODY)
-
-    @app.before_request
-    def before():
-        g.lang = security.language()
-        security.check_csrf()
-
-    @app.after_request
-    def after(resp):
-        if request.args.get("lang") in text.LANGS:
-            resp.set_cookie("lang", request.args["lang"], samesite="Lax",
-                            max_age=365 * 86400)
-        resp.headers.setdefault("X-Frame-Options", "DENY")
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("Referrer-Policy", "no-referrer")  # tokens are in addresses
-        return resp
+    webapp.protect(app, security.session_secret(api.engine(db)), MAX_BODY)
 
     def message(title_key, msg, code):
         if request.path.startswith("/api/"):
@@ -253,9 +237,7 @@ def create_app(db: str, *, instructor_key: str | None = None) -> Flask:
     app.jinja_env.filters["share"] = lambda x: "-" if x is None else f"{x:.1%}"
     app.jinja_env.filters["params"] = params_text
     app.jinja_env.globals["price"] = rules.report_price
-    app.jinja_env.globals["csrf_token"] = security.csrf_token
     app.jinja_env.globals["_"] = lambda key, **fields: text.t(key, g.lang, **fields)
-    app.jinja_env.globals["lang"] = lambda: g.lang
     return app
 
 
@@ -275,19 +257,6 @@ def serve(db: str, *, host: str = "127.0.0.1", port: int = 8000,
     app = create_app(db, instructor_key=instructor_key)
     clock = deadlines.Scheduler(db).start()
     try:
-        if dev:
-            from werkzeug.serving import make_server
-
-            make_server(host, port, app, threaded=True).serve_forever()
-        else:
-            import waitress
-
-            extra = {} if not proxy else {
-                "trusted_proxy": proxy, "trusted_proxy_count": 1,
-                "trusted_proxy_headers": "x-forwarded-for x-forwarded-host "
-                                         "x-forwarded-proto x-forwarded-port",
-                "clear_untrusted_proxy_headers": True}
-            waitress.serve(app, host=host, port=port, threads=threads, ident="crmsim",
-                           _quiet=True, **extra)
+        webapp.serve_app(app, host=host, port=port, threads=threads, dev=dev, proxy=proxy)
     finally:
         clock.stop()
