@@ -30,7 +30,7 @@ from crmsim.errors import CrmsimError, missing_extra
 
 #: the extra a command belongs to, named when a module it needs comes with several extras
 EXTRA_OF_COMMAND = {"game": "game", "grade": "grade", "release": "grade", "gradebook": "grade",
-                    "report": "grade", "jupyter-font": "course"}
+                    "mark": "game", "report": "grade", "jupyter-font": "course"}
 
 
 def build_parser() -> Parser:

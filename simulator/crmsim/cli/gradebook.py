@@ -1,4 +1,5 @@
-"""argparse wiring for ``crmsim gradebook ...`` and ``crmsim report items``.
+"""argparse wiring for ``crmsim gradebook ...``, ``crmsim mark ...`` and ``crmsim report
+items``.
 
 Every command takes ``--db URL`` (the course database, default ``sqlite:///course.db``);
 bad input prints one line and exits 2 with nothing changed; files are written atomically.
@@ -199,6 +200,28 @@ def cmd_items(args) -> int:
     return 0
 
 
+def cmd_mark_add(args) -> int:
+    from crmsim.gradebook.queue import add_marker
+
+    ex = _exercises(args, [args.exercise])[args.exercise]
+    key = add_marker(_engine(args), ex, name=args.marker, role=args.role, sample=args.sample)
+    print(f"{args.role} marker {args.marker} of {ex.id}: open /mark/{key} on the marking "
+          "server (the key is shown only now)")
+    return 0
+
+
+def cmd_mark_serve(args) -> int:
+    from crmsim.gradebook.app import serve
+
+    exercises = _exercises(args)
+    _engine(args)  # the database opens (and is checked) before the server starts
+    print(f"marking app on http://{args.host}:{args.port}/mark/<key> (Ctrl-C stops it)",
+          flush=True)
+    serve(args.db, exercises, host=args.host, port=args.port, threads=args.threads,
+          dev=args.dev, proxy=args.proxy)
+    return 0
+
+
 def _common(p, exercise=False):
     p.add_argument("--db", default="sqlite:///course.db", help=DB_HELP)
     p.add_argument("--exercises-dir", default=None, help=EX_DIR_HELP)
@@ -295,6 +318,28 @@ def add_commands(subparsers) -> None:
     p.add_argument("--out", required=True, help="the zip file to write")
     p.add_argument("--force", action="store_true", help="replace an existing file")
     p.set_defaults(func=cmd_feedback)
+
+    mk = subparsers.add_parser("mark", help="mark written answers in the browser: markers' "
+                               "keys and the marking server")
+    msub = mk.add_subparsers(dest="mark_action", required=True, parser_class=Parser)
+    p = msub.add_parser("add", help="add a marker of an exercise and print the marker's key")
+    _common(p, exercise=True)
+    p.add_argument("--marker", required=True, help="the marker's name (kept with each mark)")
+    p.add_argument("--role", default="first", choices=("first", "second", "final"),
+                   help="first: a share of the class (first markers split it); second: a "
+                   "sample marked again, for agreement; final: moderates where they differ")
+    p.add_argument("--sample", type=float, default=0.2,
+                   help="(second markers) share of the answers to mark again (default 0.2)")
+    p.set_defaults(func=cmd_mark_add)
+    p = msub.add_parser("serve", help="run the marking app (waitress)")
+    _common(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8100)
+    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--proxy", default=None, metavar="ADDRESS",
+                   help="trust the X-Forwarded-* headers of this reverse proxy")
+    p.add_argument("--dev", action="store_true", help="Werkzeug's development server")
+    p.set_defaults(func=cmd_mark_serve)
 
     rp = subparsers.add_parser("report", help="reports on graded work: item analysis")
     rsub = rp.add_subparsers(dest="report", required=True, parser_class=Parser)

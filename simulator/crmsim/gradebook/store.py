@@ -18,9 +18,16 @@ row, and the latest row counts. The tables:
 ``overrides``   a question's score set by hand: old and new score, who, when, why; a regrade
                 request answered, or an instructor's correction
 ``regrades``    a student's request to look at a question again, and how it was answered
+``markers``     who marks an exercise in the marking app: name, role, key (hash only), and
+                for a second marker the share of answers sampled
+``snippets``    reusable comments a marker saved for a question
+``secrets``     the database's own secrets: the key signing the app's sessions, the key of
+                the anonymous labels
 """
 
 from __future__ import annotations
+
+import secrets
 
 import sqlalchemy as sa
 
@@ -132,9 +139,52 @@ REGRADES = sa.Table(
 )
 
 
+MARKERS = sa.Table(
+    "markers", META, _id(),
+    sa.Column("exercise", sa.String(80), nullable=False),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("role", sa.String(8), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("sample", sa.Float, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.UniqueConstraint("exercise", "name", "role"),
+)
+SNIPPETS = sa.Table(
+    "snippets", META, _id(),
+    sa.Column("exercise", sa.String(80), nullable=False),
+    sa.Column("question", sa.String(40), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("marker", sa.String(80), nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
+)
+SECRETS = sa.Table(
+    "secrets", META,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+)
+
+
+def secret(conn, name: str, make) -> str:
+    """The database's secret ``name``, created with ``make()`` the first time."""
+    value = conn.execute(sa.select(SECRETS.c.value).where(SECRETS.c.name == name)).scalar()
+    if value is None:
+        value = make()
+        conn.execute(SECRETS.insert().values(name=name, value=value))
+    return value
+
+
+#: the database's secrets, made once when it is created (a secret made in a read-only
+#: transaction would be rolled back and made again, differently, by the next one)
+SECRET_NAMES = ("session", "queue")
+
+
 def connect(url: str = DEFAULT_URL) -> sa.Engine:
     """Open (and create if needed) the course database at ``url``."""
-    return _connect(url, META, name="db")
+    engine = _connect(url, META, name="db")
+    with engine.begin() as conn:
+        for name in SECRET_NAMES:
+            secret(conn, name, lambda: secrets.token_hex(32))
+    return engine
 
 
 def latest_results(conn, exercise: str | None = None) -> list[dict]:

@@ -14,14 +14,27 @@ def _is_num(x) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
+#: keys of a rubric criterion: its points and text; optionally a descriptor per level
+#: (``levels``, ``levels_zh``), shown to markers in the marking app
+RUBRIC_KEYS = {"points", "criterion", "levels", "levels_zh"}
+
+
 def problem(q) -> str | None:
     """Why the rubric or the word limits are invalid, or ``None``."""
     if (not isinstance(q.rubric, list) or not q.rubric
-            or not all(isinstance(r, dict) and set(r) == {"points", "criterion"}
+            or not all(isinstance(r, dict) and {"points", "criterion"} <= set(r) <= RUBRIC_KEYS
                        and _is_num(r["points"]) and r["points"] > 0
                        and isinstance(r["criterion"], str) and r["criterion"].strip()
                        for r in q.rubric)):
-        return "rubric: expected [{points = 1, criterion = \"...\"}, ...]"
+        return ("rubric: expected [{points = 1, criterion = \"...\"}, ...] (optionally "
+                "levels = [\"...\", ...], one descriptor per whole point from 0)")
+    for r in q.rubric:
+        for key in ("levels", "levels_zh"):
+            if key in r and not (isinstance(r[key], list) and float(r["points"]).is_integer()
+                                 and len(r[key]) == int(r["points"]) + 1
+                                 and all(isinstance(d, str) and d.strip() for d in r[key])):
+                return (f"rubric {r['criterion'][:30]!r}: {key} must list one descriptor "
+                        f"per level 0-{r['points']:g} of a whole number of points")
     if abs(sum(r["points"] for r in q.rubric) - q.points) > 1e-9:
         return f"rubric points add up to {sum(r['points'] for r in q.rubric):g}, " \
                f"not the question's {q.points:g}"
