@@ -84,11 +84,17 @@ class SimulationResult:
             df.to_parquet(folder / f"{name}.parquet", index=False)
             if csv:
                 df.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
-        meta = {"scenario": self.scenario.to_dict(), "seed": self.seed,
-                "strategies": [{"name": s, "params": p} for s, p in self.strategies]}
-        (folder / "run.json").write_text(json.dumps(meta, indent=2, sort_keys=True,
-                                                    ensure_ascii=False, default=str) + "\n",
-                                         encoding="utf-8")
+        write_meta(folder, self.scenario, self.seed, self.strategies)
+
+
+def write_meta(folder: Path, scenario, seed: int, strategies: list) -> None:
+    """``run.json``: the scenario, seed and strategies that :meth:`SimulationResult.load`
+    reads back."""
+    meta = {"scenario": scenario.to_dict(), "seed": seed,
+            "strategies": [{"name": s, "params": p} for s, p in strategies]}
+    (Path(folder) / "run.json").write_text(json.dumps(meta, indent=2, sort_keys=True,
+                                                      ensure_ascii=False, default=str) + "\n",
+                                           encoding="utf-8")
 
 
 def dates(sc, ts) -> np.ndarray:
@@ -110,9 +116,9 @@ def build_result(m, strategies, seed) -> SimulationResult:
     transactions = _transactions(m, m.products)
     events = event_table(m)
     ledger = ledger_table(m)
-    true_events = _true_events(m)
+    true_events = true_event_table(m)
     kpis = _kpis(m, transactions, events, true_events, ledger)
-    return SimulationResult(_customers(m), transactions, events, true_events, kpis,
+    return SimulationResult(customer_table(m), transactions, events, true_events, kpis,
                             product_table(m.products), sc,
                             [(s.name, p) for s, p in strategies], seed, ledger)
 
@@ -137,7 +143,7 @@ def product_table(products: pd.DataFrame) -> pd.DataFrame:
         companion=products["product"].to_numpy()[products["companion"].to_numpy()])
 
 
-def _customers(m) -> pd.DataFrame:
+def customer_table(m) -> pd.DataFrame:
     pp, sc, h = m.people, m.sc, m.hidden
     regions = sc["population"]["regions"]
     lat = m.latent
@@ -201,7 +207,7 @@ def transaction_frame(sc, products: pd.DataFrame, t: dict) -> pd.DataFrame:
     return df
 
 
-def _true_events(m) -> pd.DataFrame:
+def true_event_table(m) -> pd.DataFrame:
     rows = m.true_rows
     t = np.concatenate([r[0] for r in rows]) if rows else np.array([])
     ids = np.concatenate([r[1] for r in rows]) if rows else np.array([], np.int64)
@@ -219,14 +225,14 @@ def _period_index(ts, period, n):
     return np.minimum((np.asarray(ts, float) // period).astype(np.int64), n - 1)
 
 
-def _per_period(ts, weights, period, n):
+def per_period(ts, weights, period, n):
     return np.bincount(_period_index(ts, period, n), weights=weights, minlength=n)[:n]
 
 
 def _kpis(m, tx, ev, te, ledger) -> pd.DataFrame:
     period, n = m.sc["market"]["kpi_period"], m.n_periods
     orders = tx.drop_duplicates("order_id")
-    return kpi_table(m, _per_period(orders["timestamp"], None, period, n).astype(np.int64),
+    return kpi_table(m, per_period(orders["timestamp"], None, period, n).astype(np.int64),
                      event_kpis(m, ev), churn_kpis(m, te), money_kpis(m, ledger))
 
 
@@ -237,15 +243,15 @@ def event_kpis(m, ev) -> dict[str, np.ndarray]:
     ts = ev["timestamp"].to_numpy()
     calls = kind == "service_request"
     lapsed = (kind == "stage_change") & (ev["to_stage"].to_numpy() == "terminated")
-    return {"observed_lapsed": _per_period(ts[lapsed], None, period, n).astype(np.int64),
-            "n_calls": _per_period(ts[calls], None, period, n),
-            "waits": _per_period(ts[calls], ev["wait"].to_numpy()[calls], period, n)}
+    return {"observed_lapsed": per_period(ts[lapsed], None, period, n).astype(np.int64),
+            "n_calls": per_period(ts[calls], None, period, n),
+            "waits": per_period(ts[calls], ev["wait"].to_numpy()[calls], period, n)}
 
 
 def churn_kpis(m, te) -> np.ndarray:
     """Per KPI period: true dropouts."""
     period, n = m.sc["market"]["kpi_period"], m.n_periods
-    return _per_period(te["timestamp"][te["kind"] == "dropout"], None, period,
+    return per_period(te["timestamp"][te["kind"] == "dropout"], None, period,
                        n).astype(np.int64)
 
 
@@ -271,7 +277,7 @@ def kpi_table(m, orders: np.ndarray, events: dict, churned: np.ndarray,
         "period_start": dates(sc, starts),
         "period_length": np.minimum(period, m.horizon - starts),
         "active": snaps["active"].to_numpy(np.int64),
-        "new": _per_period(acq, None, period, n).astype(np.int64),
+        "new": per_period(acq, None, period, n).astype(np.int64),
         "truly_churned": churned,
         "observed_lapsed": events["observed_lapsed"],
         "orders": orders,

@@ -74,17 +74,35 @@ class Baskets:
         return lines
 
     def table(self) -> dict[str, np.ndarray]:
-        """All lines of the run, in order of time then customer, with global ``order_id``.
+        """All lines of the run, in order of time then customer, with global ``order_id``;
+        the baskets are emptied (the lines now live in the returned columns only)."""
+        return next(self.chunks(np.inf))
+
+    def chunks(self, rows: float):
+        """The lines of :meth:`table` in pieces of whole steps, about ``rows`` lines each
+        (at least one piece); each step's lines are released as its piece is built.
 
         Steps do not overlap in time and each step's lines are drawn sorted, so the
-        concatenation is already in order."""
-        keys = ("customer", "time", "product", "quantity", "amount", "discount", "cost")
-        if not self.parts:
-            return {k: np.array([]) for k in ("order_id", *keys)}
-        cols = {k: np.concatenate([p.pop(k) for p in self.parts]) for k in keys}
-        self.parts = []  # the lines now live in ``cols`` only
-        new = np.ones(len(cols["time"]), bool)
-        new[1:] = (cols["time"][1:] != cols["time"][:-1]) | (cols["customer"][1:]
-                                                              != cols["customer"][:-1])
-        cols["order_id"] = np.cumsum(new) - 1
-        return cols
+        concatenation is already in order; a new order starts where time or customer
+        changes."""
+        last, next_id = None, 0
+        while True:
+            take, size = [], 0
+            while self.parts and (not take or size + len(self.parts[0]["time"]) <= rows):
+                take.append(self.parts.pop(0))
+                size += len(take[-1]["time"])
+            if not take and last is not None:
+                return
+            cols = {k: np.concatenate([p.pop(k) for p in take]) if take
+                    else np.array([], STORED[k]) for k in STORED}
+            t, c = cols["time"], cols["customer"]
+            new = np.ones(len(t), bool)
+            new[1:] = (t[1:] != t[:-1]) | (c[1:] != c[:-1])
+            if len(t) and last is not None:
+                new[0] = (t[0], c[0]) != last
+            cols["order_id"] = next_id - 1 + np.cumsum(new)
+            if len(t):
+                last, next_id = (t[-1], c[-1]), int(cols["order_id"][-1]) + 1
+            elif last is None:
+                last = ()
+            yield cols
