@@ -39,7 +39,7 @@ from crmsim.result import (
 )
 
 #: rows of a table converted and written at once (one Parquet row group, one CSV piece)
-ROWS = 1_000_000
+ROWS = 250_000
 #: per-customer state no table needs once the customers table is written
 PER_CUSTOMER = ("people", "latent", "hidden", "stocks", "levers", "sens", "wait_sens",
                 "rivals")
@@ -67,9 +67,9 @@ class _Sink:
     def __init__(self, folder, csv: bool):
         self.folder, self.csv = (Path(folder) if folder is not None else None), csv
 
-    def write(self, name: str, frames) -> None:
-        """Write the pieces of table ``name``: a table of one piece as
-        ``DataFrame.to_parquet`` writes it, a larger one a row group per piece."""
+    def write(self, name: str, frames, rows: int) -> None:
+        """Write the pieces of table ``name`` (``rows`` rows in all): a table of one piece
+        as ``DataFrame.to_parquet`` writes it, a larger one a row group per piece."""
         if self.folder is None:
             for _ in frames:
                 pass
@@ -78,11 +78,8 @@ class _Sink:
         csv = open(self.folder / f"{name}.csv", "w", encoding="utf-8", newline="") \
             if self.csv else None
         try:
-            frames = iter(frames)
-            df, i = next(frames), 0
-            while df is not None:
-                later = next(frames, None)
-                if writer is None and later is None:
+            for i, df in enumerate(frames):
+                if rows <= ROWS:
                     df.to_parquet(path, index=False)
                 else:
                     table = pa.Table.from_pandas(df, preserve_index=False)
@@ -91,7 +88,7 @@ class _Sink:
                     del table
                 if csv is not None:
                     df.to_csv(csv, index=False, header=i == 0, lineterminator="\n")
-                df, i = later, i + 1
+                del df
         finally:
             if writer is not None:
                 writer.close()
@@ -112,12 +109,12 @@ def write_run(m, strategies, seed: int, folder=None, *, csv: bool = False) -> Wr
     customers = customer_table(m)
     people, acquired = len(customers), int(customers["acquired"].sum())
     alive = int(customers["true_alive"].sum())
-    sink.write("customers", chunks(customers))
+    sink.write("customers", chunks(customers), len(customers))
     del customers
     for name in PER_CUSTOMER:
         setattr(m, name, None)
     m.baskets.cum = None
-    sink.write("products", chunks(product_table(m.products)))
+    sink.write("products", [product_table(m.products)], len(m.products))
     orders = np.zeros(m.n_periods, np.int64)
     per_buyer = np.zeros(m.n, np.int64)
 
@@ -136,24 +133,24 @@ def write_run(m, strategies, seed: int, folder=None, *, csv: bool = False) -> Wr
             per_buyer[:] += np.bincount(df["customer_id"].to_numpy()[first], minlength=m.n)
             yield df
 
-    sink.write("transactions", transactions())
+    sink.write("transactions", transactions(), sum(len(p["time"]) for p in m.baskets.parts))
     events = event_table(m)
     by_event = event_kpis(m, events)
     calls = events["kind"] == "service_request"
     mean_wait = float(events.loc[calls, "wait"].mean()) if calls.any() else np.nan
-    sink.write("events", chunks(events))
+    sink.write("events", chunks(events), len(events))
     del events, calls
     ledger = ledger_table(m)
     money, profit = money_kpis(m, ledger), float(ledger["amount"].sum())
-    sink.write("ledger", chunks(ledger))
+    sink.write("ledger", chunks(ledger), len(ledger))
     del ledger
     true_events = true_event_table(m)
     churned = churn_kpis(m, true_events)
-    sink.write("true_events", chunks(true_events))
+    sink.write("true_events", chunks(true_events), len(true_events))
     del true_events
     kpis = kpi_table(m, orders, by_event, churned, money)
     check_finite_kpis(kpis)
-    sink.write("kpis", chunks(kpis))
+    sink.write("kpis", chunks(kpis), len(kpis))
     chosen = [(s.name, p) for s, p in strategies]
     if folder is not None:
         write_meta(folder, sc, seed, chosen)

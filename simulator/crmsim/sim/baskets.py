@@ -12,9 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 #: how the lines are kept until the run ends: the narrowest type that holds every value
-#: (customers <= 5,000,000 fit int32, a catalogue's products int16); the tables are int64
+#: (customers <= 5,000,000 fit int32, a catalogue's products int16, quantities int32
+#: unless a step's do not); the tables are int64
 STORED = {"customer": np.int32, "time": np.float64, "product": np.int16,
-          "quantity": np.int64, "amount": np.float64, "discount": np.float64,
+          "quantity": np.int32, "amount": np.float64, "discount": np.float64,
           "cost": np.float64}
 
 
@@ -22,6 +23,8 @@ def compact(lines: dict, n_products: int) -> dict[str, np.ndarray]:
     """A step's lines as kept for the tables: typed columns, no per-order index (less than
     half the memory of a million-customer run's lines as int64)."""
     types = dict(STORED, product=np.int16 if n_products <= np.iinfo(np.int16).max else np.int32)
+    if len(lines["quantity"]) and lines["quantity"].max() > np.iinfo(np.int32).max:
+        types["quantity"] = np.int64
     return {k: np.asarray(lines[k]).astype(dtype, copy=False) for k, dtype in types.items()}
 
 

@@ -122,7 +122,8 @@ class Market:
         rng = {name: np.random.default_rng(s) for name, s in zip(STREAMS, seqs, strict=True)}
         self.people = draw_people(sc, rng["population"])
         self.products = products(sc["population"], sc["market"]["gross_margin"])
-        self.baskets = Baskets(sc, self.products, self.people["prefs"], rng["baskets"])
+        # category preferences live on as the baskets' cumulative shares only
+        self.baskets = Baskets(sc, self.products, self.people.pop("prefs"), rng["baskets"])
         n = self.n = sc["market"]["customers"]
         self.days_per_unit = sc.days_per_unit
         self.hours = sc.hours_per_unit
@@ -132,7 +133,7 @@ class Market:
         beh = sc["behaviour"]
         temper = self.people["temperament"]
         self.wait_sens = np.array([beh[f"wait_sensitivity_{t}"] for t in TEMPERAMENTS])[temper]
-        self.sens = sensitivity_matrix(beh)[temper]
+        self.sens = sensitivity_matrix(beh)  # per temperament: rows of sens_of
         self.records = Records.empty(n)
         who, when = launch_times(sc["acquisition"], n, rng["launch"])
         self.records.start_at[who] = when
@@ -156,6 +157,10 @@ class Market:
         self.paused = None  # event the paused clock waits for: the next round's start
         # people who are a rival firm's customers (a shared market: crmsim.rounds ``rivals``)
         self.rivals = np.zeros(n, bool)
+
+    def sens_of(self, ids) -> np.ndarray:
+        """How strongly customers ``ids`` feel each empowerment dimension (n x 4)."""
+        return self.sens[self.people["temperament"][ids]]
 
     @property
     def now(self) -> float:
