@@ -143,13 +143,17 @@ def product_table(products: pd.DataFrame) -> pd.DataFrame:
         companion=products["product"].to_numpy()[products["companion"].to_numpy()])
 
 
-def customer_table(m) -> pd.DataFrame:
-    pp, sc, h = m.people, m.sc, m.hidden
+def customer_table(m, rows: slice = slice(None)) -> pd.DataFrame:
+    """The customers table, or the part of it for customers ``rows`` (a slice)."""
+    r, sc = rows, m.sc
+    pp = {k: v[r] for k, v in m.people.items() if k != "base"}
+    rec, h = m.records, m.hidden
+    acquired, alive = rec.acquired[r], h.alive[r]
     regions = sc["population"]["regions"]
-    lat = m.latent
+    lat = {k: v[r] for k, v in m.latent.items()}
     temperament = np.where(pp["surveyed"], pp["temperament"], len(TEMPERAMENTS))
     df = pd.DataFrame({
-        "customer_id": np.arange(m.n, dtype=np.int64),
+        "customer_id": np.arange(m.n, dtype=np.int64)[r],
         "customer_type": _cat(pp["customer_type"], CUSTOMER_TYPES),
         "region": _cat(pp["region"], regions),
         "age": pp["age"],
@@ -158,20 +162,20 @@ def customer_table(m) -> pd.DataFrame:
         "household_size": pp["household_size"],
         "credit_rating": _cat(pp["credit_rating"], CREDIT),
         "temperament": _cat(temperament, [*TEMPERAMENTS, ""]),
-        "channel": _cat(m.records.channel, CHANNELS),
-        "acquired": m.records.acquired.copy(),
-        "acquisition_time": m.records.acq_time,
-        "acquisition_date": dates(sc, m.records.acq_time),
-        "contacted": m.records.contacted.copy(),
-        "final_stage": _cat(m.records.stage, STAGES),
+        "channel": _cat(rec.channel[r], CHANNELS),
+        "acquired": acquired.copy(),
+        "acquisition_time": rec.acq_time[r],
+        "acquisition_date": dates(sc, rec.acq_time[r]),
+        "contacted": rec.contacted[r].copy(),
+        "final_stage": _cat(rec.stage[r], STAGES),
         "true_temperament": _cat(pp["temperament"], TEMPERAMENTS),
         "true_purchase_rate": pp["lam"],
         "true_dropout_prob": pp["p"],
         "true_dropout_rate": pp["mu"],
         "true_spend_scale": pp["nu"],
-        "true_alive": m.records.acquired & h.alive,
-        "true_declining": m.records.acquired & h.alive & h.declining,
-        "true_dropout_time": np.where(m.records.acquired & ~h.alive, h.dropout_time, np.nan),
+        "true_alive": acquired & alive,
+        "true_declining": acquired & alive & h.declining[r],
+        "true_dropout_time": np.where(acquired & ~alive, h.dropout_time[r], np.nan),
         "true_satisfaction": lat["satisfaction"],
         "true_trust": lat["trust"],
         "true_belonging": lat["belonging"],

@@ -9,7 +9,7 @@ from crmsim.sim import scenarios
 from crmsim.sim.crn import check_seed
 from crmsim.sim.market import run
 from crmsim.sim.strategies import check_strategies
-from crmsim.streaming import WrittenRun, write_run
+from crmsim.streaming import WrittenRun, return_freed_memory, write_run
 
 
 def simulate(scenario="retail", *, strategies=None, seed: int = 0, customers: int | None = None,
@@ -48,6 +48,7 @@ def simulate_to(folder, scenario="retail", *, strategies=None, seed: int = 0,
     """:func:`simulate`, writing the tables into the existing ``folder`` one at a time
     instead of returning them (None: write nothing), for runs too large to hold every
     table in memory; returns the KPIs and the summary (see :mod:`crmsim.streaming`)."""
+    return_freed_memory()
     market, chosen, seed = _run(scenario, strategies, seed, customers, years, overrides,
                                 progress)
     return write_run(market, chosen, seed, folder, csv=csv)

@@ -32,6 +32,9 @@ SERVICE_REQUEST = kind("service_request", "a call to the call centre (detail: se
                        "abandoned; wait and service_time in hours)")
 COMPLAINT = kind("complaint", "a complaint (detail: after waiting or service problem)")
 
+#: the log's details of a call and of a complaint, one string each (not one per row)
+OUTCOMES = np.array(["abandoned", "served"], dtype=object)
+REASONS = np.array(["service problem", "after waiting"], dtype=object)
 #: a placed call: customer, arrival (time units), talk and complaint draw (hours, uniform),
 #: queue priority (0 jumps the queue)
 CALL = ("customer", "arrival", "talk", "upset", "priority")
@@ -188,11 +191,10 @@ def serve_calls(m, until: float) -> None:
     amounts = np.stack([-damage, np.where(follow, lv.followup_boost, 0.0)], axis=1).ravel()
     np.add.at(m.stocks.service, np.repeat(cid, 2), amounts)
     m.stocks.touched[cid] = True
-    m.log.calls(t0, cid, np.where(served, "served", "abandoned").astype(object), wait_h, talk)
+    m.log.calls(t0, cid, OUTCOMES[served.astype(np.int64)], wait_h, talk)
     m.ledger.book(end, cid, "calls", -svc["call_cost"])
     m.log.add(t0[complaint] + (wait_h + talk)[complaint] / hours, cid[complaint], COMPLAINT,
-              np.where(wait_h[complaint] > 0.25, "after waiting", "service problem")
-              .astype(object))
+              REASONS[(wait_h[complaint] > 0.25).astype(np.int64)])
     if follow.any():
         m.log.add(end[follow], cid[follow], CONTACT_EVENT, f"{lv.followup_by} follow-up")
         m.ledger.book(end[follow], cid[follow], f"strategy:{lv.followup_by}",
