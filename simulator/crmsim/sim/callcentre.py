@@ -21,6 +21,7 @@ counts in the next step's purchases, as it did when each call was a SimPy proces
 from __future__ import annotations
 
 import heapq
+from operator import itemgetter
 
 import numpy as np
 
@@ -38,6 +39,7 @@ REASONS = np.array(["service problem", "after waiting"], dtype=object)
 #: a placed call: customer, arrival (time units), talk and complaint draw (hours, uniform),
 #: queue priority (0 jumps the queue)
 CALL = ("customer", "arrival", "talk", "upset", "priority")
+_ARRIVAL = itemgetter(1)
 
 
 class CallCentre:
@@ -57,10 +59,10 @@ class CallCentre:
 
     def place(self, customer, arrival, talk, upset, priority) -> None:
         """Calls that will arrive (arrays, one entry per call, any order)."""
-        order = np.argsort(arrival, kind="stable")
-        rows = zip(*(np.asarray(a)[order].tolist() for a in (customer, arrival, talk, upset,
-                                                            priority)), strict=True)
-        self.coming = list(heapq.merge(self.coming, rows, key=lambda c: c[1]))
+        self.coming.extend(zip(*(np.asarray(a).tolist() for a in (customer, arrival, talk,
+                                                                   upset, priority)),
+                               strict=True))
+        self.coming.sort(key=_ARRIVAL)  # stable: calls placed earlier first at equal times
 
     def set_capacity(self, seats: int, now: float) -> None:
         """Seats from ``now`` on: callers being served keep their seat; with more seats,
