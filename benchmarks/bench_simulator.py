@@ -219,8 +219,7 @@ def main() -> None:
         print(f"\n{load()}")
         r = measure("compare", a.compare, a.years, 1)
         print(f"compare, {r['strategies']} strategies x 10 replications x {a.compare:,} "
-              f"customers x {a.years:g} years: {r['seconds']:.1f} s ({r['cpu_s']:.1f} s CPU, all "
-              "cores)")
+              f"customers x {a.years:g} years: {r['seconds']:.1f} s wall (all cores)")
     print(f"\n{load()}")
 
 
