@@ -106,6 +106,7 @@ def test_no_import_cycles_counting_imports_inside_functions():
 FOUNDATION = ("crmsim.errors", "crmsim.params", "crmsim.i18n", "crmsim.output",
               "crmsim.parallel", "crmsim.database", "crmsim.webapp", "crmsim._moved")
 ABOVE_THE_MODEL = ("crmsim.simulation", "crmsim.comparison", "crmsim.rounds", "crmsim.result",
+                   "crmsim.streaming",
                    "crmsim.datasets", "crmsim.plots", "crmsim.schema", "crmsim.analysis",
                    "crmsim.rollout", "crmsim.calibrate", "crmsim.course", "crmsim.grading",
                    "crmsim.gradebook", "crmsim.game", "crmsim.cli")

@@ -84,11 +84,17 @@ class SimulationResult:
             df.to_parquet(folder / f"{name}.parquet", index=False)
             if csv:
                 df.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
-        meta = {"scenario": self.scenario.to_dict(), "seed": self.seed,
-                "strategies": [{"name": s, "params": p} for s, p in self.strategies]}
-        (folder / "run.json").write_text(json.dumps(meta, indent=2, sort_keys=True,
-                                                    ensure_ascii=False, default=str) + "\n",
-                                         encoding="utf-8")
+        write_meta(folder, self.scenario, self.seed, self.strategies)
+
+
+def write_meta(folder: Path, scenario, seed: int, strategies: list) -> None:
+    """``run.json``: the scenario, seed and strategies that :meth:`SimulationResult.load`
+    reads back."""
+    meta = {"scenario": scenario.to_dict(), "seed": seed,
+            "strategies": [{"name": s, "params": p} for s, p in strategies]}
+    (Path(folder) / "run.json").write_text(json.dumps(meta, indent=2, sort_keys=True,
+                                                      ensure_ascii=False, default=str) + "\n",
+                                           encoding="utf-8")
 
 
 def dates(sc, ts) -> np.ndarray:
@@ -107,30 +113,47 @@ def _cat(codes, names) -> pd.Categorical:
 
 def build_result(m, strategies, seed) -> SimulationResult:
     sc = m.sc
-    products = m.products
-    transactions = _transactions(m, products)
-    events = m.log.frame()
-    events.insert(1, "date", dates(sc, events["timestamp"].to_numpy()))
-    ledger = m.ledger.frame()
-    ledger.insert(1, "date", dates(sc, ledger["timestamp"].to_numpy()))
-    true_events = _true_events(m)
+    transactions = _transactions(m, m.products)
+    events = event_table(m)
+    ledger = ledger_table(m)
+    true_events = true_event_table(m)
     kpis = _kpis(m, transactions, events, true_events, ledger)
-    return SimulationResult(_customers(m), transactions, events[list(schema.EVENTS)],
-                            true_events, kpis,
-                            products.drop(columns=["category_code", "companion"]).assign(
-                                companion=products["product"].to_numpy()[
-                                    products["companion"].to_numpy()]),
-                            sc, [(s.name, p) for s, p in strategies], seed,
-                            ledger[list(schema.LEDGER)])
+    return SimulationResult(customer_table(m), transactions, events, true_events, kpis,
+                            product_table(m.products), sc,
+                            [(s.name, p) for s, p in strategies], seed, ledger)
 
 
-def _customers(m) -> pd.DataFrame:
-    pp, sc, h = m.people, m.sc, m.hidden
+def event_table(m) -> pd.DataFrame:
+    """The run's event log as its table (the log is emptied)."""
+    events = m.log.frame()
+    events.insert(1, "date", dates(m.sc, events["timestamp"].to_numpy()))
+    return events[list(schema.EVENTS)]
+
+
+def ledger_table(m) -> pd.DataFrame:
+    """The run's ledger as its table (the ledger is emptied)."""
+    ledger = m.ledger.frame()
+    ledger.insert(1, "date", dates(m.sc, ledger["timestamp"].to_numpy()))
+    return ledger[list(schema.LEDGER)]
+
+
+def product_table(products: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue as its table: companions by name."""
+    return products.drop(columns=["category_code", "companion"]).assign(
+        companion=products["product"].to_numpy()[products["companion"].to_numpy()])
+
+
+def customer_table(m, rows: slice = slice(None)) -> pd.DataFrame:
+    """The customers table, or the part of it for customers ``rows`` (a slice)."""
+    r, sc = rows, m.sc
+    pp = {k: v[r] for k, v in m.people.items() if k != "base"}
+    rec, h = m.records, m.hidden
+    acquired, alive = rec.acquired[r], h.alive[r]
     regions = sc["population"]["regions"]
-    lat = m.latent
+    lat = {k: v[r] for k, v in m.latent.items()}
     temperament = np.where(pp["surveyed"], pp["temperament"], len(TEMPERAMENTS))
     df = pd.DataFrame({
-        "customer_id": np.arange(m.n, dtype=np.int64),
+        "customer_id": np.arange(m.n, dtype=np.int64)[r],
         "customer_type": _cat(pp["customer_type"], CUSTOMER_TYPES),
         "region": _cat(pp["region"], regions),
         "age": pp["age"],
@@ -139,20 +162,20 @@ def _customers(m) -> pd.DataFrame:
         "household_size": pp["household_size"],
         "credit_rating": _cat(pp["credit_rating"], CREDIT),
         "temperament": _cat(temperament, [*TEMPERAMENTS, ""]),
-        "channel": _cat(m.records.channel, CHANNELS),
-        "acquired": m.records.acquired.copy(),
-        "acquisition_time": m.records.acq_time,
-        "acquisition_date": dates(sc, m.records.acq_time),
-        "contacted": m.records.contacted.copy(),
-        "final_stage": _cat(m.records.stage, STAGES),
+        "channel": _cat(rec.channel[r], CHANNELS),
+        "acquired": acquired.copy(),
+        "acquisition_time": rec.acq_time[r],
+        "acquisition_date": dates(sc, rec.acq_time[r]),
+        "contacted": rec.contacted[r].copy(),
+        "final_stage": _cat(rec.stage[r], STAGES),
         "true_temperament": _cat(pp["temperament"], TEMPERAMENTS),
         "true_purchase_rate": pp["lam"],
         "true_dropout_prob": pp["p"],
         "true_dropout_rate": pp["mu"],
         "true_spend_scale": pp["nu"],
-        "true_alive": m.records.acquired & h.alive,
-        "true_declining": m.records.acquired & h.alive & h.declining,
-        "true_dropout_time": np.where(m.records.acquired & ~h.alive, h.dropout_time, np.nan),
+        "true_alive": acquired & alive,
+        "true_declining": acquired & alive & h.declining[r],
+        "true_dropout_time": np.where(acquired & ~alive, h.dropout_time[r], np.nan),
         "true_satisfaction": lat["satisfaction"],
         "true_trust": lat["trust"],
         "true_belonging": lat["belonging"],
@@ -164,27 +187,31 @@ def _customers(m) -> pd.DataFrame:
 
 
 def _transactions(m, products: pd.DataFrame) -> pd.DataFrame:
-    """The basket lines drawn in the market, as a tidy table (built column by column,
-    releasing each source array, to keep the peak memory of large runs low)."""
-    t = m.baskets.table()
+    """The basket lines drawn in the market, as a tidy table."""
+    return transaction_frame(m.sc, products, m.baskets.table())
+
+
+def transaction_frame(sc, products: pd.DataFrame, t: dict) -> pd.DataFrame:
+    """Basket lines (columns of :meth:`Baskets.table`) as a tidy table, built column by
+    column, releasing each source array, to keep the peak memory of large runs low."""
     n = len(t["time"])
     prod = t.pop("product").astype(np.int64)
     df = pd.DataFrame(index=pd.RangeIndex(n))
     df["order_id"] = t.pop("order_id").astype(np.int64)
     df["customer_id"] = t.pop("customer").astype(np.int64)
     time = t.pop("time").astype(float)
-    df["date"] = dates(m.sc, time)
+    df["date"] = dates(sc, time)
     df.insert(2, "timestamp", time)
     df["product"] = _cat(prod, products["product"])
     df["category"] = _cat(products["category_code"].to_numpy()[prod],
-                          m.sc["population"]["categories"])
+                          sc["population"]["categories"])
     del prod
     for col in ("quantity", "amount", "discount", "cost"):
         df[col] = t.pop(col).astype(np.int64 if col == "quantity" else float)
     return df
 
 
-def _true_events(m) -> pd.DataFrame:
+def true_event_table(m) -> pd.DataFrame:
     rows = m.true_rows
     t = np.concatenate([r[0] for r in rows]) if rows else np.array([])
     ids = np.concatenate([r[1] for r in rows]) if rows else np.array([], np.int64)
@@ -202,35 +229,62 @@ def _period_index(ts, period, n):
     return np.minimum((np.asarray(ts, float) // period).astype(np.int64), n - 1)
 
 
-def _per_period(ts, weights, period, n):
+def per_period(ts, weights, period, n):
     return np.bincount(_period_index(ts, period, n), weights=weights, minlength=n)[:n]
 
 
 def _kpis(m, tx, ev, te, ledger) -> pd.DataFrame:
-    sc = m.sc
-    period, n = sc["market"]["kpi_period"], m.n_periods
-    starts = np.arange(n) * period
+    period, n = m.sc["market"]["kpi_period"], m.n_periods
     orders = tx.drop_duplicates("order_id")
-    acq = m.records.acq_time[m.records.acquired]
+    return kpi_table(m, per_period(orders["timestamp"], None, period, n).astype(np.int64),
+                     event_kpis(m, ev), churn_kpis(m, te), money_kpis(m, ledger))
+
+
+def event_kpis(m, ev) -> dict[str, np.ndarray]:
+    """Per KPI period: terminated customers, service requests and their total wait."""
+    period, n = m.sc["market"]["kpi_period"], m.n_periods
     kind = ev["kind"].to_numpy()
     ts = ev["timestamp"].to_numpy()
     calls = kind == "service_request"
     lapsed = (kind == "stage_change") & (ev["to_stage"].to_numpy() == "terminated")
-    per_period = totals_by(ledger, _period_index(ledger["timestamp"].to_numpy(), period, n), n)
-    money = money_columns(per_period)
-    n_calls = _per_period(ts[calls], None, period, n)
-    waits = _per_period(ts[calls], ev["wait"].to_numpy()[calls], period, n)
+    return {"observed_lapsed": per_period(ts[lapsed], None, period, n).astype(np.int64),
+            "n_calls": per_period(ts[calls], None, period, n),
+            "waits": per_period(ts[calls], ev["wait"].to_numpy()[calls], period, n)}
+
+
+def churn_kpis(m, te) -> np.ndarray:
+    """Per KPI period: true dropouts."""
+    period, n = m.sc["market"]["kpi_period"], m.n_periods
+    return per_period(te["timestamp"][te["kind"] == "dropout"], None, period,
+                       n).astype(np.int64)
+
+
+def money_kpis(m, ledger) -> dict[str, np.ndarray]:
+    """Per KPI period: the money columns (see :func:`money_columns`)."""
+    period, n = m.sc["market"]["kpi_period"], m.n_periods
+    return money_columns(totals_by(ledger, _period_index(ledger["timestamp"].to_numpy(),
+                                                         period, n), n))
+
+
+def kpi_table(m, orders: np.ndarray, events: dict, churned: np.ndarray,
+              money: dict) -> pd.DataFrame:
+    """The KPI table from its per-period parts (built from whole tables by
+    :func:`build_result`, or table by table by :mod:`crmsim.streaming`)."""
+    sc = m.sc
+    period, n = sc["market"]["kpi_period"], m.n_periods
+    starts = np.arange(n) * period
+    acq = m.records.acq_time[m.records.acquired]
+    n_calls, waits = events["n_calls"], events["waits"]
     snaps = pd.DataFrame(m.snapshots[:n])
     df = pd.DataFrame({
         "period": np.arange(n, dtype=np.int64),
         "period_start": dates(sc, starts),
         "period_length": np.minimum(period, m.horizon - starts),
         "active": snaps["active"].to_numpy(np.int64),
-        "new": _per_period(acq, None, period, n).astype(np.int64),
-        "truly_churned": _per_period(te["timestamp"][te["kind"] == "dropout"], None, period,
-                                     n).astype(np.int64),
-        "observed_lapsed": _per_period(ts[lapsed], None, period, n).astype(np.int64),
-        "orders": _per_period(orders["timestamp"], None, period, n).astype(np.int64),
+        "new": per_period(acq, None, period, n).astype(np.int64),
+        "truly_churned": churned,
+        "observed_lapsed": events["observed_lapsed"],
+        "orders": orders,
         **money,
         "mean_satisfaction": snaps["mean_satisfaction"].to_numpy(float),
         "mean_loyalty": snaps["mean_loyalty"].to_numpy(float),
@@ -244,12 +298,20 @@ def _kpis(m, tx, ev, te, ledger) -> pd.DataFrame:
 
 def headline(res: SimulationResult) -> dict:
     """The run's headline numbers: what ``summary()`` shows and ``compare()`` aggregates."""
-    k, c = res.kpis, res.customers
-    acquired = int(c["acquired"].sum())
-    buyers = res.transactions.groupby("customer_id")["order_id"].nunique()
     calls = res.events["kind"] == "service_request"
+    buyers = res.transactions.groupby("customer_id")["order_id"].nunique()
+    return headline_of(res.kpis, int(res.customers["acquired"].sum()),
+                       int(res.customers["true_alive"].sum()), float(res.ledger["amount"].sum()),
+                       buyers.to_numpy(),
+                       float(res.events.loc[calls, "wait"].mean()) if calls.any() else np.nan)
+
+
+def headline_of(k: pd.DataFrame, acquired: int, alive: int, profit: float,
+                orders_per_buyer: np.ndarray, mean_wait: float) -> dict:
+    """The headline numbers from the KPIs and what they do not hold: customers acquired
+    and truly alive, the ledger's total, each buyer's number of orders, the mean wait."""
     return {
-        "profit": float(res.ledger["amount"].sum()),
+        "profit": profit,
         "revenue": float(k["revenue"].sum()),
         "gross_margin": float(k["gross_margin"].sum()),
         "acquisition_cost": float(k["acquisition_cost"].sum()),
@@ -258,11 +320,11 @@ def headline(res: SimulationResult) -> dict:
         "discounts": float(k["discounts"].sum()),
         "customers_acquired": acquired,
         "orders": int(k["orders"].sum()),
-        "first_to_repeat": float((buyers >= 2).sum() / max(len(buyers), 1)),
-        "retention": float(c["true_alive"].sum() / max(acquired, 1)),
-        "customer_value": float(res.ledger["amount"].sum() / max(acquired, 1)),
+        "first_to_repeat": float((orders_per_buyer >= 2).sum() / max(len(orders_per_buyer), 1)),
+        "retention": float(alive / max(acquired, 1)),
+        "customer_value": float(profit / max(acquired, 1)),
         "mean_satisfaction": float(k["mean_satisfaction"].iloc[-1]),
-        "mean_wait": float(res.events.loc[calls, "wait"].mean()) if calls.any() else np.nan,
+        "mean_wait": mean_wait,
     }
 
 
@@ -279,9 +341,13 @@ LABELS = {
 
 
 def summarise(res: SimulationResult) -> pd.DataFrame:
-    h = headline(res)
-    rows = [("people in the market", len(res.customers)),
-            ("truly alive at the end", int(res.customers["true_alive"].sum()))]
+    return summary_table(len(res.customers), int(res.customers["true_alive"].sum()),
+                         headline(res))
+
+
+def summary_table(people: int, alive: int, h: dict) -> pd.DataFrame:
+    """The summary's metric/value table from the headline numbers."""
+    rows = [("people in the market", people), ("truly alive at the end", alive)]
     rows += [(LABELS[k], round(v, 4) if isinstance(v, float) else v) for k, v in h.items()]
     df = pd.DataFrame(rows, columns=["metric", "value"])
     df["value"] = pd.Series([v for _, v in rows], dtype=object)
@@ -290,8 +356,12 @@ def summarise(res: SimulationResult) -> pd.DataFrame:
 
 def check_finite(res: SimulationResult) -> SimulationResult:
     """Refuse to return money that overflowed: never a silently infinite profit."""
-    money = res.kpis.select_dtypes("number").to_numpy(float)
+    check_finite_kpis(res.kpis)
+    return res
+
+
+def check_finite_kpis(kpis: pd.DataFrame) -> None:
+    money = kpis.select_dtypes("number").to_numpy(float)
     if not np.isfinite(money[~np.isnan(money)]).all():
         raise CrmsimError("scenario: the run's money overflowed to infinity; the parameters "
                           "are too extreme (expected prices, costs and rates of a real market)")
-    return res

@@ -9,6 +9,7 @@ from crmsim.sim import scenarios
 from crmsim.sim.crn import check_seed
 from crmsim.sim.market import run
 from crmsim.sim.strategies import check_strategies
+from crmsim.streaming import WrittenRun, return_freed_memory, write_run
 
 
 def simulate(scenario="retail", *, strategies=None, seed: int = 0, customers: int | None = None,
@@ -35,8 +36,26 @@ def simulate(scenario="retail", *, strategies=None, seed: int = 0, customers: in
                           "strategies in the schedule's decisions)")
         return rounds.play(scenario, schedule, seed=seed, customers=customers, years=years,
                            overrides=overrides)
+    market, chosen, seed = _run(scenario, strategies, seed, customers, years, overrides,
+                                progress)
+    return check_finite(build_result(market, chosen, seed))
+
+
+def simulate_to(folder, scenario="retail", *, strategies=None, seed: int = 0,
+                customers: int | None = None, years: float | None = None,
+                overrides: dict | None = None, progress: bool = False,
+                csv: bool = False) -> WrittenRun:
+    """:func:`simulate`, writing the tables into the existing ``folder`` one at a time
+    instead of returning them (None: write nothing), for runs too large to hold every
+    table in memory; returns the KPIs and the summary (see :mod:`crmsim.streaming`)."""
+    return_freed_memory()
+    market, chosen, seed = _run(scenario, strategies, seed, customers, years, overrides,
+                                progress)
+    return write_run(market, chosen, seed, folder, csv=csv)
+
+
+def _run(scenario, strategies, seed, customers, years, overrides, progress):
     seed = check_seed(seed)
     sc = scenarios.load(scenario).with_overrides(overrides, customers=customers, years=years)
     chosen = check_strategies(strategies, sc)
-    market = run(sc, chosen, seed, progress=progress)
-    return check_finite(build_result(market, chosen, seed))
+    return run(sc, chosen, seed, progress=progress), chosen, seed

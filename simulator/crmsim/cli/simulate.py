@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 
-import crmsim
 from crmsim.cli.common import print_table
 from crmsim.comparison import compare
 from crmsim.errors import invalid
 from crmsim.output import check_target_folder, md_table, staged_folder, write_file
 from crmsim.sim import scenarios, strategies
 from crmsim.sim.scenarios import iso_dates, safe_yaml
+from crmsim.simulation import simulate_to
 
 
 def _set_pairs(pairs: list[str]) -> dict:
@@ -48,16 +48,17 @@ def _check_out(args) -> Path | None:
 
 def cmd_simulate(args) -> int:
     out = _check_out(args)
-    res = crmsim.simulate(args.scenario, strategies=args.strategy, seed=args.seed,
-                          customers=args.customers, years=args.years,
-                          overrides=_set_pairs(args.set), progress=not args.quiet)
-    summary = res.summary()
-    if out is not None:
+    kw = {"strategies": args.strategy, "seed": args.seed, "customers": args.customers,
+          "years": args.years, "overrides": _set_pairs(args.set), "progress": not args.quiet,
+          "csv": args.csv}
+    if out is None:
+        res = simulate_to(None, args.scenario, **kw)
+    else:  # tables written one at a time: a large run never holds them all in memory
         with staged_folder("--out", out, force=args.force) as tmp:
-            res.write_tables(tmp, csv=args.csv)
+            res = simulate_to(tmp, args.scenario, **kw)
             if args.report:
                 write_report(res, tmp)
-    print_table(summary)
+    print_table(res.summary())
     if out is not None:
         print(f"\ntables written to {out}/")
     return 0

@@ -11,6 +11,22 @@ from __future__ import annotations
 
 import numpy as np
 
+#: how the lines are kept until the run ends: the narrowest type that holds every value
+#: (customers <= 5,000,000 fit int32, a catalogue's products int16, quantities int32
+#: unless a step's do not); the tables are int64
+STORED = {"customer": np.int32, "time": np.float64, "product": np.int16,
+          "quantity": np.int32, "amount": np.float64, "discount": np.float64,
+          "cost": np.float64}
+
+
+def compact(lines: dict, n_products: int) -> dict[str, np.ndarray]:
+    """A step's lines as kept for the tables: typed columns, no per-order index (less than
+    half the memory of a million-customer run's lines as int64)."""
+    types = dict(STORED, product=np.int16 if n_products <= np.iinfo(np.int16).max else np.int32)
+    if len(lines["quantity"]) and lines["quantity"].max() > np.iinfo(np.int32).max:
+        types["quantity"] = np.int64
+    return {k: np.asarray(lines[k]).astype(dtype, copy=False) for k, dtype in types.items()}
+
 
 class Baskets:
     def __init__(self, sc, products, prefs: np.ndarray, rng: np.random.Generator):
@@ -57,21 +73,39 @@ class Baskets:
             "discount": discount,
             "cost": np.round(list_amount * self.cost_ratio[prod], 2),
         }
-        self.parts.append(lines)
+        self.parts.append(compact(lines, n_prod))
         return lines
 
     def table(self) -> dict[str, np.ndarray]:
-        """All lines of the run, in order of time then customer, with global ``order_id``.
+        """All lines of the run, in order of time then customer, with global ``order_id``;
+        the baskets are emptied (the lines now live in the returned columns only)."""
+        return next(self.chunks(np.inf))
+
+    def chunks(self, rows: float):
+        """The lines of :meth:`table` in pieces of whole steps, about ``rows`` lines each
+        (at least one piece); each step's lines are released as its piece is built.
 
         Steps do not overlap in time and each step's lines are drawn sorted, so the
-        concatenation is already in order."""
-        keys = ("customer", "time", "product", "quantity", "amount", "discount", "cost")
-        if not self.parts:
-            return {k: np.array([]) for k in ("order_id", *keys)}
-        cols = {k: np.concatenate([p.pop(k) for p in self.parts]) for k in keys}
-        self.parts = []  # the lines now live in ``cols`` only
-        new = np.ones(len(cols["time"]), bool)
-        new[1:] = (cols["time"][1:] != cols["time"][:-1]) | (cols["customer"][1:]
-                                                              != cols["customer"][:-1])
-        cols["order_id"] = np.cumsum(new) - 1
-        return cols
+        concatenation is already in order; a new order starts where time or customer
+        changes."""
+        last, next_id = None, 0
+        while True:
+            take, size = [], 0
+            while self.parts and (not take or size + len(self.parts[0]["time"]) <= rows):
+                take.append(self.parts.pop(0))
+                size += len(take[-1]["time"])
+            if not take and last is not None:
+                return
+            cols = {k: np.concatenate([p.pop(k) for p in take]) if take
+                    else np.array([], STORED[k]) for k in STORED}
+            t, c = cols["time"], cols["customer"]
+            new = np.ones(len(t), bool)
+            new[1:] = (t[1:] != t[:-1]) | (c[1:] != c[:-1])
+            if len(t) and last is not None:
+                new[0] = (t[0], c[0]) != last
+            cols["order_id"] = next_id - 1 + np.cumsum(new)
+            if len(t):
+                last, next_id = (t[-1], c[-1]), int(cols["order_id"][-1]) + 1
+            elif last is None:
+                last = ()
+            yield cols

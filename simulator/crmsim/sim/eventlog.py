@@ -34,7 +34,7 @@ class EventLog:
 
     def __init__(self):
         self._cols: dict[str, list] = {c: [] for c in COLUMNS}
-        self._rows: list[tuple] = []  # single events (calls, complaints)
+        self._rows: list[tuple] = []  # single events
         self._code = {k: i for i, k in enumerate(KINDS)}
 
     def add(self, t, customers, kind_name: str, detail="", *, from_stage=None, to_stage=None,
@@ -46,17 +46,20 @@ class EventLog:
                                -1 if related is None else int(related)))
             return
         customers = np.atleast_1d(np.asarray(customers, np.int64))
-        n = customers.size
+        self._append(customers.size, (t, customers, self._code[kind_name], detail, from_stage,
+                                      to_stage, np.nan, np.nan,
+                                      -1 if related is None else related))
+
+    def calls(self, t, customers, outcomes, wait_h, talk_h) -> None:
+        """Record finished service calls (one entry per call in each array)."""
+        self._append(len(customers), (t, customers, self._code["service_request"], outcomes,
+                                      None, None, wait_h, talk_h, -1))
+
+    def _append(self, n: int, values: tuple) -> None:
         if n == 0:
             return
-        values = (t, customers, self._code[kind_name], detail, from_stage, to_stage, np.nan,
-                  np.nan, -1 if related is None else related)
         for name, v in zip(COLUMNS, values, strict=True):
             self._cols[name].append(np.broadcast_to(np.asarray(v, self._DTYPES[name]), (n,)))
-
-    def call(self, t, customer: int, outcome: str, wait_h: float, talk_h: float) -> None:
-        self._rows.append((t, customer, self._code["service_request"], outcome, None, None,
-                           wait_h, talk_h, -1))
 
     def frame(self) -> pd.DataFrame:
         """The log as a table sorted by time, kind and customer; the log is emptied (large

@@ -2,8 +2,9 @@
 
 SimPy drives everything that interacts in time: the market clock (one purchase
 step, stage review, seat costs and a KPI snapshot per ``step``), acquisition
-campaigns, the call-centre queue (one process per call) and each strategy on
-its own schedule. The purchase step (:mod:`crmsim.sim.purchases`) advances the whole
+campaigns and each strategy on its own schedule; the market clock also runs the
+call-centre queue to each step's end (:mod:`crmsim.sim.callcentre`, served a step's
+calls at a time). The purchase step (:mod:`crmsim.sim.purchases`) advances the whole
 population at once and is exact in distribution.
 
 One run's state is split by what it is: ``people`` (drawn once, never changes),
@@ -25,7 +26,7 @@ from simpy.core import URGENT
 from crmsim.sim import crn, purchases
 from crmsim.sim.acquisition import LAUNCH, campaigns, launch_times, referrals
 from crmsim.sim.baskets import Baskets
-from crmsim.sim.callcentre import open_call_centre, place_calls
+from crmsim.sim.callcentre import open_call_centre, place_calls, serve_calls
 from crmsim.sim.eventlog import EventLog, kind
 from crmsim.sim.latent import TEMPERAMENTS, sensitivity_matrix
 from crmsim.sim.ledger import Ledger
@@ -122,7 +123,8 @@ class Market:
         rng = {name: np.random.default_rng(s) for name, s in zip(STREAMS, seqs, strict=True)}
         self.people = draw_people(sc, rng["population"])
         self.products = products(sc["population"], sc["market"]["gross_margin"])
-        self.baskets = Baskets(sc, self.products, self.people["prefs"], rng["baskets"])
+        # category preferences live on as the baskets' cumulative shares only
+        self.baskets = Baskets(sc, self.products, self.people.pop("prefs"), rng["baskets"])
         n = self.n = sc["market"]["customers"]
         self.days_per_unit = sc.days_per_unit
         self.hours = sc.hours_per_unit
@@ -132,7 +134,7 @@ class Market:
         beh = sc["behaviour"]
         temper = self.people["temperament"]
         self.wait_sens = np.array([beh[f"wait_sensitivity_{t}"] for t in TEMPERAMENTS])[temper]
-        self.sens = sensitivity_matrix(beh)[temper]
+        self.sens = sensitivity_matrix(beh)  # per temperament: rows of sens_of
         self.records = Records.empty(n)
         who, when = launch_times(sc["acquisition"], n, rng["launch"])
         self.records.start_at[who] = when
@@ -156,6 +158,10 @@ class Market:
         self.paused = None  # event the paused clock waits for: the next round's start
         # people who are a rival firm's customers (a shared market: crmsim.rounds ``rivals``)
         self.rivals = np.zeros(n, bool)
+
+    def sens_of(self, ids) -> np.ndarray:
+        """How strongly customers ``ids`` feel each empowerment dimension (n x 4)."""
+        return self.sens[self.people["temperament"][ids]]
 
     @property
     def now(self) -> float:
@@ -231,6 +237,7 @@ def purchase_step(m: Market, t: float, t_end: float):
     orders = purchases.advance_customers(m, t, t_end, starting, st, mult)
     priced = purchases.price_orders(m, orders, mult, t)
     place_calls(m, priced["customer"], priced["time"], priced["orders_before"], priced["depth"])
+    serve_calls(m, t_end)
     referrals(m, orders["live"], orders["live_from"], t_end)
     m.step_no += 1
 
@@ -266,7 +273,7 @@ def begin(m: Market, strategies) -> None:
         if strategy.setup:
             strategy.setup(m, params)
     m.seats = m.base_seats + m.levers.seat_count()
-    m.call_centre = open_call_centre(env, max(m.seats, 1))
+    m.call_centre = open_call_centre(m)
     set_seats(m)
     env.process(market_clock(env, m))
     if sc["acquisition"]["contact_share"] > 0:
@@ -297,16 +304,10 @@ def stop_strategy(m: Market, name: str) -> None:
 
 
 def set_seats(m: Market) -> None:
-    """Give the call centre ``base_seats`` plus strategies' extra seats from now on.
-
-    Callers being served keep their seat; with more seats, waiting callers are served
-    at once (simpy resources have no public way to resize, hence the private fields)."""
+    """Give the call centre ``base_seats`` plus strategies' extra seats from now on
+    (callers being served keep their seat; with more seats, waiting callers are served)."""
     m.seats = m.base_seats + m.levers.seat_count()
-    centre = m.call_centre
-    grow = m.seats > centre._capacity
-    centre._capacity = m.seats
-    if grow:
-        centre._trigger_put(None)
+    m.call_centre.set_capacity(m.seats, m.now)
 
 
 def review(m: Market, t: float):

@@ -48,7 +48,7 @@ def refresh_latent(m, t: float, t_end: float) -> dict:
     st.dose[idx], st.service[idx], st.bond[idx] = dose, service, bond
     gone = (service == 0) & (bond == 0) & ~dose.any(axis=1)
     st.touched[idx[gone]] = False
-    sub = evaluate({k: v[idx] for k, v in base.items()}, dose, service, bond, m.sens[idx], beh)
+    sub = evaluate({k: v[idx] for k, v in base.items()}, dose, service, bond, m.sens_of(idx), beh)
     for k in lat:
         lat[k][idx] = sub[k]
     mult = {k: np.ones(m.n) for k in ("dropout", "rate", "spend")}
