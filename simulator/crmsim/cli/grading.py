@@ -25,16 +25,33 @@ def _error(exc: Exception) -> int:
 
 
 def cmd_release(args) -> int:
-    from crmsim.grading.exercise import load_exercise
+    from crmsim.grading.exercise import available, default_exercises_dir, load_exercise
     from crmsim.grading.release import release
+    from crmsim.grading.student_repo import release_all
     try:
-        ex = load_exercise(args.exercise, args.exercises_dir)
+        if args.all == (args.exercise is not None):
+            raise invalid("exercise", args.exercise, "an exercise id, or --all (not both)")
+        if (args.roster or args.keys) and not args.all:
+            raise invalid("roster", args.roster, "used with --all (the whole course's release)")
         out = check_out_folder("out", args.out, parents=True)
-        path = release(ex, out, force=args.force, lang=args.lang)
+        if not args.all:
+            ex = load_exercise(args.exercise, args.exercises_dir)
+            path = release(ex, out, force=args.force, lang=args.lang)
+            print(f"released {ex.id}: {path} ({len(ex.questions)} questions, "
+                  f"{ex.max_points:g} points)")
+            return 0
+        root = Path(args.exercises_dir) if args.exercises_dir else default_exercises_dir()
+        exercises = [load_exercise(name, root) for name in available(root)]
+        if not exercises:
+            raise invalid("exercises-dir", str(root), "a folder of exercises")
+        done = release_all(exercises, out, roster=args.roster, keys_out=args.keys,
+                           lang=args.lang, force=args.force, jobs=args.jobs)
     except CrmsimError as exc:
         return _error(exc)
-    print(f"released {ex.id}: {path} ({len(ex.questions)} questions, "
-          f"{ex.max_points:g} points)")
+    print(f"released {len(done['notebooks'])} exercises to {out}" +
+          (f"; options of {args.roster} in {done['options']}; keys in {done['keys']} (keep "
+           "it private: send each student their own line)" if done["keys"] else
+           " (no --roster: students get practice data and no options)"))
     return 0
 
 
@@ -80,8 +97,19 @@ def add_commands(subparsers) -> None:
     p = subparsers.add_parser("release", help="write the student version of an exercise",
                               description="Write OUT/<exercise>.ipynb: solutions replaced by "
                               "stubs, hidden tests removed, locked cells checksummed.")
-    p.add_argument("exercise", help=ex_help)
-    p.add_argument("--out", required=True, help="folder for the student notebook")
+    p.add_argument("exercise", nargs="?", default=None, help=ex_help)
+    p.add_argument("--all", action="store_true",
+                   help="release every exercise of the course, with the classroom workflow and "
+                   "a README: the student repository (nothing of the private course folder)")
+    p.add_argument("--roster", default=None, metavar="ROSTER.CSV",
+                   help="with --all: the students (column student, or one id a line); issues "
+                   "each a key (from $CRMSIM_COURSE_SECRET) and writes their options to "
+                   "OUT/crmsim-options.json")
+    p.add_argument("--keys", default=None, metavar="KEYS.CSV",
+                   help="with --roster: where to write the students' keys (outside OUT)")
+    p.add_argument("--jobs", type=_positive("jobs", int), default=1,
+                   help="processes computing the roster's options (default 1)")
+    p.add_argument("--out", required=True, help="folder for the student notebook(s)")
     p.add_argument("--exercises-dir", default=None, help=dir_help)
     p.add_argument("--force", action="store_true",
                    help="overwrite OUT/<exercise>.ipynb even if it is not an earlier release")

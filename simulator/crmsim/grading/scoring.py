@@ -15,6 +15,7 @@ import nbformat
 import numpy as np
 
 from crmsim.course import assignment
+from crmsim.course.keys import normalise_key
 from crmsim.course.options import interpretation_options, set_choices
 from crmsim.grading.exercise import LANGS, Exercise, cell_meta
 from crmsim.grading.locked import check_locked, graded_notebook
@@ -54,6 +55,30 @@ def data_note(secret: str | None, lang: str = "en") -> str:
     return msg("fb.practice_data" if practice else "fb.course_data").render(lang)
 
 
+def expected_key(student_id: str, secret: str | None) -> str:
+    """The key issued to ``student_id`` (normalised), or '' in a course without a secret."""
+    secret = assignment.course_secret() if secret is None else secret
+    if secret == assignment.DEFAULT_SECRET:
+        return ""
+    return normalise_key(assignment.student_key(student_id, secret))
+
+
+def check_keys(job: Job, used: list) -> bool:
+    """Whether the notebook loaded its data with another key than the student's own
+    (status and note added); a notebook with no key gets a note only."""
+    res = job.result
+    if not job.key:
+        return False
+    wrong = [str(k)[-4:] for k in used if k and k != job.key]
+    if wrong:
+        res.add("wrong_student_key")
+        res.notes.append(msg("note.wrong_key", tail=", ".join(wrong), sid=repr(res.student_id)))
+        return True
+    if "" in used or not used:
+        res.notes.append(msg("note.no_key"))
+    return False
+
+
 @dataclass
 class Job:
     """What the grader keeps about a submission while its notebook runs elsewhere."""
@@ -62,6 +87,7 @@ class Job:
     prep: Prepared | None = None
     labels: list = field(default_factory=list)
     zeroed: set = field(default_factory=set)
+    key: str = ""  # the student's key the grader derives ('' in a course without a secret)
     run_args: tuple | None = None  # arguments of run_job; None: nothing to run
 
 
@@ -112,6 +138,7 @@ def prepare(ex: Exercise, sub: Submission, opts: Options, solution, isolation: s
             return job
         job.zeroed = check_locked(ex, nb, res)
         job.prep = Prepared(ex, sub.student_id, opts, solution)
+        job.key = expected_key(sub.student_id, opts.secret)
         res.data_note = data_note(opts.secret, res.lang)
         hidden_q = {cell_meta(c).get("question") for c in ex.cells("hidden")}
         export = [a for q in ex.questions if q.id not in hidden_q for a in q.answers]
@@ -165,6 +192,8 @@ def finish(ex: Exercise, job: Job, run: dict) -> Result:
     if wrong_id:
         res.add("wrong_student_id")
         res.notes.append(msg("note.wrong_student", ids=", ".join(wrong_id), sid=repr(sid)))
+    keys = doc.get("student_keys") if isinstance(doc.get("student_keys"), list) else []
+    wrong_key = check_keys(job, keys) if used else False
     failed_q = {q for _, _, q in res.failed_cells if q}
     missing = False
     for q in ex.questions:
@@ -181,10 +210,11 @@ def finish(ex: Exercise, job: Job, run: dict) -> Result:
                           see=msg("answer.see_failed") if q.id in failed_q else "")
             res.answers[name] = (share >= 1.0, why)
             shares.append(share)
-        zero = q.id in job.zeroed or bool(wrong_id)
+        zero = q.id in job.zeroed or bool(wrong_id) or wrong_key
         share = 0.0 if zero else min(shares)
         res.scores[q.id] = round(float(q.points) * share, 2)
     if missing:
         res.add("missing_answers")
     job.prep.full = job.prep.observable = None  # a class's data need not stay in memory
     return res
+
