@@ -89,7 +89,7 @@ def _submission(nb, sid):
     nb = json.loads(json.dumps(nb))
     for c in nb["cells"]:
         if cell_meta(c).get("cell") == "student-id":
-            c["source"] = f'STUDENT_ID = "{sid}"'
+            c["source"] = f'STUDENT_ID = "{sid}"\nSTUDENT_KEY = ""'
     return nbformat.writes(nbformat.from_dict(nb))
 
 
