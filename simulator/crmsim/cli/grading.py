@@ -1,6 +1,6 @@
-"""argparse wiring for ``crmsim release`` and ``crmsim grade``.
+"""argparse wiring for ``crmsim release``, ``crmsim grade`` and ``crmsim similarity``.
 
-``add_commands(subparsers)`` registers both subcommands; each sets ``func(args) -> int``.
+``add_commands(subparsers)`` registers the subcommands; each sets ``func(args) -> int``.
 Bad input prints one line ``crmsim: error: <param>=<value> is invalid: expected ...`` and
 returns 2 before anything is written. The grader is imported by each command, not here: it
 needs the ``crmsim[grade]`` extra (nbclient, nbval, pytest).
@@ -88,8 +88,31 @@ def cmd_grade(args) -> int:
     return 0
 
 
+def cmd_similarity(args) -> int:
+    from crmsim.grading.exercise import load_exercise
+    from crmsim.grading.similarity import write_similarity
+    from crmsim.grading.submissions import (
+        check_out_dir,
+        check_places,
+        check_submissions_dir,
+        read_submissions,
+    )
+    try:
+        ex = load_exercise(args.exercise, args.exercises_dir)
+        folder = check_submissions_dir(args.submissions)
+        out = check_out_dir(args.out)
+        check_places(ex.folder, folder, out)
+        out.mkdir(parents=True, exist_ok=True)
+        pairs = write_similarity(ex, read_submissions(folder, ex.id), out)
+    except CrmsimError as exc:
+        return _error(exc)
+    print(f"{len(pairs)} pairs of {ex.id} submissions alike -> {out / 'similarity.csv'} "
+          f"and {out / 'similarity.html'} (for a person to look at; no grade changed)")
+    return 0
+
+
 def add_commands(subparsers) -> None:
-    """Register ``release`` and ``grade`` on an argparse subparsers object."""
+    """Register ``release``, ``grade`` and ``similarity`` on an argparse subparsers object."""
     ex_help = "exercise id (e.g. ex02-segmentation) or path of an exercise folder"
     dir_help = ("folder holding the exercises (default: $CRMSIM_EXERCISES_DIR, ./exercises, "
                 "or the repository's exercises/)")
@@ -149,6 +172,19 @@ def add_commands(subparsers) -> None:
                    "with its points (and comment) column filled in, or any CSV with columns "
                    "student, exercise, question, points, comment")
     g.set_defaults(func=cmd_grade)
+
+    s = subparsers.add_parser("similarity", help="find pairs of submissions alike (copies)",
+                              description="Write OUT/similarity.csv (student_a, student_b, "
+                              "question, similarity 0-1) and OUT/similarity.html (each pair side "
+                              "by side): the pairs whose code for a question (template, "
+                              "identifiers, comments and layout ignored) or written answer are "
+                              "alike beyond the thresholds of crmsim.grading.similarity. "
+                              "`crmsim grade` writes them too. It changes no grade.")
+    s.add_argument("exercise", help=ex_help)
+    s.add_argument("--submissions", required=True, help="folder of submitted notebooks")
+    s.add_argument("--out", required=True, help="folder for similarity.csv and .html")
+    s.add_argument("--exercises-dir", default=None, help=dir_help)
+    s.set_defaults(func=cmd_similarity)
 
 
 def main(argv=None) -> int:
