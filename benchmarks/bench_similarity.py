@@ -160,7 +160,7 @@ def main(n: int = 300, planted: int = 15) -> None:
     for q in ex.questions:
         mine = len(planted_pairs) if q.manual else sum(
             1 for a, b in planted_pairs if (a if a.startswith("s") else b, cell[q.id]) in own)
-        print(f"  {q.id} ({'text' if q.manual else 'code'}): planted pairs found "
+        print(f"  {q.id} ({'prose' if q.manual else 'code'}): planted pairs found "
               f"{found[q.id]}/{len(planted_pairs)} ({mine} of them copy code of the "
               "student's own; the others copied only the common solution or a stub)")
     print(f"reported pairs that were not planted: {len(other)}")

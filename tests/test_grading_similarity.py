@@ -59,7 +59,7 @@ def test_a_disguised_copy_is_found_for_code_and_text(batch):
     assert pairs["alice", "bob", "q1"].kind == "code"
     assert pairs["alice", "bob", "q1"].similarity >= 0.9
     text = pairs["alice", "bob", "q5"]
-    assert text.kind == "text" and text.similarity >= 0.8
+    assert text.kind == "prose" and text.similarity >= 0.8
     assert text.text_a != text.text_b  # the reordered text, not the same one
 
 

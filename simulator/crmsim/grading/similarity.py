@@ -80,7 +80,7 @@ class Pair:
     student_b: str
     question: str
     similarity: float
-    kind: str  # "code" or "text"
+    kind: str  # "code" or "prose" (a written answer)
     text_a: str = ""
     text_b: str = ""
 
@@ -207,7 +207,7 @@ def similar_pairs(ex: Exercise, submissions) -> list[Pair]:
         mine = {sid: a[q.id] for sid, a in code.items() if q.id in a}
         if q.manual:
             texts = {sid: written_text(c) for sid, c in mine.items()}
-            found, kind, shown = text_pairs(texts, templates.get(q.id, "")), "text", texts
+            found, kind, shown = text_pairs(texts, templates.get(q.id, "")), "prose", texts
         else:
             found, kind, shown = code_pairs(mine, templates.get(q.id, "")), "code", mine
         pairs += [Pair(a, b, q.id, round(sim, 3), kind, shown[a], shown[b])
