@@ -296,6 +296,7 @@ def test_every_option_has_a_chinese_meaning(exid, capsys):
 
     data = assignment.load(exid, "zh001")
     assert data.choices_error == ""
+    assert capsys.readouterr().out.startswith(f"Data: PRACTICE data for {exid}")
     for q, labels in data.choices.items():
         assert set(data.choices_zh[q]) == set(labels)
         assert all(CJK.search(t) for t in data.choices_zh[q].values()), (exid, q)
