@@ -84,7 +84,7 @@ def cmd_grade(args) -> int:
     counts = Counter(s for r in results for s in r.status.split(";"))
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     print(f"graded {len(results)} submissions of {ex.id} -> {out / 'gradebook.csv'} "
-          f"({summary})")
+          f"({summary}); pairs alike -> {out / 'similarity.csv'}")
     return 0
 
 
