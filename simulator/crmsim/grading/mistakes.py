@@ -24,6 +24,7 @@ from pathlib import Path
 
 from crmsim.course import answers as answers_mod
 from crmsim.course import assignment
+from crmsim.grading.cells import cell_meta
 from crmsim.grading.locked import graded_notebook
 from crmsim.grading.messages import Bilingual, msg
 from crmsim.grading.wrong import WrongSolution, apply_wrong
@@ -37,11 +38,29 @@ def candidates(wrongs: list[WrongSolution], failed: set[str]) -> list[WrongSolut
     return [w for w in wrongs if w.feedback and set(w.loses) & failed]
 
 
-def variant_sources(ex, wrong: WrongSolution, export: list[str]) -> list[str]:
+def variant_sources(ex, wrong: WrongSolution, export: list[str], failed=None) -> list[str]:
     """The code cells the notebook with ``wrong`` in place of the solution runs, in order
-    (hidden tests and the answer export included, as graded)."""
+    (hidden tests and the answer export included, as graded). With ``failed`` (question
+    ids), only what those answers need: cells of no question (the setup), of the failed
+    questions and of the questions before them, less hidden tests and decision runs of other
+    questions (what-if simulations take most of a notebook's time)."""
     nb, _ = graded_notebook(ex, apply_wrong(ex.source, wrong), export)
-    return [c.source for c in nb.cells if c.cell_type == "code"]
+    order = [q.id for q in ex.questions]
+    if failed:
+        last = max(order.index(q) for q in failed)
+        slow = {q.id for q in ex.questions if q.candidates}  # decision questions
+    out = []
+    for c in nb.cells:
+        if c.cell_type != "code":
+            continue
+        m = cell_meta(c)
+        q = m.get("question")
+        if failed and q and q not in failed and (
+                q not in order or order.index(q) > last or m.get("kind") == "hidden"
+                or q in slow):
+            continue
+        out.append(c.source)
+    return out
 
 
 def run_variants(variants: dict[str, list[str]], bundle: dict,
@@ -93,8 +112,9 @@ def name_mistakes(ex, wrongs, failed: dict, submitted: dict, bundle: dict, expor
     wanted = candidates(wrongs, {q.id for q in failed.values()})
     if not wanted:
         return {}
-    got = run_variants({w.name: variant_sources(ex, w, export) for w in wanted}, bundle,
-                       timeout)
+    ids = {q.id for q in failed.values()}
+    got = run_variants({w.name: variant_sources(ex, w, export, ids & set(w.loses))
+                        for w in wanted}, bundle, timeout)
     named = {}
     for name, q in failed.items():
         for w in wanted:
