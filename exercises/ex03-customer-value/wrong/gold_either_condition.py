@@ -3,8 +3,8 @@ steady ones are not the customers who spend most and most steadily."""
 
 #: what the student's feedback says when an answer equals this mistake's (never the value)
 FEEDBACK = {
-    "en": ("counted customers meeting either condition (`|`), not both, as gold"),
-    "zh": ("把满足任一条件（`|`）而不是同时满足两个条件的客户算作黄金客户"),
+    "en": ("counted customers meeting either condition (or), not both, as gold"),
+    "zh": ("把满足任一条件（或）而不是同时满足两个条件的客户算作黄金客户"),
 }
 
 LOSES = ["q4"]

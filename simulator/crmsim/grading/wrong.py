@@ -68,6 +68,8 @@ def wrong_solutions(ex) -> list[WrongSolution]:
                                          {"en", "zh"} and all(isinstance(v, str) and v.strip()
                                                               for v in feedback.values())):
             raise bad('FEEDBACK: expected {"en": text, "zh": text}')
+        if feedback is not None and any("|" in v for v in feedback.values()):
+            raise bad("FEEDBACK: no '|' (the feedback's table would show it as '/')")
         out.append(WrongSolution(path.stem, path, doc.strip(), list(loses), dict(cells),
                                  dict(feedback) if feedback else None))
     return out
