@@ -74,7 +74,8 @@ def cmd_grade(args) -> int:
     from crmsim.grading.settings import Options
     opts = Options(jobs=args.jobs, cell_timeout=args.cell_timeout, memory_mb=args.memory_mb,
                    wall_timeout=args.timeout, disk_mb=args.disk_mb, keep_temp=args.keep_temp,
-                   sandbox=not args.no_sandbox, scheduler=args.scheduler)
+                   sandbox=not args.no_sandbox, scheduler=args.scheduler,
+                   name_mistakes=not args.no_mistakes)
     try:
         ex = load_exercise(args.exercise, args.exercises_dir)
         out = Path(args.out)
@@ -167,6 +168,9 @@ def add_commands(subparsers) -> None:
     g.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run the notebooks on this Dask cluster (e.g. tcp://host:8786); its "
                    "workers need crmsim and bubblewrap; the course secret stays here")
+    g.add_argument("--no-mistakes", action="store_true",
+                   help="do not name the known mistake (wrong/) a failed answer equals (skips "
+                   "running those mistakes on each failing student's data)")
     g.add_argument("--manual", default=None, metavar="MARKS.CSV",
                    help="marks of written answers to merge into the gradebook: OUT/manual.csv "
                    "with its points (and comment) column filled in, or any CSV with columns "
