@@ -43,7 +43,9 @@ def test_a_student_with_only_the_wheel_gets_data_and_a_clear_note_for_options(tm
              "print(len(d.customers), d.choices_error != '')",
              CRMSIM_EXERCISES_DIR=str(tmp_path / "none"))
     assert r.returncode == 0, r.stderr
-    n, noted = r.stdout.split()
+    line, result = r.stdout.strip().splitlines()
+    assert line.startswith("Data: PRACTICE data for ex06-analytical-crm")
+    n, noted = result.split()
     assert int(n) > 0 and noted == "True"
 
 

@@ -201,6 +201,7 @@ def test_nothing_modified_nothing_left_behind(batch):
                  if p.is_file()}
     assert "gradebook.csv" in out_files
     assert "manual.csv" in out_files  # ex02's written answers, for marking
-    assert all(f in ("gradebook.csv", "manual.csv")
+    assert {"similarity.csv", "similarity.html"} <= out_files  # pairs alike, for a person
+    assert all(f in ("gradebook.csv", "manual.csv", "similarity.csv", "similarity.html")
                or (f.startswith("feedback/") and f.endswith(".md"))
                for f in out_files)

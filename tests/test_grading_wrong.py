@@ -116,3 +116,24 @@ def test_feedback_is_actionable_and_hides_expected_values(batches, name, wrong):
         if q.id in loses:
             leaked = {s for s in _leaks(ex, q, sol, full, hidden, expected) if s in own}
             assert not leaked, f"feedback shows the answer of {q.id} ({q.type}): {leaked}"
+
+
+@pytest.mark.parametrize("name, wrong", CASES, ids=[f"{n}-{w}" for n, w in CASES])
+def test_the_known_mistake_is_named_in_both_languages(batches, name, wrong):
+    """A submission making a known mistake is told which one (the wrong/ file's FEEDBACK),
+    in the language of its notebook, next to the answers it got wrong."""
+    from crmsim.grading.feedback import feedback
+
+    ex, res = batches(name)
+    r = res[wrong]
+    w = next(w for w in wrong_solutions(ex) if w.name == wrong)
+    assert w.feedback, f"{name}/wrong/{wrong}.py has no FEEDBACK naming the mistake"
+    named = [a for a, (_, why) in r.answers.items() if w.feedback["en"] in str(why)]
+    lost = [a for q in ex.questions if q.id in w.loses for a in q.answers]
+    assert named and set(named) <= set(lost), (r.answers, lost)
+    assert w.feedback["en"] in feedback(ex, r)
+    r.lang = "zh"
+    try:
+        assert w.feedback["zh"] in feedback(ex, r)
+    finally:
+        r.lang = "en"

@@ -89,7 +89,7 @@ def _submission(nb, sid):
     nb = json.loads(json.dumps(nb))
     for c in nb["cells"]:
         if cell_meta(c).get("cell") == "student-id":
-            c["source"] = f'STUDENT_ID = "{sid}"'
+            c["source"] = f'STUDENT_ID = "{sid}"\nSTUDENT_KEY = ""'
     return nbformat.writes(nbformat.from_dict(nb))
 
 
@@ -296,6 +296,7 @@ def test_every_option_has_a_chinese_meaning(exid, capsys):
 
     data = assignment.load(exid, "zh001")
     assert data.choices_error == ""
+    assert capsys.readouterr().out.startswith(f"Data: PRACTICE data for {exid}")
     for q, labels in data.choices.items():
         assert set(data.choices_zh[q]) == set(labels)
         assert all(CJK.search(t) for t in data.choices_zh[q].values()), (exid, q)

@@ -26,9 +26,12 @@ def source_of(nb, name):
     return nb.cells[_find(nb, name)].source
 
 
-def with_id(nb, sid):
+def with_id(nb, sid, key=""):
+    """The notebook with its student cell filled in as a student would (id and key)."""
     nb = copy.deepcopy(nb)
-    nb.cells[_find(nb, "student-id")].source = f'STUDENT_ID = "{sid}"'
+    cell = nb.cells[_find(nb, "student-id")]
+    cell.source = f'STUDENT_ID = "{sid}"' + (f'\nSTUDENT_KEY = "{key}"'
+                                             if "STUDENT_KEY" in cell.source else "")
     return nb
 
 

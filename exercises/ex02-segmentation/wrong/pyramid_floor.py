@@ -3,6 +3,12 @@
 With a few hundred buyers the top 1% is then one customer too small (and so on down the
 pyramid), which moves revenue between tiers."""
 
+#: what the student's feedback says when an answer equals this mistake's (never the value)
+FEEDBACK = {
+    "en": ("rounded the tier sizes down (`int`) instead of up (`ceil`)"),
+    "zh": ("把各层人数向下取整（`int`），而不是向上取整（`ceil`）"),
+}
+
 LOSES = ["q4"]
 CELLS = {"q4-answer": '''_m = tx.groupby("customer_id")["amount"].sum().reset_index()
 _m = _m.sort_values(["amount", "customer_id"], ascending=[False, True]).reset_index(drop=True)

@@ -3,6 +3,13 @@
 Retention is "of those we had, how many did we keep": customers first acquired in year 2
 were never at risk of leaving in year 1 and must not be in the denominator."""
 
+#: what the student's feedback says when an answer equals this mistake's (never the value)
+FEEDBACK = {
+    "en": ("divided by every buyer of the two years, not the year-1 buyers (wrong "
+             "denominator)"),
+    "zh": ("除以了两年里的全部购买者，而不是第一年的购买者（分母错误）"),
+}
+
 LOSES = ["q1"]
 CELLS = {"q1-answer": '''
 _y1 = set(tx.loc[(tx["date"] >= START) & (tx["date"] < START + pd.Timedelta(days=365)),

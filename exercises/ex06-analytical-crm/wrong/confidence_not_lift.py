@@ -1,5 +1,11 @@
 """Confidence instead of lift: support(a, b) / support(a) ignores how popular b is."""
 
+#: what the student's feedback says when an answer equals this mistake's (never the value)
+FEEDBACK = {
+    "en": ("computed confidence, not lift"),
+    "zh": ("算的是置信度，而不是提升度"),
+}
+
 LOSES = ["q4"]
 CELLS = {"q4-answer": """_baskets = tx.groupby("order_id")["product"].agg(
     lambda s: sorted(set(s.astype(str))))

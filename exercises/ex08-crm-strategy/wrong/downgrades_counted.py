@@ -3,6 +3,12 @@
 Tier A is code 0 and D code 3, so a better tier has a *smaller* code; `cur > prev` counts the
 customers who slipped down the pyramid, the opposite of the upgrade KPI (升级客户量)."""
 
+#: what the student's feedback says when an answer equals this mistake's (never the value)
+FEEDBACK = {
+    "en": ("counted downgrades as upgrades (tier codes compared the wrong way round)"),
+    "zh": ("把降级算成了升级（等级代码比较方向反了）"),
+}
+
 LOSES = ["q2"]
 CELLS = {"q2-answer": '''_quarter = tx["date"].dt.to_period("Q")
 _spend = tx.groupby([_quarter.rename("quarter"), "customer_id"])["amount"].sum()

@@ -4,6 +4,12 @@ For a customer first seen in year two nothing was bought before the cut-off, so 
 looks like a new product and the acquisition cell (new customers, existing products) is
 booked as diversification: the matrix overstates how much the firm diversified."""
 
+#: what the student's feedback says when an answer equals this mistake's (never the value)
+FEEDBACK = {
+    "en": ("did not count a new customer's first order among its existing products"),
+    "zh": ("没有把新客户的第一笔订单算入其已有产品"),
+}
+
 LOSES = ["q1"]
 CELLS = {"q1-answer": '''CUTOFF = 365.0
 _first = tx.groupby("customer_id")["timestamp"].transform("min")

@@ -26,11 +26,14 @@ ANSWERS_ENV = "CRMSIM_ANSWERS_FILE"
 NOT_DEFINED = "not defined when the notebook finished"
 
 _requested: list[str] = []  # student ids the notebook loaded data for (grading only)
+_keys: list[str] = []  # the student keys it loaded them with ('' for none)
 
 
-def record_student(student_id: str) -> None:
-    """Note in the answers file that the notebook loaded this student's data."""
+def record_student(student_id: str, key: str = "") -> None:
+    """Note in the answers file that the notebook loaded this student's data, with which
+    key (the grader refuses a key that is not the one it derives for the submission)."""
     _requested.append(student_id)
+    _keys.append(key)
     _write_answers({}, {})
 
 
@@ -82,6 +85,7 @@ def _write_answers(answers: dict, errors: dict) -> Path | None:
     for k in answers:
         doc["errors"].pop(k, None)
     doc["student_ids"] = sorted(set(doc.get("student_ids", [])) | set(_requested))
+    doc["student_keys"] = sorted(set(doc.get("student_keys", [])) | set(_keys))
     tmp = p.with_suffix(".tmp")
     tmp.write_text(json.dumps(doc, allow_nan=False))
     tmp.replace(p)

@@ -8,12 +8,14 @@ Every student gets their own simulated market::
 
 (``crmsim.course.assignment``, the name notebooks import, is this module.)
 
-The seed is ``sha256(course secret, exercise id, student id)``. The course secret comes
-from the environment variable ``CRMSIM_COURSE_SECRET``; without it the documented
-public default :data:`DEFAULT_SECRET` is used, which is fine for practice but lets anyone
-recompute anyone's data, so instructors set their own secret when they grade. The same
-student always gets the same data, two students get different data, and the grader
-regenerates exactly the same tables to compute each student's expected answers.
+The data are seeded by the student's **key** (:mod:`crmsim.course.keys`): the instructor
+derives every student's key from the course secret (``CRMSIM_COURSE_SECRET``, which never
+leaves the instructor) and hands it out at release; the student writes it in the notebook
+(``STUDENT_KEY``, or sets ``CRMSIM_STUDENT_KEY``), and the grader derives the same key from
+the secret, so the data at home are the data graded. Without a key a student gets
+*practice* data, seeded by the public :data:`DEFAULT_SECRET` (what a course without a
+secret grades on). The same student always gets the same data, two students get different
+data. :func:`load` prints one line saying which data the notebook uses.
 
 Students see only what a real firm would see: ``true_*`` columns and the hidden
 ``true_events`` table are removed (the grader keeps them to compare estimates with the
@@ -48,6 +50,14 @@ from crmsim.course.answers import (
     word_count,
 )
 from crmsim.course.exercises import default_exercises_dir, exercise_data, load_solution, read_spec
+from crmsim.course.keys import (
+    KEY_ENV,
+    check_key,
+    key_seed,
+    normalise_key,
+    open_options,
+    student_key,
+)
 from crmsim.course.options import option_order, question_options, set_choices
 from crmsim.errors import CrmsimError, invalid
 from crmsim.rollout import simulate_rollout
@@ -59,6 +69,7 @@ __all__ = [
     "EXERCISE_DATA",
     "NOT_DEFINED",
     "AssignmentData",
+    "data_seed",
     "generate",
     "hidden_input",
     "load",
@@ -66,6 +77,7 @@ __all__ = [
     "option_order",
     "seed_for",
     "set_choices",
+    "student_key",
     "submit",
     "submit_from",
     "to_jsonable",
@@ -140,6 +152,9 @@ class AssignmentData:
     choices_error: str = ""  # why ``choices`` could not be computed (practice mode)
     #: question id -> {label: its meaning in Chinese}, shown by :meth:`show_options`
     choices_zh: dict = field(default_factory=dict)
+    #: which data these are: "key" (the student's key: the data graded), "course" (the
+    #: course secret on this machine), "practice" (no key), "graded" (while graded)
+    source: str = "practice"
 
     def options(self, question: str) -> list[str]:
         """The options of a choice or ranking question, in this student's own order.
@@ -159,7 +174,12 @@ class AssignmentData:
     def show_options(self, question: str) -> None:
         """Print the options of a choice or ranking question, one per line, in this
         student's order; in Chinese (``i18n.set_language("zh")``) with each label's meaning.
-        Answer with the labels themselves (the text before the meaning)."""
+        Answer with the labels themselves (the text before the meaning). Options that
+        cannot be had here (no key, no options file) are named in one line, so that Run All
+        goes on to the questions that need no options."""
+        if question not in self.choices and self.choices_error:
+            print(f"{question}: {self.choices_error}")
+            return
         labels = self.options(question)
         meaning = self.choices_zh.get(question, {}) if i18n.get_language() == "zh" else {}
         for i, label in enumerate(labels, 1):
@@ -199,6 +219,21 @@ def seed_for(exercise_id: str, student_id: str, secret: str | None = None,
     return int.from_bytes(hashlib.sha256(msg).digest()[:8], "big") >> 1
 
 
+def data_seed(exercise_id: str, student_id: str, *, secret: str | None = None,
+              key=None) -> tuple[int, str]:
+    """``(seed, source)`` of a student's data: from the student's key if given, else from
+    the key the course secret derives (``"course"``), else practice data (the public secret:
+    what a course without a secret grades on). A key is checked against its student id."""
+    k = check_key(student_id, key)
+    if k:
+        return key_seed(k, exercise_id, student_id) % (2**31), "key"
+    secret = course_secret() if secret is None else secret
+    if secret == DEFAULT_SECRET:
+        return seed_for(exercise_id, student_id, DEFAULT_SECRET) % (2**31), "practice"
+    k = normalise_key(student_key(student_id, secret))
+    return key_seed(k, exercise_id, student_id) % (2**31), "course"
+
+
 def _resolve_generator(generator):
     if generator is None:
         generator = os.environ.get(GENERATOR_ENV) or None
@@ -215,14 +250,15 @@ def _resolve_generator(generator):
     return generator
 
 
-def generate(exercise_id: str, student_id: str, *, secret: str | None = None,
+def generate(exercise_id: str, student_id: str, *, secret: str | None = None, key=None,
              generator=None) -> AssignmentData:
-    """The full data of one student, ground truth included (what the grader uses)."""
+    """The full data of one student, ground truth included (what the grader uses); seeded
+    as :func:`data_seed` says."""
     check_exercise_id(exercise_id)
     check_student_id(student_id)
     spec = dict(EXERCISE_DATA[exercise_id])
     extras = spec.pop("extras", [])
-    seed = seed_for(exercise_id, student_id, secret) % (2**31)
+    seed, source = data_seed(exercise_id, student_id, secret=secret, key=key)
     res = _resolve_generator(generator)(spec.pop("scenario"), seed=seed, **spec)
     tables = {t: getattr(res, t, None) for t in TABLES}
     for t in TABLES[:4]:
@@ -231,7 +267,7 @@ def generate(exercise_id: str, student_id: str, *, secret: str | None = None,
     rng = np.random.default_rng(seed)
     extra = {name: EXTRAS[name](rng) for name in extras}
     return AssignmentData(**tables, exercise_id=exercise_id, student_id=student_id, seed=seed,
-                          extra=extra)
+                          extra=extra, source=source)
 
 
 def observable(data: AssignmentData) -> AssignmentData:
@@ -242,14 +278,28 @@ def observable(data: AssignmentData) -> AssignmentData:
                           events=strip(data.events), kpis=strip(data.kpis), true_events=None,
                           exercise_id=data.exercise_id, student_id=data.student_id,
                           seed=data.seed, extra=dict(data.extra), choices=dict(data.choices),
-                          choices_error=data.choices_error, choices_zh=dict(data.choices_zh))
+                          choices_error=data.choices_error, choices_zh=dict(data.choices_zh),
+                          source=data.source)
 
 
-def _practice_choices(full: AssignmentData) -> AssignmentData:
-    """Options of the exercise's choice/ranking questions, computed from the solution
-    module as the grader does (needs the course's ``exercises`` folder)."""
+def _choices(full: AssignmentData, key: str) -> AssignmentData:
+    """Options of the exercise's choice/ranking questions: from the release's options file
+    (with the student's key), else computed from the solution module as the grader does
+    (only where the instructor's course folder is), else ``choices_error`` says why not."""
     try:
-        folder = default_exercises_dir() / full.exercise_id
+        sealed = open_options(full.exercise_id, full.student_id, key)
+    except CrmsimError as exc:
+        full.choices_error = str(exc)
+        return full
+    if sealed is not None:
+        full.choices, full.choices_zh = sealed["options"], sealed.get("zh", {})
+        return full
+    folder = default_exercises_dir() / full.exercise_id
+    if not (folder / "exercise.toml").is_file():
+        full.choices_error = (_OPTIONS_NEED_ZH if i18n.get_language() == "zh"
+                              else _OPTIONS_NEED)
+        return full
+    try:
         spec = read_spec(folder)
         asked = [q for q in spec.get("questions", []) if q.get("options")]
         if asked:
@@ -262,9 +312,39 @@ def _practice_choices(full: AssignmentData) -> AssignmentData:
                 full.exercise_id, full.student_id, q["id"], q["options"],
                 getattr(solution, q["options"])(full, hidden)) for q in asked})
     except Exception as exc:  # noqa: BLE001 - loading the data must not fail on options
-        full.choices_error = (f"{exc} (options need the course's exercises folder: run the "
-                              "notebook in the course repository or set CRMSIM_EXERCISES_DIR)")
+        full.choices_error = f"{exc} (options computed from the course's exercises folder)"
     return full
+
+
+_OPTIONS_NEED = ("options unavailable: they come with your student key and the release's "
+                 "crmsim-options.json (next to this notebook); set STUDENT_KEY to the key your "
+                 "instructor gave you")
+_OPTIONS_NEED_ZH = ("无法显示选项：选项随你的学生密钥和发布文件夹中的 crmsim-options.json"
+                    "（与本笔记本放在一起）提供；请把 STUDENT_KEY 设为老师发给你的密钥")
+
+#: The line :func:`load` prints: which data the notebook uses (English, Chinese).
+DATA_LINES = {
+    "key": ("Data: your own data for {ex} (student {sid}, key …{tail}): the data your "
+            "submission is graded on.",
+            "数据：你自己的 {ex} 数据（学号 {sid}，密钥 …{tail}）：评分就用这份数据。"),
+    "course": ("Data: the graded data of student {sid} for {ex} (the course secret is set on "
+               "this machine).",
+               "数据：学生 {sid} 在 {ex} 中被评分的数据（本机设置了课程密钥）。"),
+    "practice": ("Data: PRACTICE data for {ex} (no student key): if your course set a secret, "
+                 "the graded data differ; write the key your instructor gave you in "
+                 "STUDENT_KEY.",
+                 "数据：{ex} 的练习数据（没有学生密钥）：如果课程设置了密钥，评分数据会不同；请把"
+                 "老师发给你的密钥写进 STUDENT_KEY。"),
+    "graded": ("Data: the graded data of student {sid} for {ex}.",
+               "数据：学生 {sid} 在 {ex} 中被评分的数据。"),
+}
+
+
+def data_line(data: AssignmentData, key: str = "") -> str:
+    """The one line saying which data ``data`` are, in the notebook's language."""
+    en, zh = DATA_LINES[data.source]
+    return (zh if i18n.get_language() == "zh" else en).format(
+        ex=data.exercise_id, sid=data.student_id, tail=key[-4:])
 
 
 # ---------------------------------------------------------------- grading-mode state
@@ -276,23 +356,35 @@ def _grading_bundle() -> dict | None:
         return pickle.load(fh)
 
 
-def load(exercise_id: str, student_id: str, *, generator=None) -> AssignmentData:
-    """This student's observable data for ``exercise_id`` (same id, same data).
+def load(exercise_id: str, student_id: str, *, key=None, generator=None) -> AssignmentData:
+    """This student's observable data for ``exercise_id`` (same id and key, same data),
+    printing one line that says which data they are.
 
-    ``generator`` replaces :func:`crmsim.simulate` (same signature); it can also be set
-    with the environment variable ``CRMSIM_DATA_GENERATOR="package.module:function"``.
+    ``key``: the student key the instructor issued (``STUDENT_KEY`` in the notebook; else
+    ``$CRMSIM_STUDENT_KEY``; none: practice data). ``generator`` replaces
+    :func:`crmsim.simulate` (same signature); it can also be set with the environment
+    variable ``CRMSIM_DATA_GENERATOR="package.module:function"``.
     """
     check_exercise_id(exercise_id)
     check_student_id(student_id)
+    if key is None or normalise_key(key) == "":
+        key = os.environ.get(KEY_ENV) or key
     bundle = _grading_bundle()
     if bundle is None:
-        full = generate(exercise_id, student_id, generator=generator)
-        return observable(_practice_choices(full))
-    # Grading: the grader generated the data already; record which id the notebook used.
-    record_student(student_id)
+        k = check_key(student_id, key)
+        full = generate(exercise_id, student_id, key=k, generator=generator)
+        data = observable(_choices(full, k))
+        print(data_line(data, k))
+        return data
+    # Grading: the grader generated the data already; record which id and key the notebook
+    # used (the grader refuses another student's id or key).
+    record_student(student_id, normalise_key(key) if isinstance(key, str) else repr(key))
     if exercise_id != bundle["exercise_id"]:
         raise invalid("exercise_id", exercise_id, repr(bundle["exercise_id"]))
-    return bundle["data"]
+    data = bundle["data"]
+    data.source = "graded"
+    print(data_line(data))
+    return data
 
 
 def hidden_input(name: str):

@@ -5,7 +5,8 @@ runs; in this process only (the course secret never leaves it) checked, its data
 regenerated and its expected answers computed (:mod:`.scoring`); run by a local thread or a
 Dask worker (``--scheduler``) in its own sandbox (:mod:`.sandbox`); its exported answers
 compared here; then ``gradebook.csv``, ``feedback/`` and ``manual.csv`` are written
-atomically (:mod:`.gradebook`).
+atomically (:mod:`.gradebook`), and ``similarity.csv`` / ``similarity.html`` list the
+pairs of submissions alike beyond a threshold (:mod:`.similarity`; never a grade).
 
 SIGINT or SIGTERM stop the batch promptly: running sandboxes are killed, finished rows
 are written with ``batch=interrupted`` and :class:`Interrupted` is raised.
@@ -25,6 +26,7 @@ from crmsim.grading.result import STATUSES, Result
 from crmsim.grading.sandbox import check_isolation
 from crmsim.grading.scoring import finish, prepare, run_job
 from crmsim.grading.settings import Options
+from crmsim.grading.similarity import write_similarity
 from crmsim.grading.submissions import (
     check_out_dir,
     check_places,
@@ -119,6 +121,7 @@ def grade(ex: Exercise, submissions, out, opts: Options | None = None,
     write_outputs(ex, results, out, batch=batch)
     if keep is not None:
         keep(results, batch)
+    write_similarity(ex, subs, out)
     if interrupted:
         raise Interrupted(interrupted, len(done), len(subs), out / "gradebook.csv")
     return results

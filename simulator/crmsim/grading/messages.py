@@ -34,7 +34,7 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 def render(value, lang: str = "en") -> str:
     """A message, a list of messages or plain text, in ``lang``."""
-    if isinstance(value, Msg):
+    if isinstance(value, (Msg, Bilingual)):
         return value.render(lang)
     if isinstance(value, (list, tuple)):
         return ", ".join(render(v, lang) for v in value)
@@ -65,6 +65,24 @@ class Msg(str):
 
     def __reduce__(self):
         return (_rebuild, (self.key, self.fields))
+
+
+class Bilingual(str):
+    """A text from outside the catalogue in both languages (e.g. a mistake's name from an
+    exercise's ``wrong/`` file): its English text, with the Chinese kept."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str):
+        self = super().__new__(cls, en)
+        self.zh = zh
+        return self
+
+    def render(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" else str(self)
+
+    def __reduce__(self):
+        return (Bilingual, (str(self), self.zh))
 
 
 def _rebuild(key: str, fields: dict) -> Msg:

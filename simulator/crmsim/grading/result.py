@@ -12,6 +12,7 @@ from crmsim.grading.messages import text
 
 STATUS_ORDER = ("not_graded", "unreadable_file", "malformed_notebook", "invalid_student_id",
                 "duplicate_student_id", "wrong_exercise", "grader_error", "wrong_student_id",
+                "wrong_student_key",
                 "modified_cells", "kernel_died", "disk_limit", "timeout", "memory_limit",
                 "cell_errors", "missing_answers", "awaiting_marks", "ok")
 #: status code -> what it means (English; ``text("status.<code>", "zh")`` in Chinese)

@@ -15,16 +15,19 @@ import nbformat
 import numpy as np
 
 from crmsim.course import assignment
+from crmsim.course.keys import normalise_key
 from crmsim.course.options import interpretation_options, set_choices
 from crmsim.grading.exercise import LANGS, Exercise, cell_meta
 from crmsim.grading.locked import check_locked, graded_notebook
 from crmsim.grading.messages import msg
+from crmsim.grading.mistakes import explain, name_mistakes
 from crmsim.grading.report import interpret_run
 from crmsim.grading.result import Result
 from crmsim.grading.sandbox import run_isolated
 from crmsim.grading.settings import Options
 from crmsim.grading.submissions import Submission
 from crmsim.grading.types import Case
+from crmsim.grading.wrong import wrong_solutions
 
 
 class Prepared:
@@ -54,6 +57,30 @@ def data_note(secret: str | None, lang: str = "en") -> str:
     return msg("fb.practice_data" if practice else "fb.course_data").render(lang)
 
 
+def expected_key(student_id: str, secret: str | None) -> str:
+    """The key issued to ``student_id`` (normalised), or '' in a course without a secret."""
+    secret = assignment.course_secret() if secret is None else secret
+    if secret == assignment.DEFAULT_SECRET:
+        return ""
+    return normalise_key(assignment.student_key(student_id, secret))
+
+
+def check_keys(job: Job, used: list) -> bool:
+    """Whether the notebook loaded its data with another key than the student's own
+    (status and note added); a notebook with no key gets a note only."""
+    res = job.result
+    if not job.key:
+        return False
+    wrong = [str(k)[-4:] for k in used if k and k != job.key]
+    if wrong:
+        res.add("wrong_student_key")
+        res.notes.append(msg("note.wrong_key", tail=", ".join(wrong), sid=repr(res.student_id)))
+        return True
+    if "" in used or not used:
+        res.notes.append(msg("note.no_key"))
+    return False
+
+
 @dataclass
 class Job:
     """What the grader keeps about a submission while its notebook runs elsewhere."""
@@ -62,6 +89,9 @@ class Job:
     prep: Prepared | None = None
     labels: list = field(default_factory=list)
     zeroed: set = field(default_factory=set)
+    key: str = ""  # the student's key the grader derives ('' in a course without a secret)
+    export: list = field(default_factory=list)  # answers the export cell exports
+    mistakes: bool = False  # name known mistakes (Options.name_mistakes)
     run_args: tuple | None = None  # arguments of run_job; None: nothing to run
 
 
@@ -112,10 +142,12 @@ def prepare(ex: Exercise, sub: Submission, opts: Options, solution, isolation: s
             return job
         job.zeroed = check_locked(ex, nb, res)
         job.prep = Prepared(ex, sub.student_id, opts, solution)
+        job.key = expected_key(sub.student_id, opts.secret)
         res.data_note = data_note(opts.secret, res.lang)
         hidden_q = {cell_meta(c).get("question") for c in ex.cells("hidden")}
         export = [a for q in ex.questions if q.id not in hidden_q for a in q.answers]
         gnb, job.labels = graded_notebook(ex, nb, export)
+        job.export, job.mistakes = export, opts.name_mistakes
         n_code = sum(1 for c in gnb.cells if c.cell_type == "code")
         cell_timeout = opts.cell_timeout or ex.cell_timeout
         wall = opts.wall_timeout or min(n_code * (cell_timeout + 6) + 60, 1800)
@@ -165,8 +197,11 @@ def finish(ex: Exercise, job: Job, run: dict) -> Result:
     if wrong_id:
         res.add("wrong_student_id")
         res.notes.append(msg("note.wrong_student", ids=", ".join(wrong_id), sid=repr(sid)))
+    keys = doc.get("student_keys") if isinstance(doc.get("student_keys"), list) else []
+    wrong_key = check_keys(job, keys) if used else False
     failed_q = {q for _, _, q in res.failed_cells if q}
     missing = False
+    failed = {}  # answer name -> question, for the answers that are there but wrong
     for q in ex.questions:
         shares = []
         for name in q.answers:
@@ -176,6 +211,8 @@ def finish(ex: Exercise, job: Job, run: dict) -> Result:
                 case = Case(expected=job.prep.expected.get(name), solution=job.prep.solution,
                             data=job.prep.full, result=res)
                 share, why = q.kind.check(q, answers[name], case)
+                if share < 1.0 and not q.manual:
+                    failed[name] = q
             else:
                 missing = True
                 share = 0.0
@@ -183,10 +220,25 @@ def finish(ex: Exercise, job: Job, run: dict) -> Result:
                           see=msg("answer.see_failed") if q.id in failed_q else "")
             res.answers[name] = (share >= 1.0, why)
             shares.append(share)
-        zero = q.id in job.zeroed or bool(wrong_id)
+        zero = q.id in job.zeroed or bool(wrong_id) or wrong_key
         share = 0.0 if zero else min(shares)
         res.scores[q.id] = round(float(q.points) * share, 2)
     if missing:
         res.add("missing_answers")
+    if failed and job.mistakes and not wrong_id and not wrong_key:
+        _name_mistakes(ex, job, failed, answers)
     job.prep.full = job.prep.observable = None  # a class's data need not stay in memory
     return res
+
+
+def _name_mistakes(ex: Exercise, job: Job, failed: dict, answers: dict) -> None:
+    """Name, in the failed answers' verdicts, the known mistakes they equal."""
+    try:
+        named = name_mistakes(ex, wrong_solutions(ex), failed, answers, job.run_args[1],
+                              job.export)
+    except Exception as exc:  # noqa: BLE001 - naming a mistake never costs a grade
+        print(f"grader: mistakes of {job.result.submission} not named: {exc}", file=sys.stderr)
+        return
+    for name, mistake in named.items():
+        ok, why = job.result.answers[name]
+        job.result.answers[name] = (ok, explain(why, mistake))

@@ -18,3 +18,6 @@ class Options:
     keep_temp: bool = False
     sandbox: bool = True  # False only with the instructor's explicit --no-sandbox
     scheduler: str | None = None  # address of a Dask scheduler; None: local threads
+    #: name the known mistake (wrong/) a failed answer equals (runs the mistakes that lose
+    #: a failed question on the student's data: grading.mistakes); False: skip those runs
+    name_mistakes: bool = True

@@ -110,7 +110,8 @@ def check_out_dir(out) -> Path:
     """The grading output folder: writable, created with its parents if needed."""
     out = check_out_folder("out", out, parents=True)
     for name, kind in (("gradebook.csv", "file"), ("feedback", "folder"),
-                       ("manual.csv", "file")):
+                       ("manual.csv", "file"), ("similarity.csv", "file"),
+                       ("similarity.html", "file")):
         p = out / name
         if p.is_symlink() or (p.exists() and (p.is_dir() != (kind == "folder"))):
             raise invalid("out", str(out), f"a folder whose {name} is a {kind} (or absent)")

@@ -1,7 +1,9 @@
 """Wrong solutions of an exercise: ``wrong/<mistake>.py``, read without running them.
 
 Each is a known mistake CI grades: a docstring naming the mistake, ``LOSES`` (question ids
-that must score 0) and ``CELLS`` (solution cell name -> code replacing it).
+that must score 0), ``CELLS`` (solution cell name -> code replacing it) and ``FEEDBACK``
+(``{"en": ..., "zh": ...}``: the mistake in a few words, what a student's feedback says
+when their answer is what this mistake gives on their data; :mod:`.mistakes`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class WrongSolution:
     mistake: str  # the module docstring: what is wrong and why students do it
     loses: list[str]
     cells: dict[str, str]
+    feedback: dict = None  # {"en": text, "zh": text}, or None (not named to students)
 
 
 def wrong_solutions(ex) -> list[WrongSolution]:
@@ -44,7 +47,7 @@ def wrong_solutions(ex) -> list[WrongSolution]:
         for node in tree.body:
             if (isinstance(node, ast.Assign) and len(node.targets) == 1
                     and isinstance(node.targets[0], ast.Name)
-                    and node.targets[0].id in ("LOSES", "CELLS")):
+                    and node.targets[0].id in ("LOSES", "CELLS", "FEEDBACK")):
                 try:
                     values[node.targets[0].id] = ast.literal_eval(node.value)
                 except ValueError:
@@ -60,7 +63,15 @@ def wrong_solutions(ex) -> list[WrongSolution]:
                 and all(isinstance(v, str) for v in cells.values())):
             raise bad("CELLS: expected {solution cell name: code}, cells among "
                       f"{', '.join(sorted(solution_cells))}")
-        out.append(WrongSolution(path.stem, path, doc.strip(), list(loses), dict(cells)))
+        feedback = values.get("FEEDBACK")
+        if feedback is not None and not (isinstance(feedback, dict) and set(feedback) ==
+                                         {"en", "zh"} and all(isinstance(v, str) and v.strip()
+                                                              for v in feedback.values())):
+            raise bad('FEEDBACK: expected {"en": text, "zh": text}')
+        if feedback is not None and any("|" in v for v in feedback.values()):
+            raise bad("FEEDBACK: no '|' (the feedback's table would show it as '/')")
+        out.append(WrongSolution(path.stem, path, doc.strip(), list(loses), dict(cells),
+                                 dict(feedback) if feedback else None))
     return out
 
 
