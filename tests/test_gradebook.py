@@ -31,6 +31,7 @@ from crmsim.gradebook import audit, bundles, grades, items, marks  # noqa: E402
 from crmsim.gradebook.record import record  # noqa: E402
 from crmsim.gradebook.store import OVERRIDES, REGRADES, RESULTS, connect  # noqa: E402
 from crmsim.grading import load_exercise  # noqa: E402
+from crmsim.grading.messages import Bilingual  # noqa: E402
 from crmsim.grading.result import Result  # noqa: E402
 
 EXERCISES = sorted(p.parent.name for p in S.EXERCISES.glob("*/exercise.toml"))
@@ -39,6 +40,7 @@ DEADLINE = "2026-10-01T23:59"  # Asia/Shanghai: 15:59 UTC
 LATE_STUDENT, EXTENDED, NEVER = "s0007", "s0011", "s0299"
 #: a roster name a spreadsheet would run, and a Chinese one
 EVIL = "=HYPERLINK(\"http://x.example\",\"click\")"
+MISTAKE, MISTAKE_ZH = "counted order lines, not orders", "把订单行当作订单计数"
 
 
 def _ability(i: int) -> float:
@@ -59,6 +61,8 @@ def _result(ex, i: int, rng) -> Result:
             r.expected[name] = 42.0
             r.exported[name] = 42.0 if right else float(40 + i % 2)
             r.answers[name] = (right, "correct" if right else "your value is not correct")
+            if not right and i % 2 == 0:  # 40.0: what a known mistake gives
+                r.mistakes[name] = Bilingual(MISTAKE, MISTAKE_ZH)
     for q in ex.questions:
         if q.manual:
             r.scores[q.id] = 0.0
@@ -314,6 +318,9 @@ def test_item_analysis_page_in_both_languages(term, tmp_path):
         analysis = items.analyse(conn, ex)
     wrong = analysis["answers"][ex.questions[1].answers[0]]["wrong"]
     assert wrong and all(v != "42.0" for v, _ in wrong)
+    # the wrong value a known mistake gives is named by it, in each page's language
+    assert f"| `40.0` | {dict(wrong)['40.0']} | {MISTAKE} |" in en
+    assert MISTAKE_ZH in zh and f"| `41.0` | {dict(wrong)['41.0']} | - |" in en
 
 
 def test_bad_settings_get_one_line_and_change_nothing(term, tmp_path, capsys):

@@ -51,16 +51,21 @@ def app(tmp_path_factory):
         stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
-        try:
-            urllib.request.urlopen(f"{url}/mark/{keys['ann']}", timeout=2).read()
-            break
+        try:  # this server's page, not another test's server on a reused port
+            if b'id="who"' in urllib.request.urlopen(f"{url}/mark/{keys['ann']}",
+                                                     timeout=5).read():
+                break
         except OSError:
             if proc.poll() is not None:
                 pytest.fail(proc.stderr.read().decode())
             time.sleep(0.2)
     yield {"url": url, "keys": keys, "engine": engine, "ex": ex, "root": root}
     proc.terminate()
-    proc.wait(20)
+    try:
+        proc.wait(60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
     proc.stderr.close()
 
 
@@ -101,6 +106,7 @@ def _mark_queue(page, app, who: str, keyboard: bool, seen: list, limit=None) -> 
 def test_two_markers_a_second_sample_and_agreement_in_the_browser(app, tmp_path):
     seen: list[str] = []
     with chromium_page() as page:
+        page.set_default_timeout(120_000)  # a loaded CI machine: pages, not speed, are tested
         done = {who: _mark_queue(page, app, who, keyboard=(who == "ann"), seen=seen)
                 for who in ("ann", "bo")}
         done["cy"] = _mark_queue(page, app, "cy", keyboard=True, seen=seen)
@@ -112,6 +118,8 @@ def test_two_markers_a_second_sample_and_agreement_in_the_browser(app, tmp_path)
         agreement_text = page.inner_text("#agreement")
         page.goto(f"{app['url']}/mark/{app['keys']['bo']}?lang=zh")
         zh = page.inner_text("body")
+        page.goto(f"{app['url']}/mark/{app['keys']['bo']}/{_question(app['ex']).id}/0?lang=zh")
+        zh_item = page.inner_text("#rubric")
     assert done["ann"] + done["bo"] == N and min(done["ann"], done["bo"]) >= 5
     assert 3 <= done["cy"] <= 20  # a sample of about a third
     with app["engine"].connect() as conn:
@@ -131,6 +139,9 @@ def test_two_markers_a_second_sample_and_agreement_in_the_browser(app, tmp_path)
         counting = marks.counting_marks(marks.marks_table(conn, EX)).set_index("student_id")
     assert counting.loc[final.student_id.item(), "role"] == "final"
     assert "人工评分" in zh and "初评" in zh
+    # the rubric's own level descriptors (exercise.toml), and its criteria in Chinese
+    assert any("quotes the student's own Q1, Q2 and Q4 numbers" in p for p in seen)
+    assert "正确使用学生自己的客户保持数字" in zh_item and "引用自己 Q1、Q2、Q4 的数字" in zh_item
     # anonymous: no student id on any page a marker saw, outside the answers themselves
     # (the made-up answers here quote their author's id)
     pages = [re.sub(r'<div class="answer" id="answer">.*?</div>', "", p, flags=re.S)

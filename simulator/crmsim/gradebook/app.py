@@ -12,8 +12,11 @@ time, waitress.
 
 from __future__ import annotations
 
+import functools
 import math
 import secrets
+import sys
+from pathlib import Path
 
 from flask import Flask, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, Forbidden
@@ -26,6 +29,11 @@ from crmsim.gradebook import queue
 from crmsim.gradebook.marks import add_mark, agreement, marks_table
 from crmsim.gradebook.store import SNIPPETS, connect, rows, secret
 from crmsim.gradebook.words import word
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 #: largest form: a comment and a few levels
 MAX_BODY = 64 * 1024
@@ -45,6 +53,21 @@ def levels(criterion: dict, lang: str) -> list[tuple[float, str]]:
         name = ("level.0" if k == 0 else "level.full" if k == steps[-1] else "level.partly")
         out.append((float(k), word(name, lang, k=f"{k:g}", p=f"{p:g}")))
     return out
+
+
+def criterion_text(ex, criterion: dict, lang: str) -> str:
+    """A rubric criterion in ``lang``: the Chinese from the course's instructor materials
+    (``exercises/zh/instructor.toml``, the one list of the rubrics' Chinese), else as written."""
+    text = criterion["criterion"]
+    return _instructor_zh(str(ex.folder.parent)).get(text, text) if lang == "zh" else text
+
+
+@functools.cache
+def _instructor_zh(root: str) -> dict:
+    path = Path(root) / "zh" / "instructor.toml"
+    if not path.is_file():
+        return {}
+    return tomllib.loads(path.read_text(encoding="utf-8")).get("zh", {})
 
 
 def create_app(db: str, exercises: dict) -> Flask:
@@ -113,7 +136,7 @@ def create_app(db: str, exercises: dict) -> Flask:
             done = queue.done_by(conn, ex, m, qid).get(answer["student"])
             snippets = [r["text"] for r in rows(conn, SNIPPETS, exercise=ex.id, question=qid)]
         chosen = done["levels"] if done is not None else {}
-        rubric = [{"criterion": c["criterion"], "levels": levels(c, g.lang),
+        rubric = [{"criterion": criterion_text(ex, c, g.lang), "levels": levels(c, g.lang),
                    "chosen": chosen.get(str(i))} for i, c in enumerate(q.rubric)]
         return render_template(
             "mark_item.html", m=m, ex=ex, q=q, key=key, n=n, total=len(mine), a=answer,

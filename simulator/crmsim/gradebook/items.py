@@ -9,7 +9,8 @@ Per question, over the latest graded submission of each student (classical test 
                    the weakest 27% (Kelley 1939; 27% maximises the difference's reliability)
 
 and for automatically checked answers the answers given (choice questions) and the most
-common wrong ones; an answer that is a mapping (a quiz of several items, such as ex08 q5)
+common wrong ones, each named by the known mistake it equals where the grader found one;
+an answer that is a mapping (a quiz of several items, such as ex08 q5)
 is analysed item by item. The page (``items.md`` in English, ``items.zh.md`` in Chinese)
 shows the tables and a histogram of scores per question.
 """
@@ -83,16 +84,19 @@ def answer_tables(ex, results: list[dict]) -> dict:
         if q.manual:
             continue
         for name in q.answers:
-            given, wrong, items = Counter(), Counter(), {}
+            given, wrong, items, named = Counter(), Counter(), {}, {}
             for r in results:
                 exported, expected = load(r["exported"]), load(r["expected"])
-                checks = load(r["checks"])
+                checks, mistakes = load(r["checks"]), load(r["mistakes"])
                 if name not in exported:
                     continue
                 value = exported[name]
                 given[_key(value)] += 1
                 if name in checks and not checks[name][0]:
                     wrong[_key(value)] += 1
+                    if name in mistakes:
+                        named.setdefault(_key(value), Counter())[
+                            (mistakes[name]["en"], mistakes[name]["zh"])] += 1
                 want = expected.get(name)
                 if isinstance(value, dict) and isinstance(want, dict):
                     for item, right in want.items():
@@ -102,6 +106,7 @@ def answer_tables(ex, results: list[dict]) -> dict:
             out[name] = {"question": q.id, "type": q.type,
                          "given": given if q.type in CHOICE_TYPES else Counter(),
                          "wrong": wrong.most_common(TOP_WRONG),
+                         "mistakes": {v: c.most_common(1)[0][0] for v, c in named.items()},
                          "items": {k: v[0] / v[1] for k, v in items.items() if v[1]}}
     return out
 
@@ -154,8 +159,11 @@ def page(ex, analysis: dict, lang: str, figure: str) -> str:
                                      word("items.share", lang)]) + [""]
         if a["wrong"]:
             lines += [f"## {a['question']} `{name}`: {word('items.wrong', lang)}", ""]
-            rows = [[f"`{v}`".replace("|", "/"), str(c)] for v, c in a["wrong"]]
-            lines += md_table(rows, [word("items.value", lang), word("items.count", lang)])
+            rows = [[f"`{v}`".replace("|", "/"), str(c),
+                     a["mistakes"][v][lang == "zh"] if v in a["mistakes"] else "-"]
+                    for v, c in a["wrong"]]
+            lines += md_table(rows, [word("items.value", lang), word("items.count", lang),
+                                     word("items.mistake", lang)])
             lines += [""]
         if a["items"]:
             label = f"{a['question']} {name}"

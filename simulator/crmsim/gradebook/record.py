@@ -88,6 +88,8 @@ def record(engine, ex, results: list, *, batch: str = "complete", folder=None,
                 exported=dump(jsonable(r.exported)), expected=dump(jsonable(r.expected)),
                 checks=dump({k: [bool(ok), render(why, r.lang)]
                              for k, (ok, why) in r.answers.items()}),
+                mistakes=dump({k: {"en": str(m), "zh": render(m, "zh")}
+                               for k, m in getattr(r, "mistakes", {}).items()}),
                 written=dump({k: str(v) for k, v in r.written.items()}),
                 feedback=feedback(r)))
             when = submission_time(folder, str(r.submission))

@@ -8,7 +8,8 @@ row, and the latest row counts. The tables:
 
 ``runs``        one row per ``crmsim grade --db``: exercise, time, complete or interrupted
 ``results``     per submission and run: status, scores, the answers it exported, the values
-                they were checked against, each check's message, written answers, feedback
+                they were checked against, each check's message, the known mistakes wrong
+                answers equal, written answers, feedback
 ``submitted``   when each student submitted each exercise (read from the files, or an LMS CSV)
 ``marks``       a written answer's mark: points, the level per rubric criterion, comment,
                 marker, ``first``, ``second`` (a second marking) or ``final`` (moderated)
@@ -64,6 +65,8 @@ RESULTS = sa.Table(
     sa.Column("exported", sa.Text, nullable=False),   # answer name -> the student's value
     sa.Column("expected", sa.Text, nullable=False),   # answer name -> the checked-against value
     sa.Column("checks", sa.Text, nullable=False),     # answer name -> [passed, message]
+    sa.Column("mistakes", sa.Text, nullable=False),   # answer name -> {en, zh}: the known
+                                                      # mistake a wrong answer equals
     sa.Column("written", sa.Text, nullable=False),    # question -> written answer
     sa.Column("feedback", sa.Text, nullable=False),   # Markdown, as written to feedback/
     sa.Index("ix_results_exercise_student", "exercise", "student_id"),

@@ -37,6 +37,7 @@ class Result:
     lang: str = "en"  # language of the submitted notebook and of its feedback
     exported: dict = field(default_factory=dict)  # answer name -> the value the run exported
     expected: dict = field(default_factory=dict)  # answer name -> the value it was checked on
+    mistakes: dict = field(default_factory=dict)  # answer name -> the known mistake it equals
 
     def add(self, status):
         if status not in self.statuses:

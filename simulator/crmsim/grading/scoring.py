@@ -242,3 +242,4 @@ def _name_mistakes(ex: Exercise, job: Job, failed: dict, answers: dict) -> None:
     for name, mistake in named.items():
         ok, why = job.result.answers[name]
         job.result.answers[name] = (ok, explain(why, mistake))
+        job.result.mistakes[name] = mistake
