@@ -118,6 +118,7 @@ VALUE_SECTIONS = {
     "customer_type": "customer_type", "temperament": "temperament",
     "true_temperament": "temperament", "side": "side", "weakest side": "side",
     "kind": "kind", "account": "account", "metric": "metric", "phase": "phase", "level": "level",
+    "credit_rating": "credit",
 }
 #: Sections tried, in order, for a row or column label whose axis has no such name (``tier``
 #: is left out: a bare "A" is a tier only under a ``tier`` name).
@@ -133,11 +134,31 @@ def value(section: str, code, language: str | None = None):
     """
     if not isinstance(code, str):
         return code
+    if f"{section}.{code}" in catalogue():
+        return t(f"{section}.{code}", language)
     name, sep, rest = code.partition(":")
     key = f"{section}.{name}"
-    if key not in catalogue():
-        return code
-    return t(key, language) + sep + rest
+    if sep and key in catalogue():
+        return t(key, language) + sep + rest
+    for pattern, key in _templates(section):
+        match = pattern.fullmatch(code)
+        if match:
+            return t(key, language, **match.groupdict())
+    return code
+
+
+@cache
+def _templates(section: str) -> list:
+    """(regex, key) for the keys of ``section`` with placeholders, e.g. the tracking metric
+    ``metric.repeat conversion by week {week}`` matching "repeat conversion by week 39"."""
+    import re
+
+    out = []
+    for key in catalogue():
+        if key.startswith(f"{section}.") and "{" in key:
+            text = re.escape(key[len(section) + 1:])
+            out.append((re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", text)), key))
+    return out
 
 
 def display_label(text, name=None, language: str | None = None):
