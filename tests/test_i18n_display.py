@@ -83,3 +83,16 @@ def test_comparison_plot_names_strategies_in_the_current_language():
     ax = plots.plot_comparison(table)
     assert [x.get_text() for x in ax.get_yticklabels()] == ["no strategy",
                                                              "win-back:target=tier=A"]
+
+
+def test_templated_keys_match_rows_with_numbers():
+    assert i18n.value("metric", "repeat conversion by week 39", "zh") == "到第 39 周的复购转化率"
+    assert i18n.value("metric", "share without repeat weeks 1-39", "en") == (
+        "share without repeat weeks 1-39")
+    assert i18n.value("metric", "repeat conversion by week", "zh") == "repeat conversion by week"
+
+
+def test_a_margin_under_a_category_axis_is_still_translated():
+    table = pd.crosstab(pd.Series(["A", "B"], name="credit_rating"), pd.Series([1, 2]),
+                        margins=True)
+    assert list(i18n.localize(table, "zh").index) == ["A 级", "B 级", "合计"]

@@ -10,7 +10,9 @@ Narrow exemptions, because a student types them as they are:
 
 * a printed line that is nothing but a Python literal (``ast.literal_eval`` reads it: a list
   of column names, a dict of parameters);
-* a header that is a number, a percentage or a calendar period (``2025Q1``, ``2026-03``).
+* a header that is a number, a percentage or a calendar period (``2025Q1``, ``2026-03``), or
+  a model parameter's symbol as the code names it (``r``, ``alpha``, ``a``, ``b``: one lower-case
+  letter or a Greek letter's name; capitals such as tiers A-D are translated).
 """
 
 import ast
@@ -27,6 +29,7 @@ ZH = sorted((ROOT / "zh").glob("[0-9][0-9]-*.ipynb"))
 EN = sorted(ROOT.glob("[0-9][0-9]-*.ipynb"))
 CJK = re.compile(r"[\u3400-\u9fff]")
 NUMBER_OR_PERIOD = re.compile(r"[-+]?[\d.,]+%?|\d{4}(-\d{2}(-\d{2})?|Q[1-4])|[\d.\-–]+")
+SYMBOL = re.compile(r"[a-z]|alpha|beta|gamma")
 MIN_SHARE = 0.9
 
 
@@ -56,7 +59,7 @@ def is_literal(line):
 
 def counted(lines, heads):
     return ([x for x in lines if not is_literal(x)],
-            [h for h in heads if not NUMBER_OR_PERIOD.fullmatch(h)])
+            [h for h in heads if not (NUMBER_OR_PERIOD.fullmatch(h) or SYMBOL.fullmatch(h))])
 
 
 def shares():
@@ -73,6 +76,7 @@ def test_exemptions_are_narrow():
     assert not is_literal("profit: none CNY 61,406") and not is_literal("0 gold customers")
     assert NUMBER_OR_PERIOD.fullmatch("2025Q1") and NUMBER_OR_PERIOD.fullmatch("50%")
     assert not NUMBER_OR_PERIOD.fullmatch("A") and not NUMBER_OR_PERIOD.fullmatch("BG/NBD")
+    assert SYMBOL.fullmatch("alpha") and not SYMBOL.fullmatch("A") and not SYMBOL.fullmatch("all")
 
 
 @pytest.mark.parametrize("kind", ["printed lines", "table headers"])

@@ -168,7 +168,9 @@ def display_label(text, name=None, language: str | None = None):
     if not isinstance(text, str):
         return text
     if name in VALUE_SECTIONS:
-        return value(VALUE_SECTIONS[name], text, language)
+        shown = value(VALUE_SECTIONS[name], text, language)
+        if shown != text:
+            return shown
     if f"column.{text}" in catalogue() or text.startswith("n_"):
         shown = label(text, language)
         if shown != text:
