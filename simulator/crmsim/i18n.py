@@ -200,7 +200,8 @@ def _localize_values(series, language):
     if section is None or not (series.dtype == object or str(series.dtype) in ("category",
                                                                                "string")):
         return series
-    return series.astype(object).map(lambda x: value(section, x, language))
+    shown = {x: value(section, x, language) for x in series.dropna().unique()}  # once a code
+    return series.astype(object).map(lambda x: shown.get(x, x))
 
 
 def localize(obj, language: str | None = None):
