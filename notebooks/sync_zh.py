@@ -10,7 +10,8 @@ are translated by hand, code cells are the English code with two changes only:
   (crmsim's plots and labels in Chinese, CJK font selected);
 * display strings listed in the Chinese notebook's metadata ``crmsim.zh_labels``
   (``{"exact English text": "Chinese text"}``, quotes included, e.g. titles and axis labels
-  the notebook's own code builds) are replaced. Keys used for indexing must stay English.
+  the notebook's own code builds, and whole ``print(...)`` calls with their sentences in
+  Chinese) are replaced, the longest first. Keys used for indexing must stay English.
 
 The script refuses (exit 1, nothing written) when the two notebooks' cell types differ (a
 markdown cell was added or removed in English: translate it first) or when a listed label no
@@ -32,7 +33,9 @@ ZH_PREAMBLE = 'from crmsim import i18n\n\ni18n.set_language("zh")\n'
 
 
 def zh_code(source: str, labels: dict[str, str], first: bool) -> str:
-    for en, zh in labels.items():
+    # longest first: a whole print() sentence is replaced before a label it contains, and that
+    # label then still reaches the sentence's code (the metadata's key order is not kept)
+    for en, zh in sorted(labels.items(), key=lambda kv: -len(kv[0])):
         source = source.replace(en, zh)
     return ZH_PREAMBLE + source if first else source
 

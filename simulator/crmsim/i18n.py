@@ -4,7 +4,10 @@
 imported) makes every plotting function of crmsim label its axes, titles and legends in
 Chinese, from one catalogue (``crmsim/data/i18n/catalogue.toml``: each key with its ``en``
 and ``zh`` text, Chinese terms as in the textbooks). Simulator tables keep their stable
-English column names; :func:`label` gives a column's display label in the current language.
+English column names; :func:`label` gives a column's display label in the current language,
+:func:`localize` a display copy of a whole table (column and row labels, category values). In
+Jupyter, ``set_language("zh")`` also shows every pandas table through :func:`localize`, so the
+Chinese twin of a notebook runs the English code and displays Chinese tables.
 
 Chinese text needs a font with CJK glyphs: the Noto Sans CJK SC font shipped by the
 ``mplfonts`` package (SIL Open Font License 1.1) is registered with matplotlib's font manager
@@ -70,6 +73,7 @@ def set_language(language: str) -> str:
     code = check_language(language)
     _use_font(code)
     _state["language"] = code
+    _display_tables(code == "zh")
     return code
 
 
@@ -104,6 +108,167 @@ def stage(name: str, language: str | None = None) -> str:
     """Display name of a lifecycle stage (``"growth"`` -> ``"客户成长期"`` in Chinese)."""
     key = f"stage.{name}"
     return t(key, language) if key in catalogue() else name
+
+
+#: Column or index names whose string values are category codes, and the catalogue section that
+#: names them (``tier`` holds the pyramid's A-D, shown as VIP客户 ... 小客户).
+VALUE_SECTIONS = {
+    "stage": "stage", "from_stage": "stage", "to_stage": "stage", "final_stage": "stage",
+    "strategy": "strategy", "channel": "channel", "tier": "tier", "segment": "segment",
+    "customer_type": "customer_type", "temperament": "temperament",
+    "true_temperament": "temperament", "side": "side", "weakest side": "side",
+    "kind": "kind", "account": "account", "metric": "metric", "phase": "phase", "level": "level",
+    "credit_rating": "credit",
+}
+#: Sections tried, in order, for a row or column label whose axis has no such name (``tier``
+#: is left out: a bare "A" is a tier only under a ``tier`` name).
+LABEL_SECTIONS = ("stage", "strategy", "segment", "customer_type", "temperament", "channel",
+                  "four", "side", "kind", "account", "metric", "phase", "level", "model")
+
+
+def value(section: str, code, language: str | None = None):
+    """Display name of category ``code`` of ``section`` (``value("tier", "A")`` -> "VIP客户").
+
+    A strategy with a target (``"win_back:target=tier=A"``) keeps its target as typed; codes
+    the catalogue does not know, and anything that is not a string, come back unchanged.
+    """
+    if not isinstance(code, str):
+        return code
+    if f"{section}.{code}" in catalogue():
+        return t(f"{section}.{code}", language)
+    name, sep, rest = code.partition(":")
+    key = f"{section}.{name}"
+    if sep and key in catalogue():
+        return t(key, language) + sep + rest
+    for pattern, key in _templates(section):
+        match = pattern.fullmatch(code)
+        if match:
+            return t(key, language, **match.groupdict())
+    return code
+
+
+@cache
+def _templates(section: str) -> list:
+    """(regex, key) for the keys of ``section`` with placeholders, e.g. the tracking metric
+    ``metric.repeat conversion by week {week}`` matching "repeat conversion by week 39"."""
+    import re
+
+    out = []
+    for key in catalogue():
+        if key.startswith(f"{section}.") and "{" in key:
+            text = re.escape(key[len(section) + 1:])
+            out.append((re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", text)), key))
+    return out
+
+
+def display_label(text, name=None, language: str | None = None):
+    """Display text of one row or column label (``name``: the name of its axis, if any)."""
+    if isinstance(text, bool):
+        return t(f"value.{str(text).lower()}", language)
+    if not isinstance(text, str):
+        return text
+    if name in VALUE_SECTIONS:
+        shown = value(VALUE_SECTIONS[name], text, language)
+        if shown != text:
+            return shown
+    if f"column.{text}" in catalogue() or text.startswith("n_"):
+        shown = label(text, language)
+        if shown != text:
+            return shown
+    for section in LABEL_SECTIONS:
+        shown = value(section, text, language)
+        if shown != text:
+            return shown
+    return text
+
+
+def _localize_index(index, language):
+    import pandas as pd
+
+    if isinstance(index, pd.MultiIndex):
+        levels = [index.get_level_values(i).map(lambda x, n=n: display_label(x, n, language))
+                  for i, n in enumerate(index.names)]
+        return pd.MultiIndex.from_arrays(levels, names=[display_label(n, None, language)
+                                                        for n in index.names])
+    shown = index.map(lambda x: display_label(x, index.name, language))
+    shown.name = display_label(index.name, None, language)
+    return shown
+
+
+def _localize_values(series, language):
+    section = VALUE_SECTIONS.get(series.name)
+    if section is None or not (series.dtype == object or str(series.dtype) in ("category",
+                                                                               "string")):
+        return series
+    shown = {x: value(section, x, language) for x in series.dropna().unique()}  # once a code
+    return series.astype(object).map(lambda x: shown.get(x, x))
+
+
+def localize(obj, language: str | None = None):
+    """A display copy of a DataFrame or Series in ``language`` (default: the current one).
+
+    Column names, index names and row/column labels become their catalogue labels
+    (``revenue`` -> 收入, ``growth`` -> 客户成长期); string values of category columns
+    (:data:`VALUE_SECTIONS`: stage, strategy, channel, tier, RFM segment, ...) their display
+    names; numbers stay as they are. The data keep their English names: use this only to show
+    a table (``i18n.localize(df)``); anything else comes back unchanged.
+    """
+    import pandas as pd
+
+    language = check_language(language) if language else get_language()
+    if isinstance(obj, pd.DataFrame):
+        out = obj.copy(deep=False)
+        for i, col in enumerate(obj.columns):
+            out.isetitem(i, _localize_values(obj.iloc[:, i].rename(col), language))
+        out.index = _localize_index(obj.index, language)
+        out.columns = _localize_index(obj.columns, language)
+        return out
+    if isinstance(obj, pd.Series):
+        out = _localize_values(obj, language).copy(deep=False)
+        out.index = _localize_index(obj.index, language)
+        out.name = display_label(obj.name, None, language)
+        return out
+    return obj
+
+
+_TABLE_TYPES = ("pandas.core.frame.DataFrame", "pandas.core.series.Series")
+
+
+def _html(obj):
+    shown = localize(obj)
+    return shown._repr_html_() if hasattr(shown, "_repr_html_") else None
+
+
+def _plain(obj, p, cycle):
+    p.text(repr(localize(obj)))
+
+
+def _display_tables(on: bool) -> None:
+    """Show pandas tables through :func:`localize` in IPython (Jupyter) while ``on``, so the
+    Chinese twin of a notebook displays Chinese tables from the English code; removes the
+    formatters again when ``on`` is false. Outside IPython nothing happens (nor is anything
+    imported)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return
+    formatters = shell.display_formatter.formatters
+    for mime, func in (("text/html", _html), ("text/plain", _plain)):
+        for name in _TABLE_TYPES:
+            module, _, cls = name.rpartition(".")
+            if on:
+                formatters[mime].for_type_by_name(module, cls, func)
+            elif formatters[mime].deferred_printers.get((module, cls)) is func:
+                formatters[mime].pop(name)
+            else:
+                _pop_loaded(formatters[mime], name, func)
+
+
+def _pop_loaded(formatter, name, func):
+    """Remove ``func`` from a formatter that has already resolved ``name`` to its type."""
+    for typ, printer in list(formatter.type_printers.items()):
+        if printer is func and f"{typ.__module__}.{typ.__qualname__}" == name:
+            del formatter.type_printers[typ]
 
 
 @cache
@@ -156,5 +321,5 @@ def _use_font(code: str) -> None:
 if os.environ.get(ENV_VAR):  # the student chose a language before starting Python
     set_language(os.environ[ENV_VAR])
 
-__all__ = ["LANGUAGES", "catalogue", "get_language", "label", "labels", "register_cjk_font",
-           "set_language", "stage", "t"]
+__all__ = ["LANGUAGES", "catalogue", "display_label", "get_language", "label", "labels",
+           "localize", "register_cjk_font", "set_language", "stage", "t", "value"]

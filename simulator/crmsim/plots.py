@@ -8,7 +8,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from crmsim.i18n import catalogue, label, register_cjk_font, stage, t
+from crmsim.i18n import catalogue, label, register_cjk_font, stage, t, value
 from crmsim.sim.lifecycle import STAGES
 
 register_cjk_font()
@@ -82,11 +82,12 @@ def plot_waits(kpis, ax=None):
 
 
 def plot_comparison(table, metric="profit", ax=None):
-    """Mean of ``metric`` per strategy with its 95% confidence interval."""
+    """Mean of ``metric`` per strategy with its 95% confidence interval; strategies are named
+    in the reader's language (a target, ``:target=...``, stays as typed)."""
     ax = _ax(ax)
     y = np.arange(len(table))
     ax.barh(y, table[metric], xerr=table[f"{metric}_ci95"], capsize=4, color="C0", alpha=0.8)
-    ax.set_yticks(y, table["strategy"])
+    ax.set_yticks(y, [value("strategy", s) for s in table["strategy"]])
     ax.invert_yaxis()
     name = label(metric) if f"column.{metric}" in catalogue() else metric.replace("_", " ")
     ax.set(title=t("plot.comparison_title", metric=name), xlabel=name,

@@ -26,7 +26,7 @@ from crmsim.analysis._common import (
     to_timestamp,
 )
 from crmsim.errors import invalid
-from crmsim.i18n import t
+from crmsim.i18n import display_label, t
 
 __all__ = [
     "cohort_retention",
@@ -159,13 +159,15 @@ def kaplan_meier(durations, events, groups=None) -> pd.DataFrame:
 
 
 def plot_survival(curves: pd.DataFrame, ax=None, *, xlabel: str | None = None):
-    """Plot survival curves from :func:`kaplan_meier` as step functions (``xlabel`` defaults
+    """Plot survival curves from :func:`kaplan_meier` as step functions (groups named in the
+    reader's language where the catalogue knows them; ``xlabel`` defaults
     to "days since acquisition" in the current language). Returns the Axes."""
     check_frame(curves, "curves")
     check_not_empty(curves, "curves")
     ax = get_ax(ax)
     for col in curves.columns:
-        ax.step(curves.index, curves[col], where="post", label=str(col))
+        ax.step(curves.index, curves[col], where="post",
+                label=str(display_label(col, curves.columns.name)))
     ax.set_ylim(0, 1.02)
     ax.set_xlabel(xlabel or t("plot.days_since_acquisition"))
     ax.set_ylabel(t("plot.survival_share"))
