@@ -82,20 +82,25 @@ def batch(tmp_path_factory):
     S.write(S.solved(ex, "folder-student"), subs / "folder-student" / "anything.ipynb")
 
     before, exercises_before = _snapshot(subs), _snapshot(ex.folder)
-    cwd_before = sorted(os.listdir("."))
+    # the grader runs from a folder of its own: other test workers write to the repository's
+    cwd, back = tmp_path_factory.mktemp("cwd"), os.getcwd()
+    cwd_before = sorted(os.listdir(cwd))
     saved = tempfile.tempdir  # a private temp folder: other graders may share /tmp
     tempfile.tempdir = str(tmp_path_factory.mktemp("tmp"))
     try:
+        os.chdir(cwd)
         temps_before = _temp_leftovers()
         results = grade(ex, subs, out, Options(jobs=2, cell_timeout=8, memory_mb=2048))
         temps_after = _temp_leftovers()
+        cwd_after = sorted(os.listdir(cwd))
     finally:
+        os.chdir(back)
         tempfile.tempdir = saved
     rows = {r["student_id"]: r for r in csv.DictReader(open(out / "gradebook.csv"))}
     return {"ex": ex, "subs": subs, "out": out, "rows": rows, "results": results,
             "before": before, "exercises_before": exercises_before,
             "temps_before": temps_before, "temps_after": temps_after,
-            "cwd_before": cwd_before}
+            "cwd_before": cwd_before, "cwd_after": cwd_after}
 
 
 def _scores(row):
@@ -196,7 +201,7 @@ def test_nothing_modified_nothing_left_behind(batch):
     assert _snapshot(batch["subs"]) == batch["before"]
     assert _snapshot(batch["ex"].folder) == batch["exercises_before"]
     assert batch["temps_after"] == batch["temps_before"] == set()
-    assert sorted(os.listdir(".")) == batch["cwd_before"]
+    assert batch["cwd_after"] == batch["cwd_before"] == []
     out_files = {str(p.relative_to(batch["out"])) for p in batch["out"].rglob("*")
                  if p.is_file()}
     assert "gradebook.csv" in out_files
